@@ -1,0 +1,3 @@
+from ec2ops.cli import main
+
+main()

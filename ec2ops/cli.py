@@ -1,0 +1,112 @@
+"""The `ec2ops` command: every operation and flow of the guide, grouped by its areas.
+
+Start-up matters (ec2ops runs in loops and cron jobs): this module and what it imports load
+click and the declarations only; httpx, rich and xmltodict load when a command needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from ec2ops import __version__
+from ec2ops.errors import Ec2opsError, ExitStatus
+from ec2ops.spec import AREAS
+
+# Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
+MODULES = [
+    "ec2ops.operations.zones",
+    "ec2ops.operations.ebs",
+    "ec2ops.operations.eip",
+    "ec2ops.operations.images",
+    "ec2ops.operations.instances",
+    "ec2ops.operations.keypairs",
+    "ec2ops.operations.groups",
+    "ec2ops.operations.bundles",
+    "ec2ops.sandbox",
+]
+
+
+class Group(click.Group):
+    """Lists the commands under the guide's areas, in its order."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # the guide's order, not alphabetical
+
+    def format_commands(self, ctx, formatter):
+        by_area: dict[str, list] = {}
+        for name, cmd in self.commands.items():
+            if not cmd.hidden:
+                by_area.setdefault(getattr(cmd, "area", ""), []).append((name, cmd.get_short_help_str(90)))
+        for key, title in AREAS + [("", "Other commands")]:
+            if by_area.get(key):
+                with formatter.section(title):
+                    formatter.write_dl(by_area[key])
+
+
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Run 'ec2ops COMMAND --help' for a command's inputs and outputs; see also man ec2ops.",
+)
+@click.version_option(__version__, "--version", prog_name="ec2ops")
+def cli():
+    """Drive Amazon EC2 from a shell, a cron job or a CI step: one command per operation and flow
+    of the HP OO Amazon EC2 integration, printing returnResult, requestId and the other outputs
+    in plain, table or JSON form.
+
+    Credentials come from --access-key-id/--access-key, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+    or a profile in ~/.aws. Exit status: 0 done, 1 EC2 refused or the operation failed, 2 bad
+    input, 3 endpoint unreachable or answered nonsense, 130 interrupted.
+    """
+
+
+def register() -> None:
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for operation in getattr(module, "OPERATIONS", ()):
+            cli.add_command(operation.command())
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Runs the CLI and maps every failure to its exit status and a one-line message."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("EC2OPS_DEBUG", "").lower() in ("1", "true", "yes")
+    try:
+        cli.main(args=args, prog_name="ec2ops", standalone_mode=False)
+    except Ec2opsError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"ec2ops: {exc}", err=True)
+        request_id = getattr(exc, "request_id", None)
+        if request_id:
+            click.echo(f"ec2ops: requestId: {request_id}", err=True)
+        sys.exit(exc.status)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("ec2ops: interrupted", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # A reader such as `head` went away: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitStatus.OK)
+    except Exception as exc:  # a bug of ours: say so in one line, the traceback only with --debug
+        if debug:
+            raise
+        click.echo(f"ec2ops: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(ExitStatus.EC2_REFUSED)
+    sys.exit(ExitStatus.OK)

@@ -1,0 +1,82 @@
+"""EC2's XML answers as plain dicts, independent of the namespace EC2 or a look-alike declares."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ec2ops.errors import Ec2Error, EndpointError
+
+
+def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
+    """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
+    import xml.parsers.expat
+
+    import xmltodict
+
+    head = content[:2048].lstrip()
+    if not head.startswith(b"<"):
+        raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(content)}).")
+    if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content[:4096].upper():
+        # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb.
+        raise EndpointError(f"{endpoint} answered an HTML page or an XML document with a DTD, not EC2 XML.")
+    try:
+        # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
+        doc = xmltodict.parse(content, force_list=("item",), xml_attribs=False, disable_entities=True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
+    if not isinstance(doc, dict) or len(doc) != 1:
+        raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
+    root, body = next(iter(doc.items()))
+    root = root.split(":")[-1]
+    if root.lower() == "html":
+        raise EndpointError(f"{endpoint} answered an HTML page, not EC2 XML.")
+    return root, body if isinstance(body, dict) else {}
+
+
+def raise_for_error(root: str, body: dict, request_id: str | None, http_status: int) -> None:
+    """EC2's <Response><Errors><Error>, or the <ErrorResponse><Error> of moto and IAM-style services."""
+    if root == "Response" and "Errors" in body:
+        errors = items(body.get("Errors"), "Error") or [{}]
+        first = errors[0] or {}
+        raise Ec2Error(
+            first.get("Code") or "", first.get("Message") or "", request_id or body.get("RequestID"), http_status
+        )
+    if root == "ErrorResponse":
+        error = body.get("Error") or {}
+        raise Ec2Error(
+            error.get("Code") or "", error.get("Message") or "", request_id or body.get("RequestId"), http_status
+        )
+
+
+def items(node: Any, key: str | None = None) -> list:
+    """The elements of an EC2 list (`<x><item/>...</x>`), or of a repeated element; [] when absent."""
+    if key is not None:
+        node = node.get(key) if isinstance(node, dict) else None
+    if node is None:
+        return []
+    if isinstance(node, dict) and set(node) == {"item"}:
+        node = node["item"]
+    return node if isinstance(node, list) else [node]
+
+
+def walk(node: Any, path: str) -> Iterator[Any]:
+    """Every value at `path` ("a/b/c"), stepping into each item of the lists on the way."""
+    if not path:
+        yield node
+        return
+    head, _, rest = path.partition("/")
+    for element in items(node, head) if isinstance(node, dict) else []:
+        if rest:
+            yield from walk(element, rest)
+        elif element is not None:
+            yield element
+
+
+def first(node: Any, path: str) -> Any:
+    """The first value at `path`, or None."""
+    return next(walk(node, path), None)
+
+
+def _peek(content: bytes) -> str:
+    text = content[:60].decode("utf-8", "replace").replace("\n", " ").strip()
+    return repr(text) if text else "an empty body"

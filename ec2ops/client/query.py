@@ -1,0 +1,246 @@
+"""The one signed-query client: build, sign, send, retry, and read an EC2 Query API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import random
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from ec2ops.client import document
+from ec2ops.client.signing import Credentials, sign_v2, sign_v4
+from ec2ops.errors import Ec2Error, EndpointError, OutcomeUnknown
+
+# Actions that change nothing: repeating them after a lost answer is always safe.
+READ_ONLY_PREFIXES = ("Describe", "Get")
+MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
+MASKED_HEADERS = {"authorization", "x-amz-security-token"}
+
+
+@dataclass
+class Settings:
+    credentials: Credentials
+    endpoint: str  # a full URL: scheme, host, optional port and path
+    region: str
+    api_version: str = "2016-11-15"
+    signature_version: int = 4
+    signature_method: str = "HmacSHA256"
+    proxy: str | None = None
+    ca_bundle: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_attempts: int = 5
+    retry_base_delay: float = 0.25
+    retry_max_delay: float = 20.0
+    max_response_bytes: int = 64 * 1024 * 1024
+    debug: bool = False
+    log: object = field(default=None, repr=False)  # a callable(str) for --debug lines; stderr when None
+
+
+@dataclass
+class Response:
+    action: str
+    body: dict
+    request_id: str | None
+
+
+class Client:
+    """One httpx client per process: keep-alive across pages, retries and flows."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        if settings.debug:
+            self._log = settings.log or (lambda line: print(line, file=sys.stderr))
+        else:
+            self._log = None
+        verify: object = True
+        if settings.ca_bundle:
+            import ssl
+
+            try:
+                verify = ssl.create_default_context(cafile=settings.ca_bundle)
+            except (OSError, ssl.SSLError) as exc:
+                raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            proxy=settings.proxy,
+            verify=verify,
+            follow_redirects=False,
+            trust_env=settings.proxy is None,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- calls -------------------------------------------------------------------------------
+    def call(self, action: str, params: dict[str, str] | None = None) -> Response:
+        """One EC2 action. Retries what is safe to retry; raises Ec2Error / EndpointError / OutcomeUnknown."""
+        params = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        params = {"Action": action, "Version": self.settings.api_version, **params}
+        repeatable = action.startswith(READ_ONLY_PREFIXES) or "ClientToken" in params
+        attempts = max(1, self.settings.max_attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send_once(action, params)
+            except Ec2Error as exc:
+                # Throttling and 5xx mean EC2 did not act: safe to retry for every action.
+                if attempt == attempts or not (exc.throttled or exc.http_status >= 500):
+                    raise
+                last = exc
+            except _Unsent as exc:
+                if attempt == attempts:
+                    raise EndpointError(str(exc)) from None
+                last = exc
+            except _MaybeSent as exc:
+                if not repeatable:
+                    raise OutcomeUnknown(
+                        f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
+                        f"its outcome is unknown. Check the resource's state (e.g. with a describe command) "
+                        f"before trying again."
+                    ) from None
+                if attempt == attempts:
+                    raise EndpointError(str(exc)) from None
+                last = exc
+            self._sleep(attempt, last)
+        raise AssertionError("unreachable")
+
+    def call_all(self, action: str, params: dict[str, str] | None, list_key: str) -> Response:
+        """A Describe call followed page by page (nextToken), its `list_key` items joined into one answer."""
+        params = dict(params or {})
+        response = self.call(action, params)
+        merged = document.items(response.body, list_key)
+        token = response.body.get("nextToken")
+        seen = set()
+        while token and token not in seen:
+            seen.add(token)
+            page = self.call(action, {**params, "NextToken": token})
+            merged.extend(document.items(page.body, list_key))
+            token = page.body.get("nextToken")
+        response.body[list_key] = {"item": merged} if merged else None
+        response.body.pop("nextToken", None)
+        return response
+
+    # -- one try -----------------------------------------------------------------------------
+    def _send_once(self, action: str, params: dict[str, str]) -> Response:
+        s = self.settings
+        now = dt.datetime.now(dt.timezone.utc)
+        if s.signature_version == 2:
+            headers, body = sign_v2(s.endpoint, params, s.credentials, now, s.signature_method)
+        else:
+            headers, body = sign_v4(s.endpoint, params, s.credentials, s.region, now)
+        headers["User-Agent"] = "ec2ops"
+        if self._log:
+            self._debug_request(headers, body)
+        try:
+            with self._http.stream("POST", s.endpoint, headers=headers, content=body) as answer:
+                content = self._read_bounded(answer)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
+                raise EndpointError(
+                    f"TLS verification of {self._where()} failed: {_reason(exc)}. "
+                    f"If the endpoint uses a private CA, give its certificate with --ca-bundle."
+                ) from None
+            raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {_reason(exc)}.") from None
+        except httpx.ProxyError as exc:
+            raise _Unsent(f"The proxy refused the connection to {self._where()}: {_reason(exc)}.") from None
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            raise _MaybeSent(f"{self._where()} did not answer within the timeout ({_reason(exc)}).") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise _MaybeSent(f"The connection to {self._where()} was lost: {_reason(exc)}.") from None
+        except httpx.HTTPError as exc:
+            raise EndpointError(f"Failed to talk to {self._where()}: {_reason(exc)}.") from None
+        request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
+        if self._log:
+            self._log(f"<<< HTTP {answer.status_code} ({len(content)} bytes)\n{content.decode('utf-8', 'replace')}")
+        try:
+            root, tree = document.parse(content, self._where())
+        except EndpointError as exc:
+            if answer.status_code >= 500 or answer.status_code == 429:
+                raise Ec2Error(
+                    "ServiceUnavailable" if answer.status_code != 429 else "Throttling",
+                    f"{self._where()} answered HTTP {answer.status_code} without an EC2 error document",
+                    request_id,
+                    answer.status_code,
+                ) from None
+            raise exc from None
+        document.raise_for_error(root, tree, request_id, answer.status_code)
+        if answer.status_code >= 400:
+            raise EndpointError(f"{self._where()} answered HTTP {answer.status_code} with a {root} document.")
+        return Response(action, tree, request_id or tree.get("requestId"))
+
+    def _read_bounded(self, answer: httpx.Response) -> bytes:
+        limit = self.settings.max_response_bytes
+        declared = answer.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise EndpointError(self._too_big(limit))
+        chunks, size = [], 0
+        for chunk in answer.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise EndpointError(self._too_big(limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_big(self, limit: int) -> str:
+        return (
+            f"{self._where()} answered more than {limit} bytes; refused "
+            f"(raise the limit with EC2OPS_MAX_RESPONSE_BYTES if this is expected)."
+        )
+
+    def _sleep(self, attempt: int, error: Exception) -> None:
+        s = self.settings
+        ceiling = min(s.retry_max_delay, s.retry_base_delay * 2 ** (attempt - 1))
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # exponential, with jitter
+        if self._log:
+            self._log(f"--- attempt {attempt} failed ({error}); retrying in {delay:.2f}s")
+        time.sleep(delay)
+
+    def _where(self) -> str:
+        parts = urlsplit(self.settings.endpoint)
+        return parts.netloc or self.settings.endpoint
+
+    def _debug_request(self, headers: dict[str, str], body: bytes) -> None:
+        from urllib.parse import parse_qsl
+
+        shown = {k: ("***" if k.lower() in MASKED_HEADERS else v) for k, v in headers.items()}
+        if "Authorization" in headers:
+            shown["Authorization"] = headers["Authorization"].split("Signature=")[0] + "Signature=***"
+        params = [(k, "***" if k in MASKED_PARAMS else v) for k, v in parse_qsl(body.decode("utf-8"))]
+        lines = [f">>> POST {self.settings.endpoint}"]
+        lines += [f"{k}: {v}" for k, v in shown.items()]
+        lines += [f"  {k}={v}" for k, v in params]
+        self._log("\n".join(lines))
+
+
+class _Unsent(Exception):
+    """The request never left: safe to retry whatever the action."""
+
+
+class _MaybeSent(Exception):
+    """The request may have reached EC2 and its answer was lost."""
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def new_client_token() -> str:
+    return str(uuid.uuid4())
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""The guide's flows: ordinary click functions over the same Session, client and renderer."""

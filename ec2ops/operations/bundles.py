@@ -1,0 +1,3 @@
+"""bundles: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

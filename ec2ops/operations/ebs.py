@@ -1,0 +1,3 @@
+"""ebs: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

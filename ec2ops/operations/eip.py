@@ -1,0 +1,3 @@
+"""eip: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

@@ -1,0 +1,3 @@
+"""groups: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

@@ -1,0 +1,3 @@
+"""images: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

@@ -1,0 +1,3 @@
+"""instances: declarations (see ec2ops/spec.py)."""
+
+OPERATIONS = []

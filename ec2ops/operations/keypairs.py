@@ -1,0 +1,97 @@
+"""Key pairs."""
+
+import os
+
+from ec2ops.errors import InputError, OperationFailed
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, returned_true
+
+KEY_NAME = Input("keyName", "The name of the key pair.", query="KeyName", required=True)
+
+
+def _check_key_file(inputs: dict) -> None:
+    path = inputs.get("keyFile")
+    if path and os.path.lexists(path) and not inputs.get("force"):
+        raise InputError(f"{path} already exists; give --force to replace it (nothing was sent to EC2).")
+
+
+def write_private_key(path: str, material: str, force: bool) -> None:
+    """Mode 0600 from the first byte, whatever the umask; an existing file is replaced only with force."""
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary if force else path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+        os.write(descriptor, material.encode("utf-8") + (b"" if material.endswith("\n") else b"\n"))
+    finally:
+        os.close(descriptor)
+    if force:
+        os.replace(temporary, path)
+
+
+def _save_key(result: dict, inputs: dict) -> dict:
+    path = inputs.get("keyFile")
+    if not path:
+        return result
+    try:
+        write_private_key(path, result["returnResult"] or "", bool(inputs.get("force")))
+    except OSError as exc:
+        raise OperationFailed(
+            f"The key pair '{inputs['keyName']}' was created, but its private key could not be written to "
+            f"{path} ({exc.strerror}). Delete the key pair and allocate it again."
+        ) from None
+    return {"keyFile": path, **{k: v for k, v in result.items() if k != "returnResult"}}
+
+
+OPERATIONS = [
+    Operation(
+        name="allocate-new-key-pair",
+        action="CreateKeyPair",
+        area="keypairs",
+        help="""Creates a new 2048-bit RSA key pair with the given name; returnResult is its private key
+        (unencrypted PEM), keyFingerprint its fingerprint. EC2 refuses a name that already exists.
+
+        With --key-file the private key is written to that file (mode 0600) instead of the output,
+        and the file's path is printed in its place; an existing file is replaced only with --force.""",
+        inputs=(
+            KEY_NAME,
+            Input("keyFile", "Write the private key to this file (mode 0600) instead of printing it.",
+                  metavar="PATH"),
+            Input("force", "Replace an existing --key-file.", flag=True),
+        ),
+        outputs=(
+            Output("returnResult", path="keyMaterial", help="The private key, PEM."),
+            Output("keyFingerprint", path="keyFingerprint", help="The key's fingerprint."),
+        ),
+        validate=_check_key_file,
+        finish=_save_key,
+        example="ec2ops allocate-new-key-pair --key-name deploy --key-file ~/.ssh/deploy.pem",
+    ),
+    Operation(
+        name="delete-key-pair",
+        action="DeleteKeyPair",
+        area="keypairs",
+        help="""Deletes a key pair by removing its public key from EC2. It succeeds even if the key does not
+        exist: check with enumerate-key-pairs first if that matters.""",
+        inputs=(KEY_NAME,),
+        outputs=(Output("returnResult", get=returned_true, help="true if the operation succeeds."),),
+        example="ec2ops delete-key-pair --key-name deploy",
+    ),
+    Operation(
+        name="enumerate-key-pairs",
+        action="DescribeKeyPairs",
+        area="keypairs",
+        help="""Lists the key pairs available to you: key name and fingerprint. Fails with
+        "No items found!" when there is none.""",
+        inputs=(ROW_DELIMITER, col_delimiter()),
+        outputs=(
+            Output(
+                "returnResult",
+                path="keySet",
+                columns=(Column("keyName", "Key name"), Column("keyFingerprint", "Fingerprint")),
+                help="The key pairs: Key name, Fingerprint.",
+            ),
+        ),
+        empty_error="No items found!",
+        example="ec2ops enumerate-key-pairs --get returnResult | cut -d, -f1",
+    ),
+]

@@ -1,0 +1,189 @@
+"""The common inputs every command takes, gathered into one Session: credentials, endpoint,
+transport settings and the output form. Nothing here loads httpx, rich or xmltodict."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import click
+
+from ec2ops import output
+from ec2ops.errors import InputError
+
+DEFAULT_ENDPOINT = "us-east-1.ec2.amazonaws.com"
+DEFAULT_REGION = "us-east-1"
+PROXY_ERROR = "Either both proxy port and proxy host must be null or none of them."
+REGION_IN_HOST = (
+    re.compile(r"^ec2\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$"),
+    re.compile(r"^([a-z]{2}(-gov)?-[a-z]+-\d)\.ec2\.amazonaws\.com$"),
+)
+
+
+def _opt(*decls: str, **kw) -> click.Option:
+    kw.setdefault("show_envvar", True)
+    return click.Option(list(decls), **kw)
+
+
+COMMON = "Common inputs"
+TRANSPORT = "Connection"
+OUTPUT = "Output"
+
+# (option, help section) for every command; their values end up in a Session.
+COMMON_OPTIONS: list[tuple[click.Option, str]] = [
+    (_opt("--access-key-id", "--accessKeyId", "access_key_id", metavar="ID",
+          help="accessKeyId: the ID of the access key [env: AWS_ACCESS_KEY_ID, or a profile]."), COMMON),
+    (_opt("--access-key", "--accessKey", "access_key", metavar="SECRET",
+          help="accessKey: the secret access key; '-' reads it from stdin. Prefer the environment: a flag shows "
+               "in the process list [env: AWS_SECRET_ACCESS_KEY, or a profile]."), COMMON),
+    (_opt("--session-token", "session_token", metavar="TOKEN",
+          help="Session token of temporary credentials [env: AWS_SESSION_TOKEN]."), COMMON),
+    (_opt("--profile", "profile", envvar="AWS_PROFILE", metavar="NAME",
+          help="Profile in ~/.aws/credentials and ~/.aws/config."), COMMON),
+    (_opt("--service-endpoint", "--serviceEndpoint", "--endpoint", "service_endpoint", envvar="EC2OPS_ENDPOINT",
+          metavar="URL", help=f"serviceEndpoint: host or URL requests go to; a bare host means https "
+          f"[default: {DEFAULT_ENDPOINT}, or the --region's endpoint]."), COMMON),
+    (_opt("--region", "region", metavar="REGION",
+          help="Region whose endpoint (ec2.REGION.amazonaws.com) to use, and to sign for "
+               "[env: AWS_REGION, AWS_DEFAULT_REGION, or the profile's region]."), COMMON),
+    (_opt("--proxy-host", "--proxyHost", "proxy_host", metavar="HOST", help="proxyHost: the proxy host."), TRANSPORT),
+    (_opt("--proxy-port", "--proxyPort", "proxy_port", metavar="PORT", help="proxyPort: the proxy port."), TRANSPORT),
+    (_opt("--signature-version", "signature_version", type=click.Choice(["2", "4"]), default="4",
+          envvar="EC2OPS_SIGNATURE_VERSION", show_default=True,
+          help="Signature Version 4, or the guide's Version 2 for endpoints that only speak it."), TRANSPORT),
+    (_opt("--signature-method", "signature_method", type=click.Choice(["HmacSHA256", "HmacSHA1"]),
+          default="HmacSHA256", show_default=True, help="HMAC of Signature Version 2."), TRANSPORT),
+    (_opt("--api-version", "api_version", default="2016-11-15", envvar="EC2OPS_API_VERSION", show_default=True,
+          metavar="DATE", help="EC2 API version sent with each request (the guide's is 2009-11-30)."), TRANSPORT),
+    (_opt("--connect-timeout", "connect_timeout", type=float, default=10.0, envvar="EC2OPS_CONNECT_TIMEOUT",
+          show_default=True, metavar="SECONDS", help="Seconds to wait for a connection."), TRANSPORT),
+    (_opt("--read-timeout", "read_timeout", type=float, default=60.0, envvar="EC2OPS_READ_TIMEOUT",
+          show_default=True, metavar="SECONDS", help="Seconds to wait for an answer."), TRANSPORT),
+    (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), default=5, envvar="EC2OPS_MAX_ATTEMPTS",
+          show_default=True, help="Tries per call on throttling, 5xx and lost connections (safe calls only)."),
+     TRANSPORT),
+    (_opt("--ca-bundle", "ca_bundle", envvar="AWS_CA_BUNDLE", metavar="PEM",
+          type=click.Path(dir_okay=False), help="CA certificates to verify the endpoint with."), TRANSPORT),
+    (_opt("-o", "--output", "output_form", type=click.Choice(output.FORMS), envvar="EC2OPS_OUTPUT",
+          default="plain", show_default=True, help="Output form."), OUTPUT),
+    (_opt("--get", "get", metavar="NAME", help="Print only this output's raw value (e.g. returnResult, requestId)."),
+     OUTPUT),
+    (_opt("--no-color", "no_color", is_flag=True, help="No colour, even on a terminal [env: NO_COLOR]."), OUTPUT),
+    (_opt("--debug", "debug", is_flag=True, envvar="EC2OPS_DEBUG",
+          help="Show each request and answer on stderr (secrets masked), and tracebacks."), OUTPUT),
+]
+COMMON_NAMES = [option.name for option, _ in COMMON_OPTIONS]
+SECTIONS = {option.name: section for option, section in COMMON_OPTIONS}
+
+
+def unescape(value: str) -> str:
+    """Delimiters may be typed as \\n, \\t or \\r."""
+    return value.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
+
+
+class Session:
+    """One invocation's common inputs, and the one client it makes when the first call goes out."""
+
+    def __init__(self, options: dict[str, Any]):
+        self.options = options
+        self.debug = bool(options.get("debug"))
+        self.form = options.get("output_form") or "plain"
+        self.get = options.get("get")
+        self.color = False if (options.get("no_color") or os.environ.get("NO_COLOR")) else None
+        if bool(options.get("proxy_host")) != bool(options.get("proxy_port")):
+            raise InputError(PROXY_ERROR)
+        if options.get("proxy_port") and not str(options["proxy_port"]).isdigit():
+            raise InputError(f"proxyPort must be a port number, not '{options['proxy_port']}'.")
+        self._client = None
+
+    # -- where requests go ---------------------------------------------------------------------
+    def endpoint_and_region(self) -> tuple[str, str]:
+        opts = self.options
+        region = opts.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            from ec2ops.credentials import read_profile
+
+            region = read_profile(opts.get("profile"))[1]
+        endpoint = opts.get("service_endpoint") or (f"ec2.{region}.amazonaws.com" if region else DEFAULT_ENDPOINT)
+        if "://" not in endpoint:
+            endpoint = "https://" + endpoint
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InputError(f"serviceEndpoint '{opts.get('service_endpoint')}' is not a host or an http(s) URL.")
+        if not parts.path:
+            endpoint += "/"
+        for pattern in REGION_IN_HOST:
+            match = pattern.match(parts.hostname)
+            if match:
+                return endpoint, match.group(1)
+        return endpoint, region or DEFAULT_REGION
+
+    @property
+    def client(self):
+        if self._client is None:
+            from ec2ops import credentials
+            from ec2ops.client.query import Client, Settings, is_loopback
+
+            o = self.options
+            creds = credentials.resolve(o.get("access_key_id"), o.get("access_key"), o.get("session_token"),
+                                        o.get("profile"))
+            if o.get("access_key") not in (None, "-"):
+                warn("the secret key given as --access-key shows in the process list; "
+                     "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
+            endpoint, region = self.endpoint_and_region()
+            host = urlsplit(endpoint).hostname
+            if endpoint.startswith("http://") and not is_loopback(host):
+                warn(f"{host} is reached over plain http: requests and answers can be read on the way.")
+            proxy = f"http://{o['proxy_host']}:{o['proxy_port']}" if o.get("proxy_host") else None
+            self._client = Client(Settings(
+                credentials=creds,
+                endpoint=endpoint,
+                region=region,
+                api_version=o.get("api_version") or "2016-11-15",
+                signature_version=int(o.get("signature_version") or 4),
+                signature_method=o.get("signature_method") or "HmacSHA256",
+                proxy=proxy,
+                ca_bundle=o.get("ca_bundle"),
+                connect_timeout=o.get("connect_timeout") or 10.0,
+                read_timeout=o.get("read_timeout") or 60.0,
+                max_attempts=o.get("max_attempts") or 5,
+                retry_base_delay=float(os.environ.get("EC2OPS_RETRY_BASE_DELAY", "0.25")),
+                max_response_bytes=int(os.environ.get("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024)),
+                debug=self.debug,
+            ))
+        return self._client
+
+    def call(self, action: str, params: dict[str, Any] | None = None):
+        return self.client.call(action, params)
+
+    def call_all(self, action: str, params: dict[str, Any] | None, list_key: str):
+        return self.client.call_all(action, params, list_key)
+
+    # -- printing ------------------------------------------------------------------------------
+    def emit(self, result: dict[str, Any], delimiters: output.Delimiters | None = None) -> None:
+        if self.get is not None and self.get not in result:
+            raise InputError(f"--get {self.get}: this command's outputs are {', '.join(result)}.")
+        output.emit(result, self.form, self.get, delimiters, color=self.color)
+
+
+def warn(message: str) -> None:
+    click.echo(f"ec2ops: warning: {message}", err=True)
+
+
+def common_options(function: Callable) -> Callable:
+    """Adds the common inputs to a click command; the function receives a Session first."""
+
+    @functools.wraps(function)
+    def wrapper(**kwargs):
+        session = Session({name: kwargs.pop(name, None) for name in COMMON_NAMES})
+        click.get_current_context().meta["ec2ops.session"] = session
+        return function(session, **kwargs)
+
+    # click shows __click_params__ reversed: the command's own inputs first, then the common ones.
+    own = list(getattr(function, "__click_params__", []))
+    wrapper.__click_params__ = [option for option, _ in reversed(COMMON_OPTIONS)] + own  # type: ignore[attr-defined]
+    return wrapper

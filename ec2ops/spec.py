@@ -1,0 +1,270 @@
+"""Declarations: an operation is data (its EC2 action, inputs, outputs, table columns), and
+the click command for it is built from that data when the package loads, so --help, shell
+completion and the man pages all see the same thing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import click
+
+from ec2ops import output
+from ec2ops.client import document
+from ec2ops.errors import InputError, OperationFailed
+from ec2ops.session import SECTIONS, Session, common_options, unescape
+
+# The guide's areas, in its order: (key, title).
+AREAS = [
+    ("zones", "Availability zones and regions"),
+    ("ebs", "Elastic block store: snapshots and volumes"),
+    ("eip", "Elastic IPs"),
+    ("images", "Images"),
+    ("instances", "Instances"),
+    ("keypairs", "Key pairs"),
+    ("groups", "Security groups"),
+    ("bundles", "Windows bundle tasks"),
+    ("dashboard", "EC2 Dashboard"),
+]
+
+
+def kebab(name: str) -> str:
+    """The guide's camelCase input name as a flag: instanceIdentifier -> instance-identifier."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
+# -- inputs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Input:
+    """One of the guide's inputs. `query` is the EC2 parameter; a name ending in `.N` is a list,
+    split on the command's `delimiter` input and sent 1-based (InstanceId.1, InstanceId.2, ...)."""
+
+    name: str
+    help: str
+    query: str | None = None
+    required: bool = False
+    default: str | None = None
+    choices: tuple[str, ...] | None = None
+    check: Callable[[str], str] | None = None  # validates one value, returns what to send; raises InputError
+    aliases: tuple[str, ...] = ()
+    metavar: str | None = None
+    flag: bool = False  # an on/off switch of ours (e.g. --force), not one of the guide's inputs
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.query and self.query.endswith(".N"))
+
+    def option(self) -> click.Option:
+        decls = [f"--{kebab(self.name)}"]
+        if self.name != kebab(self.name):
+            decls.append(f"--{self.name}")
+        decls += [*self.aliases, self.name]
+        if self.flag:
+            return click.Option(decls, is_flag=True, help=self.help)
+        extra = {} if self.default is None else {"default": self.default, "show_default": self.default != "\n"}
+        return click.Option(  # no default=None: click >= 8.3 would take it as a value and skip `required`
+            decls,
+            required=self.required,
+            type=click.Choice(self.choices, case_sensitive=False) if self.choices else None,
+            metavar=self.metavar or ("LIST" if self.is_list else None),
+            help=self.help,
+            **extra,
+        )
+
+
+def delimiter_input(default: str = ",", what: str = "the elements of the list inputs and outputs") -> Input:
+    return Input("delimiter", f"Delimiter between {what}.", default=default)
+
+
+ROW_DELIMITER = Input("rowDelimiter", "Delimiter between the rows of the results table [default: a newline].",
+                      default="\n")
+
+
+def col_delimiter(default: str = ",") -> Input:
+    return Input("colDelimiter", "Delimiter between the columns of the results table.", default=default)
+
+
+# -- outputs -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    key: str  # the EC2 field name: the JSON key
+    title: str  # the guide's column name: the table header
+    path: str | None = None  # where in the row's element; defaults to `key`
+    many: bool = False  # a list in one cell, joined by the `delimiter` input
+    convert: Callable[[Any], Any] | None = None
+
+    def value(self, row: dict) -> Any:
+        values = list(document.walk(row, self.path or self.key))
+        value = values if self.many else (values[0] if values else None)
+        return self.convert(value) if self.convert else value
+
+
+@dataclass(frozen=True)
+class Output:
+    """One of the guide's outputs: a scalar at `path`, every value at `path` (`many`), a table of
+    the elements at `path` (`columns`), or whatever `get(body, inputs)` computes."""
+
+    name: str
+    path: str | None = None
+    help: str = ""
+    many: bool = False
+    columns: tuple[Column, ...] = ()
+    get: Callable[[dict, dict], Any] | None = None
+    convert: Callable[[Any], Any] | None = None
+    order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
+
+    def value(self, body: dict, inputs: dict) -> Any:
+        if self.get:
+            return self.get(body, inputs)
+        if self.columns:
+            rows = [{c.key: c.value(item) for c in self.columns} for item in document.walk(body, self.path or "")]
+            table = output.Table([(c.key, c.title) for c in self.columns], rows)
+            if self.order_by and inputs.get(self.order_by[0]):
+                wanted = inputs[self.order_by[0]]
+                position = {v: i for i, v in enumerate(wanted)}
+                table.rows.sort(key=lambda row: position.get(row.get(self.order_by[1]), len(wanted)))
+            return table
+        if self.many:
+            return list(document.walk(body, self.path or ""))
+        value = document.first(body, self.path or "")
+        return self.convert(value) if self.convert else value
+
+
+def returned_true(body: dict, inputs: dict) -> str:
+    """EC2's <return>; many servers (moto among them) answer 200 without one, which is success too."""
+    value = body.get("return")
+    return "true" if value is None else str(value).lower()
+
+
+# -- operations --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Operation:
+    name: str  # the guide's operation name in kebab-case
+    action: str  # the EC2 Query API action
+    area: str
+    help: str  # the guide's description and notes, in our words
+    outputs: tuple[Output, ...]  # returnResult first
+    inputs: tuple[Input, ...] = ()
+    example: str = ""
+    paginate: str | None = None  # the list followed by nextToken
+    validate: Callable[[dict], None] | None = None  # checks that span inputs; raises InputError
+    params: Callable[[dict, dict, Session], dict] | None = None  # adjusts the query before it is sent
+    empty_error: str | None = None  # the guide's failure when returnResult is empty
+    fixed: dict = field(default_factory=dict)  # query parameters always sent
+    finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
+
+    def query(self, values: dict) -> dict[str, str]:
+        params = dict(self.fixed)
+        for spec in self.inputs:
+            value = values.get(spec.name)
+            if not spec.query or value in (None, "", []):
+                continue
+            if spec.is_list:
+                prefix = spec.query[:-2]
+                params.update({f"{prefix}.{i}": v for i, v in enumerate(value, 1)})
+            else:
+                params[spec.query] = value
+        return params
+
+    def run(self, session: Session, values: dict) -> None:
+        values = self.read_inputs(values)
+        params = self.query(values)
+        if self.params:
+            params = self.params(values, params, session)
+        if self.paginate:
+            response = session.call_all(self.action, params, self.paginate)
+        else:
+            response = session.call(self.action, params)
+        result = {o.name: o.value(response.body, values) for o in self.outputs}
+        result["requestId"] = response.request_id
+        first = result.get("returnResult")
+        if self.empty_error and (first in (None, []) or (isinstance(first, output.Table) and not first.rows)):
+            raise OperationFailed(self.empty_error)
+        if self.finish:
+            result = self.finish(result, values)
+        session.emit(result, delimiters_of(values))
+
+    def read_inputs(self, values: dict) -> dict:
+        """Local validation, in the guide's words, before anything is sent."""
+        values = dict(values)
+        for key in ("delimiter", "rowDelimiter", "colDelimiter"):
+            if values.get(key) is not None:
+                values[key] = unescape(values[key])
+        for spec in self.inputs:
+            value = values.get(spec.name)
+            if spec.flag:
+                continue
+            if value is None or value == "":
+                values[spec.name] = None
+                continue
+            if spec.is_list:
+                value = split_list(value, values.get("delimiter") or ",")
+                values[spec.name] = [spec.check(v) for v in value] if spec.check else value
+            else:
+                values[spec.name] = spec.check(value) if spec.check else value
+        if self.validate:
+            self.validate(values)
+        return values
+
+    def command(self) -> click.Command:
+        def callback(session: Session, **values):
+            self.run(session, values)
+
+        callback.__doc__ = self.help
+        callback.__click_params__ = [spec.option() for spec in reversed(self.inputs)]  # type: ignore[attr-defined]
+        return command(self.name, area=self.area, example=self.example, operation=self)(callback)
+
+
+def split_list(value: str, delimiter: str) -> list[str]:
+    if not delimiter:
+        raise InputError("The delimiter input cannot be empty.")
+    return [part.strip() for part in value.split(delimiter) if part.strip()]
+
+
+def delimiters_of(values: dict) -> output.Delimiters:
+    return output.Delimiters(
+        delimiter=values.get("delimiter") or ",",
+        row=values.get("rowDelimiter") or "\n",
+        col=values.get("colDelimiter") or ",",
+    )
+
+
+# -- click glue --------------------------------------------------------------------------------
+class Command(click.Command):
+    """A command whose --help lists the guide's inputs first, then the common inputs, then output options."""
+
+    def __init__(self, *args, area: str = "", example: str = "", operation: Operation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.example = example
+        self.operation = operation
+
+    def format_help_text(self, ctx, formatter):
+        super().format_help_text(ctx, formatter)
+        if self.example:
+            with formatter.section("Example"):
+                formatter.write_text("\b\n" + self.example)
+
+    def format_options(self, ctx, formatter):
+        sections: dict[str, list] = {"Inputs": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record:
+                section = "Output" if param.name == "help" else SECTIONS.get(param.name, "Inputs")
+                sections.setdefault(section, []).append(record)
+        for title, records in sections.items():
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+
+def command(name: str, *, area: str, example: str = "", operation: Operation | None = None):
+    """Decorator for flows and irregular operations: the common inputs, and a Session as first argument."""
+
+    def decorate(function: Callable) -> click.Command:
+        return click.command(name, cls=Command, area=area, example=example, operation=operation,
+                             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+                             )(common_options(function))
+
+    return decorate

@@ -1,0 +1,120 @@
+"""Local checks made before any request, each failing with the guide's own message
+(its "Error messages" section) and exit status 2."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ec2ops.errors import InputError
+
+IP_MESSAGE = (
+    "The given IP address is invalid. It must have the following format: [0-255].[0-255].[0-255].[0-255]."
+)
+CIDR_MESSAGE = (
+    "The given CIDR IP address is invalid. It must have the following format: "
+    "[0-255].[0-255].[0-255].[0-255]/[0-32]."
+)
+PROTOCOL_MESSAGE = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp'."
+FORCE_MESSAGE = 'Possible values for input "force" are true or false.'
+SIZE_MESSAGE = "The following input must be a valid integer: size."
+
+_OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IP = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}$")
+_CIDR = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}/(3[0-2]|[12]?\d)$")
+
+
+def ip_address(value: str) -> str:
+    if not _IP.match(value.strip()):
+        raise InputError(IP_MESSAGE)
+    return value.strip()
+
+
+def cidr(value: str) -> str:
+    if not _CIDR.match(value.strip()):
+        raise InputError(CIDR_MESSAGE)
+    return value.strip()
+
+
+def protocol(value: str) -> str:
+    if value.strip().lower() not in ("tcp", "udp", "icmp"):
+        raise InputError(PROTOCOL_MESSAGE)
+    return value.strip().lower()
+
+
+def port(name: str, allow_wildcard: bool = False) -> Callable[[str], str]:
+    """fromPort / toPort: numerical and between 0 and 65535 (-1, ICMP's wildcard, where allowed)."""
+
+    def check(value: str) -> str:
+        text = value.strip()
+        if not re.fullmatch(r"-?\d{1,6}", text) or not (
+            0 <= int(text) <= 65535 or (allow_wildcard and int(text) == -1)
+        ):
+            raise InputError(f"{name} was invalid. Must be numerical and between 0 and 65535.")
+        return str(int(text))
+
+    return check
+
+
+def true_false(message: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        text = value.strip().lower()
+        if text not in ("true", "false"):
+            raise InputError(message)
+        return text
+
+    return check
+
+
+force = true_false(FORCE_MESSAGE)
+
+
+def integer(message: str, minimum: int | None = None) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", text) or (minimum is not None and int(text) < minimum):
+            raise InputError(message)
+        return str(int(text))
+
+    return check
+
+
+size = integer(SIZE_MESSAGE)
+
+
+def one_of(message: str, *allowed: str) -> Callable[[str], str]:
+    """A value out of a fixed set (attribute, operationType), matched without regard to case."""
+    lowered = {a.lower(): a for a in allowed}
+
+    def check(value: str) -> str:
+        text = value.strip()
+        if text.lower() not in lowered:
+            raise InputError(message)
+        return lowered[text.lower()]
+
+    return check
+
+
+def prefixed(prefix: str, message: str) -> Callable[[str], str]:
+    """An EC2 id must start with its prefix (i-, ami-, vol-, snap-); `message` may hold ### for the value."""
+
+    def check(value: str) -> str:
+        text = value.strip()
+        if not text.startswith(prefix) or len(text) == len(prefix) or not re.fullmatch(r"[\w-]+", text):
+            raise InputError(message.replace("###", text))
+        return text
+
+    return check
+
+
+def numeric_user_id(value: str) -> str:
+    text = value.strip()
+    if not text.isdigit():
+        raise InputError(f"Invalid user id: '{text}'. Error code: InvalidUserID.Malformed.")
+    return text
+
+
+def required(value, message: str):
+    if value in (None, "", []):
+        raise InputError(message)
+    return value

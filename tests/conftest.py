@@ -1,0 +1,141 @@
+"""Fixtures: moto's EC2 server on 127.0.0.1 (started once, reset before each test), and `ec2ops`,
+which runs the real command line in-process and returns its exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass
+
+# Before moto loads: no default AMIs (fast resets), and never a real AWS key in the environment.
+os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
+    os.environ.pop(_name, None)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+ACCESS_KEY_ID = "AKIDTESTEC2OPS000001"
+SECRET_KEY = "test/Secret+Key0123456789abcdefghijKLMN"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def run_cli(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> Run:
+    """Runs `ec2ops ARGS` through the real entry point (ec2ops.cli.main), in this process."""
+    from ec2ops.cli import main
+
+    saved = sys.stdin, sys.stdout, sys.stderr
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    out, err = io.StringIO(), io.StringIO()
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    os.environ.update(env or {})
+    code = 0
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_url, monkeypatch):
+    """A clean moto EC2 (us-east-1) and credentials in the environment, as a user would set them."""
+    httpx.post(f"{moto_url}/moto-api/reset")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("EC2OPS_ENDPOINT", moto_url)
+    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.01")
+    return moto_url
+
+
+@pytest.fixture
+def ec2ops(moto):
+    """`ec2ops("enumerate-regions", "-o", "json")` against the moto server."""
+
+    def call(*args, stdin: str = "", env: dict[str, str] | None = None) -> Run:
+        return run_cli(list(args), stdin=stdin, env=env)
+
+    return call
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Credentials and an endpoint for respx-mocked tests: nothing leaves the process."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("EC2OPS_ENDPOINT", "https://ec2.us-east-1.amazonaws.com")
+    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.001")
+
+    def call(*args, stdin: str = "", env: dict[str, str] | None = None) -> Run:
+        return run_cli(list(args), stdin=stdin, env=env)
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def ec2_only_url():
+    """moto's EC2 app alone (no SigV4 routing), for Signature Version 2 requests."""
+    from moto.server import create_backend_app
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, create_backend_app("ec2"), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def sent_params(request) -> dict[str, str]:
+    """The query parameters of a request captured by respx."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(request.content.decode("utf-8")))
+
+
+def ec2_xml(action: str, inner: str) -> str:
+    """An EC2 success document, as EC2 writes them."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<{action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        f"<requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>{inner}</{action}Response>"
+    )
+
+
+def ec2_error_xml(code: str, message: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+        "<RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>"
+    )

@@ -1,0 +1,43 @@
+"""`ec2ops --help` and a command's --help load neither httpx, rich nor xmltodict."""
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("httpx", "rich", "xmltodict")
+PROBE = """
+import sys
+from ec2ops.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+loaded = [m for m in {heavy!r} if m in sys.modules]
+print("LOADED:" + ",".join(loaded))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["enumerate-regions", "--help"], ["--version"]])
+def test_help_imports_nothing_heavy(args):
+    from ec2ops.cli import cli
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)], capture_output=True, text=True, check=True
+    )
+    assert "LOADED:\n" in done.stdout, done.stdout
+    assert done.stdout.startswith(("Usage", "ec2ops")), done.stdout[:200]
+
+
+def test_every_commands_help_imports_nothing_heavy():
+    from ec2ops.cli import cli
+
+    code = (
+        "import sys\nfrom ec2ops.cli import cli, main\n"
+        "for name in cli.commands:\n"
+        "    try:\n        main([name, '--help'])\n    except SystemExit:\n        pass\n"
+        f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.rstrip().endswith("LOADED:"), done.stdout[-300:]
+    assert len(cli.commands) >= 5
