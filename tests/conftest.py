@@ -139,3 +139,16 @@ def ec2_error_xml(code: str, message: str) -> str:
         f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
         "<RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>"
     )
+
+
+def debug_params(err: str) -> dict[str, str]:
+    """The query parameters of the last request, read from a `--debug` trace on stderr."""
+    blocks = err.split(">>> POST ")
+    params = {}
+    for line in blocks[-1].splitlines()[1:]:
+        if line.startswith("<<<"):
+            break
+        if line.startswith("  ") and "=" in line:
+            key, _, value = line.strip().partition("=")
+            params[key] = value
+    return params

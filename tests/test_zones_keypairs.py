@@ -98,3 +98,10 @@ def test_signature_version_2_against_moto_ec2_app(ec2ops, ec2_only_url):
     listed = ec2ops("enumerate-key-pairs", "--signature-version", "2", "--signature-method", "HmacSHA1",
                     "--endpoint", ec2_only_url)
     assert f"v2key,{run.out.strip()}" in listed.out.splitlines()
+
+
+def test_query_sent_for_a_key_pair(ec2ops):
+    from conftest import debug_params
+
+    run = ec2ops("allocate-new-key-pair", "--key-name", "q1", "--debug")
+    assert debug_params(run.err) == {"Action": "CreateKeyPair", "Version": "2016-11-15", "KeyName": "q1"}
