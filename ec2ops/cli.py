@@ -26,19 +26,40 @@ MODULES = [
     "ec2ops.operations.keypairs",
     "ec2ops.operations.groups",
     "ec2ops.operations.bundles",
+    "ec2ops.flows.shared_snapshot",
+    "ec2ops.flows.template",
+    "ec2ops.flows.dashboard",
     "ec2ops.sandbox",
 ]
+# The guide's order of its 51 operations and flows (its table of contents).
+GUIDE_ORDER = """
+enumerate-availability-zones enumerate-regions
+create-shared-snapshot create-snapshot delete-snapshot describe-snapshots get-snapshot-details
+modify-snapshot-attribute reset-snapshot-attribute attach-volume create-volume delete-volume
+describe-volumes detach-volume get-volume-details
+allocate-new-elastic-ip associate-elastic-ip disassociate-elastic-ip enumerate-elastic-ips release-elastic-ip
+enumerate-images get-image-details modify-image-attribute register-image remove-image reset-image-attribute
+describe-instances get-instance-details get-system-log monitor-instance restart-instance run-instances
+run-instances-from-template start-instance stop-instance terminate-instance unmonitor-instance
+allocate-new-key-pair delete-key-pair enumerate-key-pairs
+allow-access-to-security-group create-security-group delete-security-group describe-security-groups
+get-security-group-details revoke-access-to-security-group
+bundle-windows-instance cancel-bundle-task enumerate-bundle-tasks get-bundle-task-details
+ec2-dashboard
+""".split()
 
 
 class Group(click.Group):
     """Lists the commands under the guide's areas, in its order."""
 
     def list_commands(self, ctx):
-        return list(self.commands)  # the guide's order, not alphabetical
+        rank = {name: i for i, name in enumerate(GUIDE_ORDER)}
+        return sorted(self.commands, key=lambda name: rank.get(name, len(rank)))  # the guide's order
 
     def format_commands(self, ctx, formatter):
         by_area: dict[str, list] = {}
-        for name, cmd in self.commands.items():
+        for name in self.list_commands(ctx):
+            cmd = self.commands[name]
             if not cmd.hidden:
                 by_area.setdefault(getattr(cmd, "area", ""), []).append((name, cmd.get_short_help_str(90)))
         for key, title in AREAS + [("", "Other commands")]:

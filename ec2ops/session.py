@@ -99,6 +99,7 @@ class Session:
         if options.get("proxy_port") and not str(options["proxy_port"]).isdigit():
             raise InputError(f"proxyPort must be a port number, not '{options['proxy_port']}'.")
         self._client = None
+        self._parent: Session | None = None
 
     # -- where requests go ---------------------------------------------------------------------
     def endpoint_and_region(self) -> tuple[str, str]:
@@ -111,11 +112,18 @@ class Session:
         endpoint = opts.get("service_endpoint") or (f"ec2.{region}.amazonaws.com" if region else DEFAULT_ENDPOINT)
         if "://" not in endpoint:
             endpoint = "https://" + endpoint
-        parts = urlsplit(endpoint)
+        try:
+            parts = urlsplit(endpoint)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range, as urlsplit does for "http://[::1"
+        except ValueError:
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InputError(f"serviceEndpoint '{opts.get('service_endpoint')}' is not a host or an http(s) URL.")
+            given = opts.get("service_endpoint") or endpoint
+            raise InputError(f"serviceEndpoint '{given}' is not a host or an http(s) URL.")
         if not parts.path:
             endpoint += "/"
+        if opts.get("pinned_region"):
+            return endpoint, opts["pinned_region"]
         for pattern in REGION_IN_HOST:
             match = pattern.match(parts.hostname)
             if match:
@@ -129,14 +137,17 @@ class Session:
             from ec2ops.client.query import Client, Settings, is_loopback
 
             o = self.options
-            creds = credentials.resolve(o.get("access_key_id"), o.get("access_key"), o.get("session_token"),
-                                        o.get("profile"))
-            if o.get("access_key") not in (None, "-"):
+            if self._parent is not None:  # another region of this run: its keys (stdin is read once), warned once
+                creds = self._parent.client.settings.credentials
+            else:
+                creds = credentials.resolve(o.get("access_key_id"), o.get("access_key"), o.get("session_token"),
+                                            o.get("profile"))
+            if o.get("access_key") not in (None, "-") and self._parent is None:
                 warn("the secret key given as --access-key shows in the process list; "
                      "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
             endpoint, region = self.endpoint_and_region()
             host = urlsplit(endpoint).hostname
-            if endpoint.startswith("http://") and not is_loopback(host):
+            if endpoint.startswith("http://") and not is_loopback(host) and self._parent is None:
                 warn(f"{host} is reached over plain http: requests and answers can be read on the way.")
             proxy = f"http://{o['proxy_host']}:{o['proxy_port']}" if o.get("proxy_host") else None
             self._client = Client(Settings(
@@ -154,8 +165,20 @@ class Session:
                 retry_base_delay=float(os.environ.get("EC2OPS_RETRY_BASE_DELAY", "0.25")),
                 max_response_bytes=int(os.environ.get("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024)),
                 debug=self.debug,
-            ))
+            ), http=self._parent.client.http if self._parent else None)
         return self._client
+
+    def for_region(self, region: str) -> "Session":
+        """The same inputs for another region, sharing this session's connections: its regional
+        endpoint, or the explicit one (e.g. a sandbox) signed for that region."""
+        options = {**self.options, "region": region, "pinned_region": region}
+        endpoint = options.get("service_endpoint") or ""
+        host = urlsplit(endpoint if "://" in endpoint else "https://" + endpoint).hostname or ""
+        if any(pattern.match(host) for pattern in REGION_IN_HOST):
+            options["service_endpoint"] = None
+        other = Session(options)
+        other._parent = self
+        return other
 
     def call(self, action: str, params: dict[str, Any] | None = None):
         return self.client.call(action, params)

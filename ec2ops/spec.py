@@ -4,6 +4,7 @@ completion and the man pages all see the same thing."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -149,10 +150,12 @@ class Operation:
     example: str = ""
     paginate: str | None = None  # the list followed by nextToken
     validate: Callable[[dict], None] | None = None  # checks that span inputs; raises InputError
-    params: Callable[[dict, dict, Session], dict] | None = None  # adjusts the query before it is sent
+    params: Callable[[dict, dict, Session], Any] | None = None  # adjusts the query before it is sent;
+    # it may return a Response of its own calls instead, when nothing is left to send
     empty_error: str | None = None  # the guide's failure when returnResult is empty
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
+    wait: Any = None  # a waiting.Wait: the command takes --wait and polls until its target state
 
     def query(self, values: dict) -> dict[str, str]:
         params = dict(self.fixed)
@@ -168,11 +171,16 @@ class Operation:
         return params
 
     def run(self, session: Session, values: dict) -> None:
+        from ec2ops.waiting import pop_options, wait_after
+
+        waiting = pop_options(values)
         values = self.read_inputs(values)
         params = self.query(values)
         if self.params:
             params = self.params(values, params, session)
-        if self.paginate:
+        if not isinstance(params, dict):  # the params hook found nothing to send: its answer stands
+            response = params
+        elif self.paginate:
             response = session.call_all(self.action, params, self.paginate)
         else:
             response = session.call(self.action, params)
@@ -184,36 +192,50 @@ class Operation:
         if self.finish:
             result = self.finish(result, values)
         session.emit(result, delimiters_of(values))
+        wait_after(session, self.wait, waiting, result, values)
 
     def read_inputs(self, values: dict) -> dict:
-        """Local validation, in the guide's words, before anything is sent."""
-        values = dict(values)
-        for key in ("delimiter", "rowDelimiter", "colDelimiter"):
-            if values.get(key) is not None:
-                values[key] = unescape(values[key])
-        for spec in self.inputs:
-            value = values.get(spec.name)
-            if spec.flag:
-                continue
-            if value is None or value == "":
-                values[spec.name] = None
-                continue
-            if spec.is_list:
-                value = split_list(value, values.get("delimiter") or ",")
-                values[spec.name] = [spec.check(v) for v in value] if spec.check else value
-            else:
-                values[spec.name] = spec.check(value) if spec.check else value
-        if self.validate:
-            self.validate(values)
-        return values
+        return read_inputs(self.inputs, values, self.validate)
 
     def command(self) -> click.Command:
         def callback(session: Session, **values):
             self.run(session, values)
 
-        callback.__doc__ = self.help
-        callback.__click_params__ = [spec.option() for spec in reversed(self.inputs)]  # type: ignore[attr-defined]
+        # cleandoc first: an unindented wait line appended to an indented help would stop click dedenting it
+        callback.__doc__ = inspect.cleandoc(self.help) + (f"\n\n{self.wait.description}" if self.wait else "")
+        callback.__click_params__ = options_of(self.inputs, self.wait is not None)  # type: ignore[attr-defined]
         return command(self.name, area=self.area, example=self.example, operation=self)(callback)
+
+
+def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dict], None] | None = None) -> dict:
+    """Local validation, in the guide's words, before anything is sent; lists split on `delimiter`."""
+    values = dict(values)
+    for key in ("delimiter", "rowDelimiter", "colDelimiter"):
+        if values.get(key) is not None:
+            values[key] = unescape(values[key])
+    for spec in inputs:
+        value = values.get(spec.name)
+        if spec.flag:
+            continue
+        if value is None or value == "":
+            values[spec.name] = None
+            continue
+        if spec.is_list:
+            value = split_list(value, values.get("delimiter") or ",")
+            values[spec.name] = [spec.check(v) for v in value] if spec.check else value
+        else:
+            values[spec.name] = spec.check(value) if spec.check else value
+    if validate:
+        validate(values)
+    return values
+
+
+def options_of(inputs: tuple[Input, ...], wait: bool = False) -> list[click.Option]:
+    """The click options for `inputs` (and --wait), in the order click's decorators expect."""
+    from ec2ops.waiting import WAIT_OPTIONS
+
+    options = [spec.option() for spec in inputs] + (list(WAIT_OPTIONS) if wait else [])
+    return list(reversed(options))
 
 
 def split_list(value: str, delimiter: str) -> list[str]:

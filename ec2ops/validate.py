@@ -107,6 +107,12 @@ def prefixed(prefix: str, message: str) -> Callable[[str], str]:
     return check
 
 
+AMI_MESSAGE = "Invalid id: '###' (expecting \"ami-...\"). Error code: InvalidAMIID.Malformed."
+ami_id = prefixed("ami-", AMI_MESSAGE)
+INSTANCE_MESSAGE = "Invalid id: '###' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed."
+instance_id = prefixed("i-", INSTANCE_MESSAGE)
+
+
 def numeric_user_id(value: str) -> str:
     text = value.strip()
     if not text.isdigit():

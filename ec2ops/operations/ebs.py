@@ -1,3 +1,358 @@
-"""ebs: declarations (see ec2ops/spec.py)."""
+"""Elastic block store: snapshots and volumes."""
 
-OPERATIONS = []
+from __future__ import annotations
+
+import datetime as dt
+
+from ec2ops import validate, waiting
+from ec2ops.errors import InputError, OperationFailed
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true
+
+VOLUME_ID = validate.prefixed("vol-", "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
+                                      "Error code: InvalidParameterValue.")
+SNAPSHOT_ID = validate.prefixed("snap-", "Value (###) for parameter snapshotId is invalid. Expected: 'snap-...'. "
+                                         "Error code: InvalidParameterValue.")
+DEVICES = """Linux devices are /dev/sdf to /dev/sdl (/dev/sda1, /dev/sda2 and /dev/sdb to /dev/sde are
+        reserved); Windows devices are xvdd to xvdp (xvda to xvdc are the system's)."""
+
+
+def _volume(help: str, query: str = "VolumeId") -> Input:
+    return Input("volumeId", help, query=query, required=True, check=VOLUME_ID)
+
+
+def _snapshot(help: str, query: str = "SnapshotId", required: bool = True) -> Input:
+    return Input("snapshotId", help, query=query, required=required, check=SNAPSHOT_ID)
+
+
+def _attachment(required: bool) -> tuple[Input, Input]:
+    return (
+        Input("instanceId", "The ID of the instance.", query="InstanceId", required=required,
+              check=validate.instance_id),
+        Input("deviceName", "How the device is exposed to the instance (e.g. /dev/sdh or xvdh).", query="Device",
+              required=required),
+    )
+
+
+ATTRIBUTE = Input("attribute", "The attribute: createVolumePermission, the only one.", query="Attribute",
+                  default="createVolumePermission", check=validate.one_of("Invalid attribute.",
+                                                                          "createVolumePermission"))
+
+
+def local_time(value):
+    """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return moment.astimezone().isoformat(timespec="seconds") if moment.tzinfo else value
+
+
+def must_exist(kind: str, code: str, input_name: str):
+    """A Describe of one id that comes back empty: the guide's not-found failure, not an empty result."""
+
+    def finish(result: dict, inputs: dict) -> dict:
+        if result.get("returnResult") is None:
+            raise OperationFailed(f"The {kind} '{inputs[input_name]}' does not exist. Error code: {code}.")
+        return result
+
+    return finish
+
+
+def refuse_false(result: dict, inputs: dict) -> dict:
+    """EC2's <return>false</return> is a failure: exit 1, not a printed "false"."""
+    if result.get("returnResult") == "false":
+        raise OperationFailed("EC2 answered false: the operation was not done.")
+    return result
+
+
+def _check_permission(inputs: dict) -> None:
+    if inputs.get("attribute") == "createVolumePermission" and not (
+        inputs.get("operationType") and (inputs.get("userIds") or inputs.get("groups"))
+    ):
+        raise InputError("If attribute=createVolumePermission, operationType and at least one of userIds "
+                         "or groups must be set!")
+
+
+def _size_or_snapshot(inputs: dict) -> None:
+    if not inputs.get("size") and not inputs.get("snapshotId"):
+        raise InputError("Either size or snapshotId must be set: size is required unless the volume is created "
+                         "from a snapshot.")
+
+
+def _scalars(prefix: str, *names: str, convert: dict | None = None) -> tuple[Output, ...]:
+    return tuple(Output(n, path=f"{prefix}{n}", convert=(convert or {}).get(n)) for n in names)
+
+
+SNAPSHOT_COLUMNS = (
+    Column("snapshotId", "Snapshot ID"),
+    Column("volumeId", "Volume ID"),
+    Column("volumeSize", "Volume size"),
+    Column("status", "Status"),
+    Column("startTime", "Start time"),
+    Column("progress", "Progress"),
+)
+VOLUME_COLUMNS = (
+    Column("volumeId", "Volume ID"),
+    Column("size", "Size"),
+    Column("snapshotId", "Snapshot ID"),
+    Column("availabilityZone", "Availability zone"),
+    Column("status", "Status"),
+)
+ATTACHMENT_COLUMNS = (
+    Column("instanceId", "Instance ID"),
+    Column("device", "Device"),
+    Column("status", "Status"),
+    Column("attachTime", "Attach time"),
+    Column("volumeId", "Volume ID"),
+)
+GONE = ("deleting", "deleted", "error")  # volume states from which it never becomes available
+TRUE_ON_SUCCESS = "true if the operation succeeds (EC2 refusing is exit status 1)."
+
+OPERATIONS = [
+    # -- snapshots ---------------------------------------------------------------------------
+    Operation(
+        name="create-snapshot",
+        action="CreateSnapshot",
+        area="ebs",
+        help="""Creates a snapshot of an EBS volume, stored in S3.
+
+        returnResult (and returnCode, the guide's name for it) is the new snapshot's ID. The
+        snapshot starts as pending: follow it with get-snapshot-details.""",
+        inputs=(
+            _volume("The ID of the volume to snapshot."),
+            Input("snapshotDescription", "A description of the snapshot.", query="Description"),
+        ),
+        outputs=(
+            Output("returnResult", path="snapshotId", help="The ID of the new snapshot."),
+            Output("returnCode", path="snapshotId", help="The ID of the new snapshot (the guide's name)."),
+            *_scalars("", "volumeId", "status", "startTime", "progress", "ownerId", "volumeSize", "description"),
+        ),
+        wait=waiting.SNAPSHOT.until("completed", waiting.result_ids(), failed=("error",)),
+        example="ec2ops create-snapshot --volume-id vol-0abc123 --snapshot-description nightly --get returnResult",
+    ),
+    Operation(
+        name="delete-snapshot",
+        action="DeleteSnapshot",
+        area="ebs",
+        help="""Deletes a snapshot of an EBS volume.
+
+        returnResult and returnCode are true on success.""",
+        inputs=(_snapshot("The ID of the snapshot to delete."),),
+        outputs=(
+            Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),
+            Output("returnCode", get=returned_true, help="The same, under the guide's name."),
+        ),
+        finish=refuse_false,
+        example="ec2ops delete-snapshot --snapshot-id snap-0abc123",
+    ),
+    Operation(
+        name="describe-snapshots",
+        action="DescribeSnapshots",
+        area="ebs",
+        help="""Describes EBS snapshots.
+
+        One row each: snapshot ID, volume ID, volume size, status (pending, completed or error),
+        start time and progress. With snapshotIds only those; snapshotOwners (self,
+        amazon or account IDs) and restorableBy (account IDs that may create volumes from them) narrow
+        the list. Without any of them EC2 also lists every public snapshot: give --snapshot-owners self
+        for yours alone. Every page of the answer is read.""",
+        inputs=(
+            Input("snapshotIds", "The snapshots to describe (default: all).", query="SnapshotId.N",
+                  check=SNAPSHOT_ID),
+            delimiter_input(what="the elements of snapshotIds, snapshotOwners and restorableBy"),
+            ROW_DELIMITER,
+            col_delimiter(),
+            Input("snapshotOwners", "Only the snapshots of these owners: self, amazon, account IDs.",
+                  query="Owner.N"),
+            Input("restorableBy", "Only the snapshots these account IDs may create volumes from.",
+                  query="RestorableBy.N"),
+        ),
+        outputs=(
+            Output("returnResult", path="snapshotSet", columns=SNAPSHOT_COLUMNS,
+                   help="The snapshots: Snapshot ID, Volume ID, Volume size, Status, Start time, Progress."),
+        ),
+        paginate="snapshotSet",
+        example="ec2ops describe-snapshots --snapshot-owners self --col-delimiter ' '",
+    ),
+    Operation(
+        name="get-snapshot-details",
+        action="DescribeSnapshots",
+        area="ebs",
+        help="""Describes one EBS snapshot.
+
+        Its status (pending, completed or error), volume, start time and progress. Fails (exit
+        status 1) if the snapshot does not exist.""",
+        inputs=(_snapshot("The ID of the snapshot to describe.", query="SnapshotId.1"),),
+        outputs=(
+            Output("returnResult", path="snapshotSet/snapshotId", help="The snapshot's ID."),
+            *_scalars("snapshotSet/", "snapshotId", "status", "volumeId", "startTime", "progress"),
+        ),
+        finish=must_exist("snapshot", "InvalidSnapshot.NotFound", "snapshotId"),
+        example="ec2ops get-snapshot-details --snapshot-id snap-0abc123 --get status",
+    ),
+    Operation(
+        name="modify-snapshot-attribute",
+        action="ModifySnapshotAttribute",
+        area="ebs",
+        help="""Grants or revokes the permission to create volumes from a snapshot.
+
+        operationType add grants it, remove revokes it: to account IDs (userIds, numeric) or to
+        groups (groups; 'all' makes the snapshot public). The only attribute is
+        createVolumePermission; operationType and at least one of userIds or groups are required.""",
+        inputs=(
+            _snapshot("The ID of the snapshot to modify."),
+            ATTRIBUTE,
+            Input("operationType", "add or remove.", query="OperationType",
+                  check=validate.one_of("Invalid operationType.", "add", "remove")),
+            Input("userIds", "Account IDs (numeric) to grant or revoke.", query="UserId.N",
+                  check=validate.numeric_user_id),
+            Input("groups", "Groups to grant or revoke: all (everyone).", query="UserGroup.N"),
+            delimiter_input(what="the elements of userIds and groups"),
+        ),
+        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        validate=_check_permission,
+        finish=refuse_false,
+        example="ec2ops modify-snapshot-attribute --snapshot-id snap-0abc123 --operation-type add "
+                "--user-ids 111122223333",
+    ),
+    Operation(
+        name="reset-snapshot-attribute",
+        action="ResetSnapshotAttribute",
+        area="ebs",
+        help="""Resets an attribute of a snapshot to its default.
+
+        For createVolumePermission, the snapshot becomes private to its owner again.""",
+        inputs=(
+            _snapshot("The ID of the snapshot to reset."),
+            ATTRIBUTE,
+        ),
+        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        finish=refuse_false,
+        example="ec2ops reset-snapshot-attribute --snapshot-id snap-0abc123",
+    ),
+    # -- volumes -----------------------------------------------------------------------------
+    Operation(
+        name="attach-volume",
+        action="AttachVolume",
+        area="ebs",
+        help=f"""Attaches an EBS volume to a running instance.
+
+        The instance must be in the volume's availability zone; the volume is exposed as the given
+        device. returnResult is the attachment's status (e.g. attaching), which does not mean it
+        will attach (a wrong device name, for one): check with get-volume-details.
+
+        {DEVICES}""",
+        inputs=(
+            _volume("The ID of the volume; it must not be attached to any instance."),
+            *_attachment(required=True),
+        ),
+        outputs=(
+            Output("returnResult", path="status", help="The attachment's status, e.g. attaching."),
+            Output("attachTime", path="attachTime", help="When the attachment started."),
+        ),
+        wait=waiting.VOLUME_ATTACHMENT.until("attached", waiting.input_ids("volumeId"),
+                                             failed=("detaching", "detached")),
+        example="ec2ops attach-volume --volume-id vol-0abc123 --instance-id i-0abc123 --device-name /dev/sdh",
+    ),
+    Operation(
+        name="create-volume",
+        action="CreateVolume",
+        area="ebs",
+        help="""Creates an EBS volume.
+
+        Empty, of size GiB, or from a snapshot (then size, if given, must be at least the
+        snapshot's), in the availability zone given. returnResult is the new volume's ID. EC2 sets
+        the size limits.""",
+        inputs=(
+            Input("size", "The size in GiB; required unless snapshotId is given.", query="Size",
+                  check=validate.size),
+            _snapshot("The snapshot to create the volume from; required unless size is given.", required=False),
+            Input("availabilityZone", "The availability zone of the new volume.", query="AvailabilityZone"),
+        ),
+        outputs=(
+            Output("returnResult", path="volumeId", help="The ID of the new volume."),
+            *_scalars("", "volumeId", "size", "status", "createTime", "availabilityZone", "snapshotId"),
+        ),
+        validate=_size_or_snapshot,
+        wait=waiting.VOLUME.until("available", waiting.result_ids(), failed=GONE),
+        example="ec2ops create-volume --size 10 --availability-zone us-east-1a --get returnResult",
+    ),
+    Operation(
+        name="delete-volume",
+        action="DeleteVolume",
+        area="ebs",
+        help="""Deletes an EBS volume.
+
+        The volume must not be attached to any instance. returnResult is true when EC2 accepts
+        (today's EC2 answers only that, not the 'deleting' status of 2009).""",
+        inputs=(_volume("The ID of the volume to delete; it must not be attached."),),
+        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        finish=refuse_false,
+        example="ec2ops delete-volume --volume-id vol-0abc123",
+    ),
+    Operation(
+        name="describe-volumes",
+        action="DescribeVolumes",
+        area="ebs",
+        help="""Describes your EBS volumes.
+
+        One row each: volume ID, size, snapshot ID, availability zone and status (creating,
+        available, in-use, deleting or error). With volumeIds only those. For the attachments use
+        get-volume-details. Every page of the answer is read.""",
+        inputs=(
+            Input("volumeIds", "The volumes to describe (default: all yours).", query="VolumeId.N",
+                  check=VOLUME_ID),
+            delimiter_input(what="the volume IDs of volumeIds"),
+            ROW_DELIMITER,
+            col_delimiter(),
+        ),
+        outputs=(
+            Output("returnResult", path="volumeSet", columns=VOLUME_COLUMNS,
+                   help="The volumes: Volume ID, Size, Snapshot ID, Availability zone, Status."),
+        ),
+        paginate="volumeSet",
+        example="ec2ops describe-volumes | grep ',available$'",
+    ),
+    Operation(
+        name="detach-volume",
+        action="DetachVolume",
+        area="ebs",
+        help=f"""Detaches an EBS volume from an instance.
+
+        returnResult is the status (e.g. detaching). force=true is for a previous detachment that
+        did not end cleanly: it can lose data or corrupt the file system.
+
+        {DEVICES}""",
+        inputs=(
+            _volume("The ID of the volume to detach."),
+            *_attachment(required=False),
+            Input("force", "true to force the detachment [default: false].", query="Force", check=validate.force),
+        ),
+        outputs=(
+            Output("returnResult", path="status", help="The status, e.g. detaching."),
+            Output("attachTime", path="attachTime", help="When the attachment was made."),
+        ),
+        wait=waiting.VOLUME.until("available", waiting.input_ids("volumeId"), failed=GONE),
+        example="ec2ops detach-volume --volume-id vol-0abc123 --instance-id i-0abc123",
+    ),
+    Operation(
+        name="get-volume-details",
+        action="DescribeVolumes",
+        area="ebs",
+        help="""Describes one EBS volume.
+
+        Its size, snapshot, availability zone, status, creation time (in this machine's time zone)
+        and attachmentSet, a table of its attachments: instance ID, device, status, attach time,
+        volume ID. Fails (exit status 1) if the volume does not exist.""",
+        inputs=(_volume("The ID of the volume to describe.", query="VolumeId.1"), ROW_DELIMITER, col_delimiter()),
+        outputs=(
+            Output("returnResult", path="volumeSet/volumeId", help="The volume's ID."),
+            *_scalars("volumeSet/", "volumeId", "size", "snapshotId", "availabilityZone", "status", "createTime",
+                      convert={"createTime": local_time}),
+            Output("attachmentSet", path="volumeSet/attachmentSet", columns=ATTACHMENT_COLUMNS,
+                   help="The attachments: Instance ID, Device, Status, Attach time, Volume ID."),
+        ),
+        finish=must_exist("volume", "InvalidVolume.NotFound", "volumeId"),
+        example="ec2ops get-volume-details --volume-id vol-0abc123 --get status",
+    ),
+]

@@ -1,3 +1,217 @@
-"""groups: declarations (see ec2ops/spec.py)."""
+"""Security groups.
 
-OPERATIONS = []
+Permissions go out in the IpPermissions.1.* form of today's API (the flat 2009 source-group form
+is ignored by some servers). Today's EC2 names a source group by its id only in
+DescribeSecurityGroups: get-security-group-details looks the names up so its table still shows them."""
+
+from ec2ops import validate
+from ec2ops.client import document
+from ec2ops.errors import InputError
+from ec2ops.output import Table
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true
+
+EITHER_OR = (
+    "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "
+    "SourceSecurityGroupOwnerId) or only CIDR IP permission inputs (IpProtocol, FromPort, ToPort, CidrIp)."
+)
+PAIR = ("sourceSecurityGroupName", "sourceSecurityGroupOwnerId")
+CIDR = ("ipProtocol", "fromPort", "toPort", "cidrIp")
+# The guide's source-group permission: any machine of the source group, over TCP, UDP or ICMP.
+ANY_TCP_UDP_ICMP = (("tcp", "0", "65535"), ("udp", "0", "65535"), ("icmp", "-1", "-1"))
+
+GROUP_NAME = Input("groupName", "The name of the security group.", query="GroupName", required=True)
+TRUE = Output("returnResult", get=returned_true, help="true if the operation succeeds.")
+PERMISSION_INPUTS = (
+    Input("groupName", "The name of the group to modify.", query="GroupName", required=True),
+    Input("sourceSecurityGroupName", "The name of the source security group.", metavar="NAME"),
+    Input("sourceSecurityGroupOwnerId", "The account (user) ID of the owner of the source security group "
+          "[default: your own account].", metavar="ID"),
+    Input("ipProtocol", "The IP protocol: tcp, udp or icmp.", check=validate.protocol),
+    Input("fromPort", "Start of the port range (tcp, udp), or the ICMP type number; -1: any ICMP type.",
+          check=validate.port("fromPort", allow_wildcard=True), metavar="PORT"),
+    Input("toPort", "End of the port range (tcp, udp), or the ICMP code; -1: any ICMP code.",
+          check=validate.port("toPort", allow_wildcard=True), metavar="PORT"),
+    Input("cidrIp", "The source IP range in CIDR notation (e.g. 203.0.113.0/24).", check=validate.cidr,
+          metavar="CIDR"),
+)
+PERMISSION_HELP = """Give either a source group (sourceSecurityGroupName, and
+        sourceSecurityGroupOwnerId when it belongs to another account), or all of ipProtocol,
+        fromPort, toPort and cidrIp; never inputs of both kinds.
+
+        A source group gets any TCP port, any UDP port and any ICMP type from its machines: three
+        permissions (tcp 0-65535, udp 0-65535, icmp -1), as EC2 made them in 2009."""
+
+
+def _one_kind(values: dict) -> None:
+    pair = [name for name in PAIR if values.get(name)]
+    cidr = [name for name in CIDR if values.get(name)]
+    if (pair and cidr) or not (pair or cidr) or (pair and not values.get("sourceSecurityGroupName")) or (
+        cidr and len(cidr) < len(CIDR)
+    ):
+        raise InputError(EITHER_OR)
+    if cidr and values["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
+        for name in ("fromPort", "toPort"):
+            validate.port(name)(values[name])
+
+
+def _permissions(values: dict, params: dict, session) -> dict:
+    if values.get("sourceSecurityGroupName"):
+        source = {"Groups.1.GroupName": values["sourceSecurityGroupName"],
+                  "Groups.1.UserId": values.get("sourceSecurityGroupOwnerId")}
+        permissions = [{"IpProtocol": p, "FromPort": f, "ToPort": t, **source} for p, f, t in ANY_TCP_UDP_ICMP]
+    else:
+        permissions = [{"IpProtocol": values["ipProtocol"], "FromPort": values["fromPort"],
+                        "ToPort": values["toPort"], "IpRanges.1.CidrIp": values["cidrIp"]}]
+    for number, permission in enumerate(permissions, 1):
+        params.update({f"IpPermissions.{number}.{key}": value for key, value in permission.items() if value})
+    return params
+
+
+def _with_source_names(values: dict, params: dict, session):
+    """EC2 gives a source group's id, not its name: look the names up (those visible to you)."""
+    response = session.call("DescribeSecurityGroups", params)
+    groups = document.items(response.body, "securityGroupInfo")
+    sources = [pair for group in groups for pair in document.walk(group, "ipPermissions/groups")]
+    names = {g.get("groupId"): g.get("groupName") for g in groups}
+    missing = sorted({p.get("groupId") for p in sources if not p.get("groupName")} - set(names) - {None})
+    if missing:
+        query = {"Filter.1.Name": "group-id", **{f"Filter.1.Value.{i}": v for i, v in enumerate(missing, 1)}}
+        found = document.items(session.call("DescribeSecurityGroups", query).body, "securityGroupInfo")
+        names.update({g.get("groupId"): g.get("groupName") for g in found})
+    for pair in sources:
+        if not pair.get("groupName"):
+            pair["groupName"] = names.get(pair.get("groupId")) or pair.get("groupId")
+    return response
+
+
+PERMISSION_COLUMNS = (
+    ("ipProtocol", "ip protocol"), ("fromPort", "from port"), ("toPort", "to port"),
+    ("groupName", "source security group"), ("userId", "user id"), ("cidrIp", "source IP in CIDR notation"),
+)
+
+
+def _permission_rows(body: dict, inputs: dict) -> Table:
+    """One row per protocol/ports and source: a group pair, an IPv4 range or an IPv6 range."""
+    rows = []
+    for permission in document.walk(body, "securityGroupInfo/ipPermissions"):
+        ports = {key: permission.get(key) for key in ("ipProtocol", "fromPort", "toPort")}
+        sources = [{"groupName": p.get("groupName"), "userId": p.get("userId")}
+                   for p in document.items(permission, "groups")]
+        sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipRanges/cidrIp")]
+        sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipv6Ranges/cidrIpv6")]
+        rows += [{**ports, **source} for source in sources or [{}]]
+    return Table(list(PERMISSION_COLUMNS), rows)
+
+
+OPERATIONS = [
+    Operation(
+        name="allow-access-to-security-group",
+        action="AuthorizeSecurityGroupIngress",
+        area="groups",
+        help=f"""Adds permissions to a security group: lets a source security group, or a source IP
+        range on a protocol and port range, reach the group's machines. Adding a permission that
+        already exists fails.
+
+        {PERMISSION_HELP}""",
+        inputs=PERMISSION_INPUTS,
+        outputs=(TRUE,),
+        validate=_one_kind,
+        params=_permissions,
+        example="ec2ops allow-access-to-security-group --group-name web --ip-protocol tcp \\\n"
+                "    --from-port 443 --to-port 443 --cidr-ip 0.0.0.0/0",
+    ),
+    Operation(
+        name="create-security-group",
+        action="CreateSecurityGroup",
+        area="groups",
+        help="""Creates a security group. Its name must be unique in your account; the description
+        is informational. groupId is the id EC2 gives the new group.""",
+        inputs=(
+            Input("groupName", "The name of the new group (unique per account).", query="GroupName", required=True),
+            Input("groupDescription", "The description of the group.", query="GroupDescription", required=True),
+        ),
+        outputs=(TRUE, Output("groupId", path="groupId", help="The new group's id (sg-...).")),
+        example="ec2ops create-security-group --group-name web --group-description 'Web servers'",
+    ),
+    Operation(
+        name="delete-security-group",
+        action="DeleteSecurityGroup",
+        area="groups",
+        help="""Deletes a security group. EC2 refuses while instances are in it or another group's
+        permission names it as source (remove that permission first). A group deleted a moment ago
+        may still be deleted "successfully" again.""",
+        inputs=(Input("groupName", "The name of the security group to delete.", query="GroupName", required=True),),
+        outputs=(TRUE,),
+        example="ec2ops delete-security-group --group-name web",
+    ),
+    Operation(
+        name="describe-security-groups",
+        action="DescribeSecurityGroups",
+        area="groups",
+        help="""Describes your security groups, one row each: group name, group owner id and group
+        description; groupNames lists the names. Without groupNames, all your groups are
+        described; with them, the rows follow their order.""",
+        inputs=(
+            Input("groupNames", "The names of the groups to describe [default: all].", query="GroupName.N"),
+            delimiter_input(what="the group names (input and groupNames output)"),
+            ROW_DELIMITER,
+            col_delimiter(),
+        ),
+        outputs=(
+            Output(
+                "returnResult",
+                path="securityGroupInfo",
+                columns=(Column("groupName", "group name"), Column("ownerId", "group owner id"),
+                         Column("groupDescription", "group description")),
+                order_by=("groupNames", "groupName"),
+                help="The groups: group name, group owner id, group description.",
+            ),
+            Output("groupNames", path="securityGroupInfo/groupName", many=True, help="The names of the groups."),
+        ),
+        paginate="securityGroupInfo",
+        example="ec2ops describe-security-groups --get groupNames --delimiter ' '",
+    ),
+    Operation(
+        name="get-security-group-details",
+        action="DescribeSecurityGroups",
+        area="groups",
+        help="""Describes one of your security groups: its name, owner, description, and its
+        permissions in the ipPermissions table, one row per protocol/ports and source (a
+        source security group with its owner's user id, or a source IP range in CIDR notation).
+
+        EC2 reports a source group by id: its name is looked up; a group you cannot see (another
+        account's) shows as its id.""",
+        inputs=(
+            Input("groupName", "The name of the security group to describe.", query="GroupName.1", required=True),
+            ROW_DELIMITER,
+            col_delimiter(),
+        ),
+        outputs=(
+            Output("returnResult", path="securityGroupInfo/groupName", help="The name of the group."),
+            Output("groupName", path="securityGroupInfo/groupName", help="The name of the group."),
+            Output("ownerId", path="securityGroupInfo/ownerId", help="The ID of the owner of the group."),
+            Output("groupDescription", path="securityGroupInfo/groupDescription",
+                   help="The description of the group."),
+            Output("ipPermissions", get=_permission_rows,
+                   help="The permissions: ip protocol, from port, to port, source security group, user id, "
+                        "source IP in CIDR notation."),
+        ),
+        params=_with_source_names,
+        example="ec2ops get-security-group-details --group-name web --get ipPermissions --col-delimiter '\\t'",
+    ),
+    Operation(
+        name="revoke-access-to-security-group",
+        action="RevokeSecurityGroupIngress",
+        area="groups",
+        help=f"""Removes permissions from a security group. Only a permission given exactly as it was
+        added (e.g. the same inputs as allow-access-to-security-group) is removed; EC2 may report
+        success when nothing matched.
+
+        {PERMISSION_HELP}""",
+        inputs=PERMISSION_INPUTS,
+        outputs=(TRUE,),
+        validate=_one_kind,
+        params=_permissions,
+        example="ec2ops revoke-access-to-security-group --group-name web --source-security-group-name lb",
+    ),
+]

@@ -1,3 +1,396 @@
-"""instances: declarations (see ec2ops/spec.py)."""
+"""Instances.
 
-OPERATIONS = []
+Pieces the run-instances-from-template flow reuses: `instances(body)` (every instance of a
+DescribeInstances or RunInstances answer, with its reservation's fields), `INSTANCE_COLUMNS`
+(describe-instances' table), `RUN_INSTANCES` (the declaration: `.query(values)` then
+`launch_params(values, params)` build a launch) and `launched(response)` (RunInstances' answer as
+the guide's outputs).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from ec2ops import validate, waiting
+from ec2ops.client import document
+from ec2ops.errors import InputError, OperationFailed
+from ec2ops.spec import (
+    ROW_DELIMITER,
+    Column,
+    Input,
+    Operation,
+    Output,
+    col_delimiter,
+    delimiter_input,
+    returned_true,
+)
+
+NOT_FOUND_MESSAGE = "The instance ID '###' does not exist. Error code: InvalidInstanceId.NotFound."
+instance_id = validate.instance_id
+
+
+def _instance(name: str, help: str = "The ID of the instance (i-...).") -> Input:
+    return Input(name, help, query="InstanceId.1", required=True, check=instance_id, metavar="ID")
+
+
+def _group_names(groups: list) -> list:
+    """Group names; the 2009 API gave the name as groupId."""
+    return [g.get("groupName") or g.get("groupId") for g in groups if isinstance(g, dict)]
+
+
+def instances(body: dict) -> list[dict]:
+    """Every instance in a DescribeInstances (reservationSet) or RunInstances (one reservation) answer,
+    carrying its reservation's reservationId, ownerId and requesterId, and its groups (the instance's own,
+    else the reservation's: the 2009 API put them there only, moto the other way round)."""
+    rows = []
+    for reservation in document.items(body, "reservationSet") if "reservationSet" in body else [body]:
+        shared = {k: reservation.get(k) for k in ("reservationId", "ownerId", "requesterId")}
+        for instance in document.items(reservation, "instancesSet"):
+            if not isinstance(instance, dict):
+                continue
+            row = {**shared, **instance}
+            if not document.items(instance, "groupSet"):
+                row["groupSet"] = reservation.get("groupSet")
+            rows.append(row)
+    return rows
+
+
+# describe-instances' table, in the guide's column order.
+INSTANCE_COLUMNS = (
+    Column("instanceId", "Instance Id"),
+    Column("imageId", "AMI ID"),
+    Column("instanceType", "Machine type"),
+    Column("instanceState", "Status", path="instanceState/name"),
+    Column("dnsName", "Public DNS"),
+    Column("keyName", "Key pair name"),
+    Column("ramdiskId", "Ramdisk ID"),
+    Column("platform", "Platform"),
+    Column("kernelId", "Kernel ID"),
+    Column("monitoring", "Monitoring", path="monitoring/state"),
+    Column("rootDeviceName", "Root Device Name"),
+    Column("rootDeviceType", "Root Device Type"),
+    Column("reason", "State Transition Reason"),
+    Column("availabilityZone", "Availability Zone", path="placement/availabilityZone"),
+    Column("groupSet", "Security groups", many=True, convert=_group_names),
+)
+_TABLE = Output("returnResult", path="instances", columns=INSTANCE_COLUMNS, order_by=("instanceIds", "instanceId"))
+
+
+def _instance_table(body: dict, inputs: dict):
+    return _TABLE.value({"instances": {"item": instances(body)}}, inputs)
+
+
+def _detail(path: str, many: bool = False, convert=None):
+    """One field of the one instance in the answer."""
+    column = Column(path, path, many=many, convert=convert)
+
+    def get(body: dict, inputs: dict):
+        rows = instances(body)
+        return column.value(rows[0]) if rows else None
+
+    return get
+
+
+def _must_exist(result: dict, inputs: dict) -> dict:
+    if result.get("returnResult") is None:
+        raise OperationFailed(NOT_FOUND_MESSAGE.replace("###", inputs["instanceIdentifier"]))
+    return result
+
+
+def _console_text(body: dict, inputs: dict) -> str | None:
+    """EC2 sends the log base64-encoded; what is not valid base64 is shown as it came, and bytes that are
+    not UTF-8 are replaced, never fatal."""
+    encoded = body.get("output")
+    if not encoded:
+        return encoded
+    try:
+        raw = base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return encoded
+    return raw.decode("utf-8", "replace")
+
+
+# -- run-instances -------------------------------------------------------------------------------
+def _true_false(name: str):
+    return validate.true_false(f'Possible values for input "{name}" are true or false.')
+
+
+def _count(name: str):
+    return validate.integer(f"{name} must be a positive integer.", minimum=1)
+
+
+_MONITORING = {"true": "true", "enabled": "true", "false": "false", "disabled": "false"}
+_SHUTDOWN = {"stop": "stop", "terminate": "terminate", "true": "terminate", "false": "stop"}
+
+
+def _mapped(name: str, mapping: dict[str, str]):
+    names = list(mapping)
+    allowed = ", ".join(names[:-1]) + " or " + names[-1]
+
+    def check(value: str) -> str:
+        text = value.strip().lower()
+        if text not in mapping:
+            raise InputError(f'Possible values for input "{name}" are {allowed}.')
+        return mapping[text]
+
+    return check
+
+
+_DEVICE_INPUTS = ("virtualName", "snapshotId", "volumeSize", "deleteOnTermination")
+
+
+def _check_launch(values: dict) -> None:
+    low, high = values.get("minCount"), values.get("maxCount")
+    if low and high and int(low) > int(high):
+        raise InputError(f"minCount ({low}) cannot be greater than maxCount ({high}).")
+    given = [name for name in _DEVICE_INPUTS if values.get(name)]
+    if given and not values.get("deviceName"):
+        raise InputError(f"deviceName is required for a block device mapping (given: {', '.join(given)}).")
+
+
+def launch_params(values: dict, params: dict, session=None) -> dict:
+    """Counts (1 each when absent; maxCount = minCount when only minCount is given), security groups
+    (sg-... ids as SecurityGroupId.N, names as SecurityGroup.N) and a ClientToken, so the client may
+    retry the launch without ever launching twice."""
+    from ec2ops.client.query import new_client_token  # loads httpx: only when a launch is under way
+
+    params = {k: v for k, v in params.items() if not k.startswith("SecurityGroup.")}
+    params["MinCount"] = values.get("minCount") or "1"
+    params["MaxCount"] = values.get("maxCount") or params["MinCount"]
+    groups = values.get("securityGroups") or []
+    params.update({f"SecurityGroup.{i}": g for i, g in enumerate([g for g in groups if not g.startswith("sg-")], 1)})
+    params.update({f"SecurityGroupId.{i}": g for i, g in enumerate([g for g in groups if g.startswith("sg-")], 1)})
+    params.setdefault("ClientToken", new_client_token())
+    return params
+
+
+LAUNCH_OUTPUTS = (
+    Output("returnResult", path="instancesSet/instanceId", many=True,
+           help="The IDs of the new instances, delimiter-separated."),
+    Output("reservationID", path="reservationId", help="The reservation ID of the launch."),
+    Output("requesterId", path="requesterId", help="The ID of the requester (when EC2 gives one)."),
+)
+
+
+def launched(response) -> dict:
+    """RunInstances' answer as the guide's outputs (returnResult, reservationID, requesterId, requestId)."""
+    result = {o.name: o.value(response.body, {}) for o in LAUNCH_OUTPUTS}
+    result["requestId"] = response.request_id
+    return result
+
+
+RUN_INSTANCES = Operation(
+    name="run-instances",
+    action="RunInstances",
+    area="instances",
+    help="""Launches instances of an AMI you may use: at least minCount of them or none, and up to
+    maxCount as capacity allows. returnResult lists the new instance IDs; they are usually pending,
+    without DNS names, for a few minutes.
+
+    Without minCount and maxCount one instance is launched; minCount alone launches exactly that many,
+    maxCount alone launches 1 to maxCount. securityGroups takes group names and, for a VPC, group IDs
+    (sg-...); without any, the default group is used. One block device mapping is made of deviceName with
+    virtualName (e.g. ephemeral0) or an EBS volume (snapshotId, volumeSize, deleteOnTermination).
+    instanceInitiatedShutdownBehavior is stop or terminate; the guide's true means terminate and
+    false means stop. Each launch carries a client token, so a retried request never launches twice.""",
+    inputs=(
+        Input("amiId", "The ID of the AMI to launch (ami-...).", query="ImageId", required=True,
+              check=validate.ami_id, metavar="ID"),
+        Input("minCount", "The minimum number of instances to launch [default: 1].", query="MinCount",
+              check=_count("minCount"), metavar="N"),
+        Input("maxCount", "The maximum number of instances to launch [default: minCount].", query="MaxCount",
+              check=_count("maxCount"), metavar="N"),
+        Input("kernelId", "The ID of the kernel to launch the instances with.", query="KernelId", metavar="ID"),
+        Input("ramdiskId", "The ID of the RAM disk, which some kernels require.", query="RamdiskId", metavar="ID"),
+        Input("keyName", "The name of the key pair to access the instances with.", query="KeyName",
+              metavar="NAME"),
+        Input("securityGroups", "Security group names (or sg-... IDs), delimiter-separated [default: default].",
+              query="SecurityGroup.N"),
+        Input("instanceType", "The instance type, e.g. t3.micro [default: EC2's].", query="InstanceType",
+              metavar="TYPE"),
+        Input("placementZone", "The availability zone to launch in [default: EC2 picks one].",
+              query="Placement.AvailabilityZone", metavar="ZONE"),
+        Input("monitoring", "Detailed (CloudWatch) monitoring: true/enabled or false/disabled [default: false].",
+              query="Monitoring.Enabled", check=_mapped("monitoring", _MONITORING), metavar="true|false"),
+        delimiter_input(what="the securityGroups input and the IDs in returnResult"),
+        Input("virtualName", "Block device: the virtual name, e.g. ephemeral0.",
+              query="BlockDeviceMapping.1.VirtualName", metavar="NAME"),
+        Input("deviceName", "Block device: the device name, e.g. /dev/sdh.", query="BlockDeviceMapping.1.DeviceName",
+              metavar="DEVICE"),
+        Input("snapshotId", "Block device: the snapshot to create the EBS volume from.",
+              query="BlockDeviceMapping.1.Ebs.SnapshotId", metavar="ID"),
+        Input("volumeSize", "Block device: the EBS volume's size in GiB (needed without snapshotId).",
+              query="BlockDeviceMapping.1.Ebs.VolumeSize",
+              check=validate.integer("The following input must be a valid integer: volumeSize."), metavar="GIB"),
+        Input("deleteOnTermination", "Block device: delete the EBS volume on termination (true/false).",
+              query="BlockDeviceMapping.1.Ebs.DeleteOnTermination", check=_true_false("deleteOnTermination"),
+              metavar="true|false"),
+        Input("subnetId", "The VPC subnet to launch in.", query="SubnetId", metavar="ID"),
+        Input("disableApiTermination", "true locks the instances against termination through the API.",
+              query="DisableApiTermination", check=_true_false("disableApiTermination"), metavar="true|false"),
+        Input("instanceInitiatedShutdownBehavior", "What a shutdown from within the instance does: stop or "
+              "terminate (the guide's true = terminate, false = stop).",
+              query="InstanceInitiatedShutdownBehavior", check=_mapped("instanceInitiatedShutdownBehavior", _SHUTDOWN),
+              metavar="stop|terminate"),
+        Input("clientToken", "Idempotency token: reuse one to make a re-run launch nothing new "
+              "[default: a new one per run].", query="ClientToken", metavar="TOKEN"),
+    ),
+    outputs=LAUNCH_OUTPUTS,
+    wait=waiting.INSTANCE.until("running", waiting.result_ids(), failed=waiting.INSTANCE_GONE),
+    validate=_check_launch,
+    params=launch_params,
+    example="ec2ops run-instances --ami-id ami-0abcdef1234567890 --instance-type t3.micro --key-name deploy \\\n"
+            "  --security-groups web,ssh --placement-zone us-east-1a --get returnResult",
+)
+
+
+def _state_change(name: str, action: str, help: str, now: str, target: str, failed: tuple = ()) -> Operation:
+    return Operation(
+        name=name,
+        action=action,
+        area="instances",
+        help=help,
+        inputs=(_instance("instanceIdentifier"),),
+        outputs=(
+            Output("returnResult", path="instancesSet/currentState/name",
+                   help=f"The instance's state after the call (e.g. {now})."),
+            Output("previousState", path="instancesSet/previousState/name",
+                   help="The state before the call (e.g. running)."),
+        ),
+        wait=waiting.INSTANCE.until(target, waiting.input_ids("instanceIdentifier"), failed=failed),
+        example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
+    )
+
+
+def _monitoring(name: str, action: str, help: str) -> Operation:
+    return Operation(
+        name=name,
+        action=action,
+        area="instances",
+        help=help,
+        inputs=(_instance("instanceIdentifier"),),
+        outputs=(Output("returnResult", path="instancesSet/monitoring/state",
+                        help="The monitoring state after the call (e.g. pending, disabling)."),),
+        example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
+    )
+
+
+OPERATIONS = [
+    Operation(
+        name="describe-instances",
+        action="DescribeInstances",
+        area="instances",
+        help="""Lists your instances, one row each: Instance Id, AMI ID, Machine type, Status, Public DNS,
+        Key pair name, Ramdisk ID, Platform, Kernel ID, Monitoring, Root Device Name, Root Device Type,
+        State Transition Reason, Availability Zone, Security groups (joined by the delimiter).
+
+        Without instanceIds every instance is listed, in EC2's order; with them, in the order given.
+        No instances: returnResult is empty.""",
+        inputs=(
+            Input("instanceIds", "The IDs of the instances to describe, delimiter-separated [default: all].",
+                  query="InstanceId.N", check=instance_id),
+            delimiter_input(what="the instanceIds and the security groups of a row"),
+            ROW_DELIMITER,
+            col_delimiter(";"),
+        ),
+        outputs=(Output("returnResult", get=_instance_table, columns=INSTANCE_COLUMNS,
+                        order_by=("instanceIds", "instanceId"), help="The instances, one row each."),),
+        paginate="reservationSet",
+        example="ec2ops describe-instances --get returnResult | cut -d';' -f1,4",
+    ),
+    Operation(
+        name="get-instance-details",
+        action="DescribeInstances",
+        area="instances",
+        help="""Shows the details of one instance: returnResult is its ID, then image, kernel, platform,
+        DNS names, launch time, state and its reason, zone, type, owner, RAM disk, key pair, launch index,
+        monitoring, reservation, product codes and security groups. Fails if the instance does not exist.
+        Terminated or starting instances may lack DNS names and other attributes.""",
+        inputs=(
+            _instance("instanceIdentifier", "The ID of the instance (i-...)."),
+            delimiter_input(what="the security groups and product codes"),
+        ),
+        outputs=(
+            Output("returnResult", get=_detail("instanceId"), help="The instance's ID."),
+            Output("imageId", get=_detail("imageId"), help="The AMI it was launched from."),
+            Output("kernelId", get=_detail("kernelId"), help="Its kernel (optional)."),
+            Output("platform", get=_detail("platform"), help="Its platform, e.g. windows (optional)."),
+            Output("publicDns", get=_detail("dnsName"), help="Its public host name."),
+            Output("privateDns", get=_detail("privateDnsName"), help="Its private host name."),
+            Output("launchTime", get=_detail("launchTime"), help="When it was launched."),
+            Output("status", get=_detail("instanceState/name"), help="Its state, e.g. running."),
+            Output("transitionReason", get=_detail("reason"), help="Why it entered that state."),
+            Output("availabilityZone", get=_detail("placement/availabilityZone"), help="Its zone."),
+            Output("machineType", get=_detail("instanceType"), help="Its instance type."),
+            Output("ownerId", get=_detail("ownerId"), help="The account that owns the reservation."),
+            Output("ramdiskId", get=_detail("ramdiskId"), help="Its RAM disk (optional)."),
+            Output("keyPairName", get=_detail("keyName"), help="Its key pair."),
+            Output("launchIndex", get=_detail("amiLaunchIndex"), help="Its index within its launch."),
+            Output("monitoring", get=_detail("monitoring/state"), help="Its monitoring state."),
+            Output("reservationId", get=_detail("reservationId"), help="The reservation it was launched in."),
+            Output("productCodes", get=_detail("productCodes/productCode", many=True), help="Its product codes."),
+            Output("groupSet", get=_detail("groupSet", many=True, convert=_group_names),
+                   help="Its security groups, delimiter-separated."),
+        ),
+        finish=_must_exist,
+        example="ec2ops get-instance-details --instance-identifier i-0123456789abcdef0 --get publicDns",
+    ),
+    Operation(
+        name="get-system-log",
+        action="GetConsoleOutput",
+        area="instances",
+        help="""Shows an instance's console output (its system log), decoded. EC2 posts it shortly after boot,
+        reboot and termination and keeps the latest 64 KB for at least an hour; it may still answer for an
+        instance terminated days ago (check with get-instance-details).""",
+        inputs=(Input("instanceId", "The ID of the instance (i-...).", query="InstanceId", required=True,
+                      check=instance_id, metavar="ID"),),
+        outputs=(
+            Output("returnResult", get=_console_text, help="The console output."),
+            Output("updateTime", path="timestamp", help="When the output was last updated."),
+        ),
+        example="ec2ops get-system-log --instance-id i-0123456789abcdef0 --get returnResult | tail",
+    ),
+    _monitoring("monitor-instance", "MonitorInstances",
+                """Enables detailed (CloudWatch) monitoring of a running instance; returnResult is the
+                monitoring state after the call (e.g. pending)."""),
+    Operation(
+        name="restart-instance",
+        action="RebootInstances",
+        area="instances",
+        help="""Requests a reboot of one instance; returnResult is true when the request is accepted. It is
+        true for any valid instance of yours, even a terminated one (ignored): check that the instance is
+        running first (get-instance-details). Its state may stay running while it reboots.""",
+        inputs=(_instance("instanceIdentifier"),),
+        outputs=(Output("returnResult", get=returned_true, help="true if the reboot was requested."),),
+        example="ec2ops restart-instance --instance-identifier i-0123456789abcdef0",
+    ),
+    RUN_INSTANCES,
+    Operation(
+        name="start-instance",
+        action="StartInstances",
+        area="instances",
+        help="""Starts a stopped instance whose root device is an EBS volume. returnResult and name are the
+        instance's state after the call (e.g. pending).""",
+        inputs=(Input("instanceId", "The ID of the instance (i-...).", query="InstanceId.1", required=True,
+                      check=instance_id, metavar="ID"),),
+        outputs=(
+            Output("returnResult", path="instancesSet/currentState/name", help="The state after the call."),
+            Output("name", path="instancesSet/currentState/name", help="The state of the instance."),
+        ),
+        wait=waiting.INSTANCE.until("running", waiting.input_ids("instanceId"), failed=waiting.INSTANCE_GONE),
+        example="ec2ops start-instance --instance-id i-0123456789abcdef0",
+    ),
+    _state_change("stop-instance", "StopInstances",
+                  """Stops an instance whose root device is an EBS volume: compute is released (and no longer
+                  billed) while the root volume and its data remain; start it again at any time. returnResult
+                  is the state after the call, previousState the one before.""", "stopping", "stopped",
+                  failed=waiting.INSTANCE_GONE),
+    _state_change("terminate-instance", "TerminateInstances",
+                  """Shuts an instance down for good. Terminating it again succeeds too; terminated instances
+                  stay visible (describe-instances) for about an hour. returnResult is the state after the
+                  call, previousState the one before.""", "shutting-down", "terminated"),
+    _monitoring("unmonitor-instance", "UnmonitorInstances",
+                """Disables detailed (CloudWatch) monitoring of a running instance; returnResult is the
+                monitoring state after the call (e.g. disabling)."""),
+]
