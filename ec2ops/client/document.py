@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from ec2ops.errors import Ec2Error, EndpointError
+
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
@@ -16,13 +19,14 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     head = content[:2048].lstrip()
     if not head.startswith(b"<"):
         raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(content)}).")
-    if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content[:4096].upper():
-        # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb.
+    if b"<!DOCTYPE" in content[:4096].upper() or _DTD.search(content):
+        # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in
+        # the whole body, since comments may push a DTD past any prefix we would look at.
         raise EndpointError(f"{endpoint} answered an HTML page or an XML document with a DTD, not EC2 XML.")
     try:
         # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
         doc = xmltodict.parse(content, force_list=("item",), xml_attribs=False, disable_entities=True)
-    except xml.parsers.expat.ExpatError as exc:
+    except (xml.parsers.expat.ExpatError, ValueError) as exc:  # xmltodict >= 1.0 refuses entities with ValueError
         raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
     if not isinstance(doc, dict) or len(doc) != 1:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import random
+import re
 import sys
 import time
 import uuid
@@ -15,12 +16,18 @@ import httpx
 
 from ec2ops.client import document
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4
-from ec2ops.errors import Ec2Error, EndpointError, OutcomeUnknown
+from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 # Actions that change nothing: repeating them after a lost answer is always safe.
 READ_ONLY_PREFIXES = ("Describe", "Get")
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
 MASKED_HEADERS = {"authorization", "x-amz-security-token"}
+# Secrets EC2 sends back: a new key pair's private key is masked in --debug traces of the answer.
+MASKED_ANSWER = re.compile(r"(<keyMaterial>).*?(</keyMaterial>)", re.S)
+# What to look at when the outcome of a call is unknown: (a word in the action, the EC2 action showing it).
+CHECK_WITH = [("KeyPair", "DescribeKeyPairs"), ("SecurityGroup", "DescribeSecurityGroups"),
+              ("Address", "DescribeAddresses"), ("Volume", "DescribeVolumes"), ("Snapshot", "DescribeSnapshots"),
+              ("Bundle", "DescribeBundleTasks"), ("Image", "DescribeImages"), ("Instance", "DescribeInstances")]
 
 
 @dataclass
@@ -53,12 +60,16 @@ class Response:
 class Client:
     """One httpx client per process: keep-alive across pages, retries and flows."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, http: "httpx.Client | None" = None):
+        """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
         if settings.debug:
             self._log = settings.log or (lambda line: print(line, file=sys.stderr))
         else:
             self._log = None
+        if http is not None:
+            self.http = http
+            return
         verify: object = True
         if settings.ca_bundle:
             import ssl
@@ -67,7 +78,7 @@ class Client:
                 verify = ssl.create_default_context(cafile=settings.ca_bundle)
             except (OSError, ssl.SSLError) as exc:
                 raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
-        self._http = httpx.Client(
+        self.http = httpx.Client(
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             proxy=settings.proxy,
             verify=verify,
@@ -76,13 +87,16 @@ class Client:
         )
 
     def close(self) -> None:
-        self._http.close()
+        self.http.close()
 
     # -- calls -------------------------------------------------------------------------------
     def call(self, action: str, params: dict[str, str] | None = None) -> Response:
         """One EC2 action. Retries what is safe to retry; raises Ec2Error / EndpointError / OutcomeUnknown."""
         params = {k: str(v) for k, v in (params or {}).items() if v is not None}
         params = {"Action": action, "Version": self.settings.api_version, **params}
+        for name, value in params.items():
+            if not _is_text(value):  # e.g. bytes from argv that are not UTF-8 (Python keeps them as surrogates)
+                raise InputError(f"The value given for {name} is not valid UTF-8 text; nothing was sent.")
         repeatable = action.startswith(READ_ONLY_PREFIXES) or "ClientToken" in params
         attempts = max(1, self.settings.max_attempts)
         for attempt in range(1, attempts + 1):
@@ -95,17 +109,16 @@ class Client:
                 last = exc
             except _Unsent as exc:
                 if attempt == attempts:
-                    raise EndpointError(str(exc)) from None
+                    raise EndpointError(_gave_up(exc, attempt)) from None
                 last = exc
             except _MaybeSent as exc:
                 if not repeatable:
                     raise OutcomeUnknown(
                         f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
-                        f"its outcome is unknown. Check the resource's state (e.g. with a describe command) "
-                        f"before trying again."
+                        f"its outcome is unknown. {_how_to_check(action)}"
                     ) from None
                 if attempt == attempts:
-                    raise EndpointError(str(exc)) from None
+                    raise EndpointError(_gave_up(exc, attempt)) from None
                 last = exc
             self._sleep(attempt, last)
         raise AssertionError("unreachable")
@@ -137,9 +150,10 @@ class Client:
         headers["User-Agent"] = "ec2ops"
         if self._log:
             self._debug_request(headers, body)
+        deadline = time.monotonic() + s.read_timeout
         try:
-            with self._http.stream("POST", s.endpoint, headers=headers, content=body) as answer:
-                content = self._read_bounded(answer)
+            with self.http.stream("POST", s.endpoint, headers=headers, content=body) as answer:
+                content = self._read_bounded(answer, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
                 raise EndpointError(
@@ -157,24 +171,24 @@ class Client:
             raise EndpointError(f"Failed to talk to {self._where()}: {_reason(exc)}.") from None
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
         if self._log:
-            self._log(f"<<< HTTP {answer.status_code} ({len(content)} bytes)\n{content.decode('utf-8', 'replace')}")
+            text = MASKED_ANSWER.sub(r"\1***\2", content.decode("utf-8", "replace"))
+            self._log(f"<<< HTTP {answer.status_code} ({len(content)} bytes)\n{text}")
         try:
             root, tree = document.parse(content, self._where())
         except EndpointError as exc:
             if answer.status_code >= 500 or answer.status_code == 429:
-                raise Ec2Error(
-                    "ServiceUnavailable" if answer.status_code != 429 else "Throttling",
-                    f"{self._where()} answered HTTP {answer.status_code} without an EC2 error document",
-                    request_id,
-                    answer.status_code,
-                ) from None
+                # A front end or proxy answered, not EC2. 503 and 429 turn a request away before it is
+                # acted on; behind a 500, 502 or 504 EC2 may have acted.
+                failure = _Unsent if answer.status_code in (429, 503) else _MaybeSent
+                raise failure(f"{self._where()} answered HTTP {answer.status_code} without an EC2 error document "
+                              f"({document._peek(content)}).") from None
             raise exc from None
         document.raise_for_error(root, tree, request_id, answer.status_code)
         if answer.status_code >= 400:
             raise EndpointError(f"{self._where()} answered HTTP {answer.status_code} with a {root} document.")
         return Response(action, tree, request_id or tree.get("requestId"))
 
-    def _read_bounded(self, answer: httpx.Response) -> bytes:
+    def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytes:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -184,6 +198,9 @@ class Client:
             size += len(chunk)
             if size > limit:
                 raise EndpointError(self._too_big(limit))
+            if time.monotonic() > deadline:  # the read timeout bounds each read; this, an answer that trickles
+                raise _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
+                                 f"({self.settings.read_timeout:g} s).")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -219,7 +236,7 @@ class Client:
 
 
 class _Unsent(Exception):
-    """The request never left: safe to retry whatever the action."""
+    """EC2 did not act: the request never left, or a front end turned it away. Safe to retry any action."""
 
 
 class _MaybeSent(Exception):
@@ -229,6 +246,30 @@ class _MaybeSent(Exception):
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0]
+
+
+def _gave_up(exc: Exception, attempts: int) -> str:
+    return f"{exc} Gave up after {attempts} attempts." if attempts > 1 else str(exc)
+
+
+def _how_to_check(action: str) -> str:
+    """Names the command that shows whether the action took effect: ec2ops's own, when it is registered."""
+    describe = next((d for word, d in CHECK_WITH if word in action), None)
+    if describe is None:
+        return "Check the resource's state with the matching describe command before trying again."
+    registry = getattr(sys.modules.get("ec2ops.cli"), "cli", None)  # no import: the client does not need the CLI
+    names = [name for name, command in getattr(registry, "commands", {}).items()
+             if getattr(getattr(command, "operation", None), "action", None) == describe]
+    how = f"ec2ops {names[0]}" if names else f"EC2's {describe}"
+    return f"Check with {how} whether it took effect before trying again."
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def new_client_token() -> str:
