@@ -133,9 +133,12 @@ class Output:
 
 
 def returned_true(body: dict, inputs: dict) -> str:
-    """EC2's <return>; many servers (moto among them) answer 200 without one, which is success too."""
+    """EC2's <return>; many servers (moto among them) answer 200 without one, which is success too.
+    <return>false</return> is a failure: exit 1, not a printed "false"."""
     value = body.get("return")
-    return "true" if value is None else str(value).lower()
+    if value is not None and str(value).lower() == "false":
+        raise OperationFailed("EC2 answered false: the operation was not done.")
+    return "true"
 
 
 # -- operations --------------------------------------------------------------------------------
@@ -152,7 +155,7 @@ class Operation:
     validate: Callable[[dict], None] | None = None  # checks that span inputs; raises InputError
     params: Callable[[dict, dict, Session], Any] | None = None  # adjusts the query before it is sent;
     # it may return a Response of its own calls instead, when nothing is left to send
-    empty_error: str | None = None  # the guide's failure when returnResult is empty
+    empty_error: str | None = None  # the guide's failure when returnResult is empty; {input} is its value
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     wait: Any = None  # a waiting.Wait: the command takes --wait and polls until its target state
@@ -188,7 +191,7 @@ class Operation:
         result["requestId"] = response.request_id
         first = result.get("returnResult")
         if self.empty_error and (first in (None, []) or (isinstance(first, output.Table) and not first.rows)):
-            raise OperationFailed(self.empty_error)
+            raise OperationFailed(self.empty_error.format_map(values))
         if self.finish:
             result = self.finish(result, values)
         session.emit(result, delimiters_of(values))
@@ -218,6 +221,8 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
         if spec.flag:
             continue
         if value is None or value == "":
+            if spec.required:  # `--image-id "$UNSET"`: sent without it, a Describe would answer for everything
+                raise InputError(f"The input {spec.name} is required and cannot be empty.")
             values[spec.name] = None
             continue
         if spec.is_list:

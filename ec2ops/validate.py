@@ -20,8 +20,9 @@ FORCE_MESSAGE = 'Possible values for input "force" are true or false.'
 SIZE_MESSAGE = "The following input must be a valid integer: size."
 
 _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IP = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}$")
-_CIDR = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}/(3[0-2]|[12]?\d)$")
+# re.ASCII: \d would also take other scripts' digits ("١.١.١.١"), which EC2 does not read as an address.
+_IP = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}$", re.ASCII)
+_CIDR = re.compile(rf"^{_OCTET}(\.{_OCTET}){{3}}/(3[0-2]|[12]?\d)$", re.ASCII)
 
 
 def ip_address(value: str) -> str:

@@ -9,7 +9,6 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-import click
 
 from ec2ops import output
 from ec2ops.client import document

@@ -3,20 +3,17 @@ createVolumePermission for the given users and/or groups."""
 
 from __future__ import annotations
 
-from ec2ops import validate, waiting
+from ec2ops import waiting
+from ec2ops.operations.ebs import GROUPS, USER_IDS, volume_input
 from ec2ops.errors import Ec2opsError, InputError, OperationFailed
-from ec2ops.spec import Input, command, delimiter_input, delimiters_of, options_of, read_inputs
+from ec2ops.spec import command, delimiter_input, delimiters_of, options_of, read_inputs
 from ec2ops.session import Session
 
 AT_LEAST_ONE = "At least one of the userIds or groups inputs should not be empty."
 INPUTS = (
-    Input("volumeId", "The ID of the volume from which the snapshot is generated.", required=True,
-          check=validate.prefixed(
-              "vol-", "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
-              "Error code: InvalidParameterValue.")),
-    Input("userIds", "Numeric account IDs to grant createVolumePermission to.", query="UserId.N",
-          check=validate.numeric_user_id),
-    Input("groups", "Groups to grant it to; the only value EC2 supports is all (public).", query="UserGroup.N"),
+    volume_input("The ID of the volume from which the snapshot is generated."),
+    USER_IDS,
+    GROUPS,
     delimiter_input(what="the elements of userIds and groups"),
 )
 WAIT = waiting.SNAPSHOT.until("completed", waiting.result_ids(), failed=("error",))

@@ -11,9 +11,9 @@ import hmac
 import json
 import sys
 
-from ec2ops import validate
+from ec2ops import validate, waiting
 from ec2ops.client import document
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops.errors import InputError
 from ec2ops.session import warn
 from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter
 
@@ -96,12 +96,6 @@ def _task_outputs(base: str, where: str) -> tuple[Output, ...]:
     )
 
 
-def _must_exist(result: dict, inputs: dict) -> dict:
-    if result.get("returnResult") is None:
-        raise OperationFailed(f"Invalid bundle ids: {inputs['bundleId']}. Error code: InvalidBundleID.NotFound.")
-    return result
-
-
 OPERATIONS = [
     Operation(
         name="bundle-windows-instance",
@@ -134,6 +128,7 @@ OPERATIONS = [
         ),
         validate=_both_or_neither,
         params=_storage,
+        wait=waiting.BUNDLE.until("complete", waiting.result_ids(), failed=("failed", "cancelling")),
         example="ec2ops bundle-windows-instance --instance-id i-0abc1234 --storage-bucket my-images \\\n"
                 "    --storage-prefix win2019-web",
     ),
@@ -175,7 +170,7 @@ OPERATIONS = [
         Tasks that ended can be described for a while.""",
         inputs=(_bundle_id("BundleId.1"),),
         outputs=_task_outputs("bundleInstanceTasksSet", "will hold the image"),
-        finish=_must_exist,
+        empty_error="Invalid bundle ids: {bundleId}. Error code: InvalidBundleID.NotFound.",
         example="ec2ops get-bundle-task-details --bundle-id bun-c1a540a8 --get status",
     ),
 ]

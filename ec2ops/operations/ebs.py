@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ec2ops import validate, waiting
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops.errors import InputError
 from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true
 
 VOLUME_ID = validate.prefixed("vol-", "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
@@ -16,7 +16,7 @@ DEVICES = """Linux devices are /dev/sdf to /dev/sdl (/dev/sda1, /dev/sda2 and /d
         reserved); Windows devices are xvdd to xvdp (xvda to xvdc are the system's)."""
 
 
-def _volume(help: str, query: str = "VolumeId") -> Input:
+def volume_input(help: str, query: str = "VolumeId") -> Input:
     return Input("volumeId", help, query=query, required=True, check=VOLUME_ID)
 
 
@@ -33,6 +33,9 @@ def _attachment(required: bool) -> tuple[Input, Input]:
     )
 
 
+USER_IDS = Input("userIds", "Account IDs (numeric) to grant or revoke.", query="UserId.N",
+                 check=validate.numeric_user_id)
+GROUPS = Input("groups", "Groups to grant or revoke: all (everyone).", query="UserGroup.N")
 ATTRIBUTE = Input("attribute", "The attribute: createVolumePermission, the only one.", query="Attribute",
                   default="createVolumePermission", check=validate.one_of("Invalid attribute.",
                                                                           "createVolumePermission"))
@@ -45,24 +48,6 @@ def local_time(value):
     except (TypeError, ValueError):
         return value
     return moment.astimezone().isoformat(timespec="seconds") if moment.tzinfo else value
-
-
-def must_exist(kind: str, code: str, input_name: str):
-    """A Describe of one id that comes back empty: the guide's not-found failure, not an empty result."""
-
-    def finish(result: dict, inputs: dict) -> dict:
-        if result.get("returnResult") is None:
-            raise OperationFailed(f"The {kind} '{inputs[input_name]}' does not exist. Error code: {code}.")
-        return result
-
-    return finish
-
-
-def refuse_false(result: dict, inputs: dict) -> dict:
-    """EC2's <return>false</return> is a failure: exit 1, not a printed "false"."""
-    if result.get("returnResult") == "false":
-        raise OperationFailed("EC2 answered false: the operation was not done.")
-    return result
 
 
 def _check_permission(inputs: dict) -> None:
@@ -119,7 +104,7 @@ OPERATIONS = [
         returnResult (and returnCode, the guide's name for it) is the new snapshot's ID. The
         snapshot starts as pending: follow it with get-snapshot-details.""",
         inputs=(
-            _volume("The ID of the volume to snapshot."),
+            volume_input("The ID of the volume to snapshot."),
             Input("snapshotDescription", "A description of the snapshot.", query="Description"),
         ),
         outputs=(
@@ -142,7 +127,6 @@ OPERATIONS = [
             Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),
             Output("returnCode", get=returned_true, help="The same, under the guide's name."),
         ),
-        finish=refuse_false,
         example="ec2ops delete-snapshot --snapshot-id snap-0abc123",
     ),
     Operation(
@@ -187,7 +171,7 @@ OPERATIONS = [
             Output("returnResult", path="snapshotSet/snapshotId", help="The snapshot's ID."),
             *_scalars("snapshotSet/", "snapshotId", "status", "volumeId", "startTime", "progress"),
         ),
-        finish=must_exist("snapshot", "InvalidSnapshot.NotFound", "snapshotId"),
+        empty_error="The snapshot '{snapshotId}' does not exist. Error code: InvalidSnapshot.NotFound.",
         example="ec2ops get-snapshot-details --snapshot-id snap-0abc123 --get status",
     ),
     Operation(
@@ -204,14 +188,12 @@ OPERATIONS = [
             ATTRIBUTE,
             Input("operationType", "add or remove.", query="OperationType",
                   check=validate.one_of("Invalid operationType.", "add", "remove")),
-            Input("userIds", "Account IDs (numeric) to grant or revoke.", query="UserId.N",
-                  check=validate.numeric_user_id),
-            Input("groups", "Groups to grant or revoke: all (everyone).", query="UserGroup.N"),
+            USER_IDS,
+            GROUPS,
             delimiter_input(what="the elements of userIds and groups"),
         ),
         outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
         validate=_check_permission,
-        finish=refuse_false,
         example="ec2ops modify-snapshot-attribute --snapshot-id snap-0abc123 --operation-type add "
                 "--user-ids 111122223333",
     ),
@@ -227,7 +209,6 @@ OPERATIONS = [
             ATTRIBUTE,
         ),
         outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
-        finish=refuse_false,
         example="ec2ops reset-snapshot-attribute --snapshot-id snap-0abc123",
     ),
     # -- volumes -----------------------------------------------------------------------------
@@ -243,7 +224,7 @@ OPERATIONS = [
 
         {DEVICES}""",
         inputs=(
-            _volume("The ID of the volume; it must not be attached to any instance."),
+            volume_input("The ID of the volume; it must not be attached to any instance."),
             *_attachment(required=True),
         ),
         outputs=(
@@ -285,9 +266,8 @@ OPERATIONS = [
 
         The volume must not be attached to any instance. returnResult is true when EC2 accepts
         (today's EC2 answers only that, not the 'deleting' status of 2009).""",
-        inputs=(_volume("The ID of the volume to delete; it must not be attached."),),
+        inputs=(volume_input("The ID of the volume to delete; it must not be attached."),),
         outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
-        finish=refuse_false,
         example="ec2ops delete-volume --volume-id vol-0abc123",
     ),
     Operation(
@@ -324,7 +304,7 @@ OPERATIONS = [
 
         {DEVICES}""",
         inputs=(
-            _volume("The ID of the volume to detach."),
+            volume_input("The ID of the volume to detach."),
             *_attachment(required=False),
             Input("force", "true to force the detachment [default: false].", query="Force", check=validate.force),
         ),
@@ -344,7 +324,7 @@ OPERATIONS = [
         Its size, snapshot, availability zone, status, creation time (in this machine's time zone)
         and attachmentSet, a table of its attachments: instance ID, device, status, attach time,
         volume ID. Fails (exit status 1) if the volume does not exist.""",
-        inputs=(_volume("The ID of the volume to describe.", query="VolumeId.1"), ROW_DELIMITER, col_delimiter()),
+        inputs=(volume_input("The ID of the volume to describe.", query="VolumeId.1"), ROW_DELIMITER, col_delimiter()),
         outputs=(
             Output("returnResult", path="volumeSet/volumeId", help="The volume's ID."),
             *_scalars("volumeSet/", "volumeId", "size", "snapshotId", "availabilityZone", "status", "createTime",
@@ -352,7 +332,7 @@ OPERATIONS = [
             Output("attachmentSet", path="volumeSet/attachmentSet", columns=ATTACHMENT_COLUMNS,
                    help="The attachments: Instance ID, Device, Status, Attach time, Volume ID."),
         ),
-        finish=must_exist("volume", "InvalidVolume.NotFound", "volumeId"),
+        empty_error="The volume '{volumeId}' does not exist. Error code: InvalidVolume.NotFound.",
         example="ec2ops get-volume-details --volume-id vol-0abc123 --get status",
     ),
 ]

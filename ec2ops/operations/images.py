@@ -2,15 +2,15 @@
 
 import re
 
-from ec2ops import validate
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops import validate, waiting
+from ec2ops.errors import InputError
 from ec2ops.spec import (
     Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true,
 )
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
 TRUE = Output("returnResult", get=returned_true, help="true if the operation succeeds.")
-NOT_FOUND = "The AMI ID '###' does not exist. Error code: InvalidAMIID.NotFound."
+NOT_FOUND = "The AMI ID '{imageId}' does not exist. Error code: InvalidAMIID.NotFound."
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")
 
 
@@ -54,12 +54,6 @@ def name_from_manifest(location: str) -> str:
 
 def _register_params(values: dict, params: dict, session) -> dict:
     return {"Name": name_from_manifest(values["imageLocation"]), **params}
-
-
-def _found(result: dict, inputs: dict) -> dict:
-    if result["returnResult"] is None:
-        raise OperationFailed(NOT_FOUND.replace("###", inputs["imageId"]))
-    return result
 
 
 IMAGE_COLUMNS = (
@@ -140,7 +134,7 @@ OPERATIONS = [
             Output("rootDeviceName", path="imagesSet/rootDeviceName"),
             Output("stateReason", path="imagesSet/stateReason/message"),
         ),
-        finish=_found,
+        empty_error=NOT_FOUND,
         example="ec2ops get-image-details --image-id ami-0abc1234 --get status",
     ),
     Operation(
@@ -189,6 +183,7 @@ OPERATIONS = [
             Input("name", "The AMI's name [default: from the manifest's file name].", query="Name"),
         ),
         outputs=(Output("returnResult", path="imageId", help="The new AMI ID."),),
+        wait=waiting.IMAGE.until("available", waiting.result_ids(), failed=("failed", "invalid", "deregistered")),
         params=_register_params,
         example="ec2ops register-image --image-location /mybucket/myimage.manifest.xml --get returnResult",
     ),

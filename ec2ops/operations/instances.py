@@ -14,7 +14,7 @@ import binascii
 
 from ec2ops import validate, waiting
 from ec2ops.client import document
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops.errors import InputError
 from ec2ops.spec import (
     ROW_DELIMITER,
     Column,
@@ -26,11 +26,11 @@ from ec2ops.spec import (
     returned_true,
 )
 
-NOT_FOUND_MESSAGE = "The instance ID '###' does not exist. Error code: InvalidInstanceId.NotFound."
+NOT_FOUND_MESSAGE = "The instance ID '{instanceIdentifier}' does not exist. Error code: InvalidInstanceId.NotFound."
 instance_id = validate.instance_id
 
 
-def _instance(name: str, help: str = "The ID of the instance (i-...).") -> Input:
+def instance_input(name: str, help: str = "The ID of the instance (i-...).") -> Input:
     return Input(name, help, query="InstanceId.1", required=True, check=instance_id, metavar="ID")
 
 
@@ -92,12 +92,6 @@ def _detail(path: str, many: bool = False, convert=None):
     return get
 
 
-def _must_exist(result: dict, inputs: dict) -> dict:
-    if result.get("returnResult") is None:
-        raise OperationFailed(NOT_FOUND_MESSAGE.replace("###", inputs["instanceIdentifier"]))
-    return result
-
-
 def _console_text(body: dict, inputs: dict) -> str | None:
     """EC2 sends the log base64-encoded; what is not valid base64 is shown as it came, and bytes that are
     not UTF-8 are replaced, never fatal."""
@@ -140,7 +134,7 @@ def _mapped(name: str, mapping: dict[str, str]):
 _DEVICE_INPUTS = ("virtualName", "snapshotId", "volumeSize", "deleteOnTermination")
 
 
-def _check_launch(values: dict) -> None:
+def check_launch(values: dict) -> None:
     low, high = values.get("minCount"), values.get("maxCount")
     if low and high and int(low) > int(high):
         raise InputError(f"minCount ({low}) cannot be greater than maxCount ({high}).")
@@ -238,7 +232,7 @@ RUN_INSTANCES = Operation(
     ),
     outputs=LAUNCH_OUTPUTS,
     wait=waiting.INSTANCE.until("running", waiting.result_ids(), failed=waiting.INSTANCE_GONE),
-    validate=_check_launch,
+    validate=check_launch,
     params=launch_params,
     example="ec2ops run-instances --ami-id ami-0abcdef1234567890 --instance-type t3.micro --key-name deploy \\\n"
             "  --security-groups web,ssh --placement-zone us-east-1a --get returnResult",
@@ -251,7 +245,7 @@ def _state_change(name: str, action: str, help: str, now: str, target: str, fail
         action=action,
         area="instances",
         help=help,
-        inputs=(_instance("instanceIdentifier"),),
+        inputs=(instance_input("instanceIdentifier"),),
         outputs=(
             Output("returnResult", path="instancesSet/currentState/name",
                    help=f"The instance's state after the call (e.g. {now})."),
@@ -269,7 +263,7 @@ def _monitoring(name: str, action: str, help: str) -> Operation:
         action=action,
         area="instances",
         help=help,
-        inputs=(_instance("instanceIdentifier"),),
+        inputs=(instance_input("instanceIdentifier"),),
         outputs=(Output("returnResult", path="instancesSet/monitoring/state",
                         help="The monitoring state after the call (e.g. pending, disabling)."),),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
@@ -308,7 +302,7 @@ OPERATIONS = [
         monitoring, reservation, product codes and security groups. Fails if the instance does not exist.
         Terminated or starting instances may lack DNS names and other attributes.""",
         inputs=(
-            _instance("instanceIdentifier", "The ID of the instance (i-...)."),
+            instance_input("instanceIdentifier", "The ID of the instance (i-...)."),
             delimiter_input(what="the security groups and product codes"),
         ),
         outputs=(
@@ -333,7 +327,7 @@ OPERATIONS = [
             Output("groupSet", get=_detail("groupSet", many=True, convert=_group_names),
                    help="Its security groups, delimiter-separated."),
         ),
-        finish=_must_exist,
+        empty_error=NOT_FOUND_MESSAGE,
         example="ec2ops get-instance-details --instance-identifier i-0123456789abcdef0 --get publicDns",
     ),
     Operation(
@@ -361,8 +355,9 @@ OPERATIONS = [
         help="""Requests a reboot of one instance; returnResult is true when the request is accepted. It is
         true for any valid instance of yours, even a terminated one (ignored): check that the instance is
         running first (get-instance-details). Its state may stay running while it reboots.""",
-        inputs=(_instance("instanceIdentifier"),),
+        inputs=(instance_input("instanceIdentifier"),),
         outputs=(Output("returnResult", get=returned_true, help="true if the reboot was requested."),),
+        wait=waiting.INSTANCE.until("running", waiting.input_ids("instanceIdentifier"), failed=waiting.INSTANCE_GONE),
         example="ec2ops restart-instance --instance-identifier i-0123456789abcdef0",
     ),
     RUN_INSTANCES,
