@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ec2ops import __version__
+from ec2ops import __version__, config
 from ec2ops.errors import Ec2opsError, ExitStatus
 from ec2ops.spec import AREAS
 
@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("EC2OPS_DEBUG", "").lower() in ("1", "true", "yes")
     try:
-        cli.main(args=args, prog_name="ec2ops", standalone_mode=False)
+        cli.main(args=args, prog_name="ec2ops", standalone_mode=False,
+                 default_map=config.default_map(cli.commands, args))  # ~/.config/ec2ops/config.toml
     except Ec2opsError as exc:
         if debug:
             import traceback

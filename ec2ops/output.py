@@ -109,7 +109,8 @@ def _rich(result: dict[str, Any], out: TextIO, color: bool | None, delimiters: D
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    console = Console(file=out, no_color=(color is False) or None, highlight=False, soft_wrap=False)
+    # No colour and no other escapes (bold, italic) with NO_COLOR/--no-color; rich adds none off a terminal.
+    console = Console(file=out, color_system=None if color is False else "auto", highlight=False, soft_wrap=False)
     scalars = RichTable(show_header=True, header_style="bold")
     scalars.add_column("output")
     scalars.add_column("value", overflow="fold")

@@ -4,8 +4,6 @@ script in CI, without an AWS account."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 
 import click
@@ -39,6 +37,8 @@ def start_server(port: int):
     except ImportError:
         raise InputError(MISSING) from None
     if port:
+        import socket  # here, not at the top: only the sandbox needs it (start-up)
+
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -58,11 +58,14 @@ def start_server(port: int):
 @click.pass_context
 def sandbox(ctx, port):
     """Runs a local EC2-compatible endpoint (moto's server) on 127.0.0.1 and prints the environment
-    that points ec2ops at it; stops on Ctrl-C.
+    that points ec2ops at it (export lines, for another shell); stops on Ctrl-C.
+
+    Exit status: with run, COMMAND's; 2 when moto's server is not installed (the sandbox extra);
+    3 when the port is taken.
 
     \b
     Examples:
-      eval "$(ec2ops sandbox --port 5000 &)"   # or in another terminal
+      ec2ops sandbox --port 5000               # paste its export lines into another shell
       ec2ops sandbox run -- ./my-ops-script.sh
     """
     ctx.ensure_object(dict)["port"] = port
@@ -101,6 +104,8 @@ def run(ctx, command):
         here = os.path.dirname(os.path.abspath(sys.argv[0]))
         if os.path.exists(os.path.join(here, "ec2ops")):
             env["PATH"] = here + os.pathsep + env.get("PATH", "")
+        import subprocess
+
         try:
             status = subprocess.call(list(command), env=env)
         except FileNotFoundError:

@@ -109,6 +109,8 @@ class Session:
             from ec2ops.credentials import read_profile
 
             region = read_profile(opts.get("profile"))[1]
+        if region and not re.fullmatch(r"[a-z0-9-]+", region):  # it names a host and goes into every signature
+            raise InputError(f"'{region}' is not a region name (e.g. eu-west-1).")
         endpoint = opts.get("service_endpoint") or (f"ec2.{region}.amazonaws.com" if region else DEFAULT_ENDPOINT)
         if "://" not in endpoint:
             endpoint = "https://" + endpoint
@@ -117,7 +119,7 @@ class Session:
             parts.port  # noqa: B018 - raises ValueError for a port out of range, as urlsplit does for "http://[::1"
         except ValueError:
             parts = urlsplit("")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9._:%-]+", parts.hostname or ""):
             given = opts.get("service_endpoint") or endpoint
             raise InputError(f"serviceEndpoint '{given}' is not a host or an http(s) URL.")
         if not parts.path:

@@ -87,6 +87,21 @@ def col_delimiter(default: str = ",") -> Input:
 
 
 # -- outputs -----------------------------------------------------------------------------------
+# The guide's words for outputs that several operations share, for those declared without help.
+FIELD_HELP = {
+    "volumeId": "The volume's ID.", "snapshotId": "The snapshot's ID.", "status": "The state.",
+    "startTime": "When it was started.", "progress": "Its progress, in percent.", "ownerId": "The owner's account ID.",
+    "volumeSize": "The size of the volume, in GiB.", "size": "The size, in GiB.", "description": "The description.",
+    "createTime": "When it was created.", "availabilityZone": "The availability zone.", "name": "The name.",
+    "imageLocation": "The location of the image's manifest.", "kernelId": "The kernel (optional).",
+    "ramdiskId": "The RAM disk (optional).", "platform": "The platform (optional).",
+    "architecture": "The architecture, e.g. i386 or x86_64.", "imageType": "machine, kernel or ramdisk.",
+    "isPublic": "true if the image has public launch permissions.", "productCodes": "The product codes.",
+    "rootDeviceType": "ebs or instance-store.", "rootDeviceName": "The root device, e.g. /dev/sda1.",
+    "stateReason": "Why the state last changed.",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the EC2 field name: the JSON key
@@ -114,6 +129,10 @@ class Output:
     get: Callable[[dict, dict], Any] | None = None
     convert: Callable[[Any], Any] | None = None
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
+
+    def __post_init__(self):
+        if not self.help:
+            object.__setattr__(self, "help", FIELD_HELP.get(self.name, ""))
 
     def value(self, body: dict, inputs: dict) -> Any:
         if self.get:
@@ -278,7 +297,7 @@ class Command(click.Command):
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record:
-                section = "Output" if param.name == "help" else SECTIONS.get(param.name, "Inputs")
+                section = "Output" if param is self.get_help_option(ctx) else SECTIONS.get(param.name, "Inputs")
                 sections.setdefault(section, []).append(record)
         for title, records in sections.items():
             if records:

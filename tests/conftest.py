@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 # Before moto loads: no default AMIs (fast resets), and never a real AWS key in the environment.
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+os.environ["EC2OPS_CONFIG"] = ""  # a developer's own ~/.config/ec2ops/config.toml must not change the tests
 for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
     os.environ.pop(_name, None)
 

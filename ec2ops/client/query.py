@@ -63,6 +63,11 @@ class Client:
     def __init__(self, settings: Settings, http: "httpx.Client | None" = None):
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
+        keys = settings.credentials
+        for what, value in (("access key ID", keys.access_key_id), ("secret access key", keys.secret_key),
+                            ("session token", keys.session_token or "")):
+            if not (value.isascii() and value.isprintable()):  # they go into headers and HMACs: ASCII only
+                raise InputError(f"The {what} holds characters no AWS key has; check how it was given.")
         if settings.debug:
             self._log = settings.log or (lambda line: print(line, file=sys.stderr))
         else:
@@ -76,15 +81,18 @@ class Client:
 
             try:
                 verify = ssl.create_default_context(cafile=settings.ca_bundle)
-            except (OSError, ssl.SSLError) as exc:
+            except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
-        self.http = httpx.Client(
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            proxy=settings.proxy,
-            verify=verify,
-            follow_redirects=False,
-            trust_env=settings.proxy is None,
-        )
+        try:
+            self.http = httpx.Client(
+                timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+                proxy=settings.proxy,
+                verify=verify,
+                follow_redirects=False,
+                trust_env=settings.proxy is None,
+            )
+        except httpx.InvalidURL as exc:  # not an HTTPError: it would otherwise end in a traceback
+            raise InputError(f"The proxy {settings.proxy} is not a valid URL ({exc}).") from None
 
     def close(self) -> None:
         self.http.close()
@@ -169,6 +177,8 @@ class Client:
             raise _MaybeSent(f"The connection to {self._where()} was lost: {_reason(exc)}.") from None
         except httpx.HTTPError as exc:
             raise EndpointError(f"Failed to talk to {self._where()}: {_reason(exc)}.") from None
+        except httpx.InvalidURL as exc:
+            raise InputError(f"serviceEndpoint {s.endpoint} is not a valid URL ({exc}).") from None
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
         if self._log:
             text = MASKED_ANSWER.sub(r"\1***\2", content.decode("utf-8", "replace"))

@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
-
+from typing import TYPE_CHECKING
 
 from ec2ops import output
 from ec2ops.client import document
 from ec2ops.errors import EndpointError, InputError, OperationFailed
 from ec2ops.session import Session
 from ec2ops.spec import Input, command, options_of, read_inputs, split_list
+
+if TYPE_CHECKING:  # imported where used: threads are for running the dashboard, not for --help (start-up)
+    from concurrent.futures import ThreadPoolExecutor
 
 # (output name = JSON key, title, Describe action, its parameters, the list that is counted, a filter)
 COUNTS = [
@@ -94,7 +96,10 @@ def regions_of(session: Session, wanted: str | None) -> list[str]:
     if wanted.strip().lower() == "all":
         body = session.call("DescribeRegions").body
         return [r.get("regionName") for r in document.items(body, "regionInfo")]
-    return split_list(wanted, ",")
+    regions = split_list(wanted, ",")
+    if not regions:
+        raise InputError("--regions needs region names, comma-separated, or all.")
+    return regions
 
 
 def ec2_dashboard(session: Session, **values):
@@ -105,6 +110,8 @@ def ec2_dashboard(session: Session, **values):
         regions[0]: session}
     for each in sessions.values():
         each.client  # made here, before the threads share it
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=min(32, 6 * len(regions))) as pool:
         pending = {region: count_region(s, pool) for region, s in sessions.items()}
         rows = {region: tally(futures) for region, futures in pending.items()}

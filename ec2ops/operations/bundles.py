@@ -4,11 +4,7 @@ BundleInstance carries an S3 upload policy that lets EC2 write the image to the 
 JSON (expiration, bucket, acl ec2-bundle-read, key prefix), signed with HMAC-SHA1 under the S3
 secret key. The secret itself is never sent nor printed; the signature is masked in --debug."""
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import json
 import sys
 
 from ec2ops import validate, waiting
@@ -30,6 +26,9 @@ def _bundle_id(query: str) -> Input:
 
 def upload_policy(bucket: str, prefix: str, now: dt.datetime) -> str:
     """The base64 S3 upload policy EC2 uploads the bundle under."""
+    import base64  # here, not at the top: --help and the other commands need none of these (start-up)
+    import json
+
     policy = {
         "expiration": (now + POLICY_LIFETIME).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "conditions": [{"bucket": bucket}, {"acl": "ec2-bundle-read"}, ["starts-with", "$key", prefix]],
@@ -38,6 +37,10 @@ def upload_policy(bucket: str, prefix: str, now: dt.datetime) -> str:
 
 
 def sign_policy(policy: str, secret_key: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+
     digest = hmac.new(secret_key.encode("utf-8"), policy.encode("ascii"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 

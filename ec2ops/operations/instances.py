@@ -9,9 +9,6 @@ the guide's outputs).
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from ec2ops import validate, waiting
 from ec2ops.client import document
 from ec2ops.errors import InputError
@@ -95,6 +92,9 @@ def _detail(path: str, many: bool = False, convert=None):
 def _console_text(body: dict, inputs: dict) -> str | None:
     """EC2 sends the log base64-encoded; what is not valid base64 is shown as it came, and bytes that are
     not UTF-8 are replaced, never fatal."""
+    import base64  # here: only get-system-log needs it (start-up)
+    import binascii
+
     encoded = body.get("output")
     if not encoded:
         return encoded
