@@ -7,7 +7,6 @@ or a Table.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -74,6 +73,8 @@ def emit(
     if get is not None:
         _write(out, raw_value(result.get(get), delimiters))
     elif form == "json":
+        import json  # only for this form: start-up
+
         out.write(json.dumps({k: jsonable(v) for k, v in result.items()}, indent=2) + "\n")
     elif form == "table":
         _rich(result, out, color, delimiters)
@@ -96,7 +97,7 @@ def _plain(result: dict[str, Any], out: TextIO, delimiters: Delimiters) -> None:
     if text:  # an empty table prints nothing: the guide's "empty string"
         _write(out, text)
     for name, value in items:
-        text = plain_value(value, delimiters)
+        text = plain_value(value, delimiters) or ("" if isinstance(value, Table) else NULL)
         if "\n" in text or isinstance(value, Table):
             out.write(f"{name}:\n")
             for line in text.splitlines():
