@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ec2ops.errors import Ec2opsError, EndpointError, ExitStatus, InputError
+from ec2ops.errors import EndpointError, InputError
 
 SANDBOX_KEY_ID = "AKIDSANDBOX000000000"
 SANDBOX_SECRET = "sandbox-secret-not-a-real-key"

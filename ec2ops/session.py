@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -164,8 +163,8 @@ class Session:
                 connect_timeout=o.get("connect_timeout") or 10.0,
                 read_timeout=o.get("read_timeout") or 60.0,
                 max_attempts=o.get("max_attempts") or 5,
-                retry_base_delay=float(os.environ.get("EC2OPS_RETRY_BASE_DELAY", "0.25")),
-                max_response_bytes=int(os.environ.get("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024)),
+                retry_base_delay=env_number("EC2OPS_RETRY_BASE_DELAY", 0.25, float),
+                max_response_bytes=env_number("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024, int),
                 debug=self.debug,
             ), http=self._parent.client.http if self._parent else None)
         return self._client
@@ -193,6 +192,20 @@ class Session:
         if self.get is not None and self.get not in result:
             raise InputError(f"--get {self.get}: this command's outputs are {', '.join(result)}.")
         output.emit(result, self.form, self.get, delimiters, color=self.color)
+
+
+def env_number(name: str, default, kind):
+    """A tuning knob from the environment: a finite number >= 0, or a one-line error (exit 2)."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not (0 <= value < float("inf")):
+        raise InputError(f"{name} must be a number of at least 0, not '{text}'.")
+    return value
 
 
 def warn(message: str) -> None:

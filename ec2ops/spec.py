@@ -111,8 +111,8 @@ class Column:
     convert: Callable[[Any], Any] | None = None
 
     def value(self, row: dict) -> Any:
-        values = list(document.walk(row, self.path or self.key))
-        value = values if self.many else (values[0] if values else None)
+        path = self.path or self.key
+        value = list(document.walk(row, path)) if self.many else document.first(row, path)
         return self.convert(value) if self.convert else value
 
 

@@ -88,6 +88,7 @@ class FaultServer:
         self.instances: list[tuple[str, str]] = []  # (reservationId, instanceId)
         self.key_pairs: dict[str, str] = {}
         self.acted = 0  # requests that changed something
+        self.on_request = None  # a callable(params) run as each request arrives, e.g. to race the client
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._http = _Server(("127.0.0.1", 0), _Handler)
@@ -148,7 +149,8 @@ class FaultServer:
                 self.key_pairs[name] = ":".join(["1f"] * 20)
                 return 200, ec2_doc(action, f"<keyName>{name}</keyName><keyFingerprint>{self.key_pairs[name]}"
                                             "</keyFingerprint><keyMaterial>-----BEGIN RSA PRIVATE KEY-----\n"
-                                            "MIIEfaultserverPRIVATEmaterial\n-----END RSA PRIVATE KEY-----</keyMaterial>")
+                                            "MIIEfaultserverPRIVATEmaterial\n"
+                                            "-----END RSA PRIVATE KEY-----</keyMaterial>")
             if action == "DescribeKeyPairs":
                 return 200, ec2_doc(action, "<keySet>" + "".join(
                     f"<item><keyName>{k}</keyName><keyFingerprint>{f}</keyFingerprint></item>"
@@ -213,6 +215,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         owner.record(params, dict(self.headers.items()), self.fault)
+        if owner.on_request:
+            owner.on_request(params)
         fault, arg = self.fault, self.arg
         if fault == "ok":
             return self._answer(*owner.act(params))

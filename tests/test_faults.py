@@ -114,22 +114,29 @@ def test_an_ec2_refusal_is_not_retried(server):
         "ec2ops: AWS was not able to validate the provided access credentials. Error code: AuthFailure.")
 
 
+def _retry_gaps(server, base, times=4, draw=None):
+    """The pauses between the requests of one call that met `times` throttles (random.uniform patched to `draw`)."""
+    server.requests.clear()
+    server.push("throttle", times=times)
+    patch = mock.patch("ec2ops.client.query.random.uniform", draw) if draw else mock.MagicMock()
+    with patch:
+        assert ec2ops("enumerate-regions", EC2OPS_RETRY_BASE_DELAY=base).code == 0
+    assert len(server.requests) == times + 1
+    return server.gaps()
+
+
 def test_backoff_grows_and_has_jitter(server):
     base = 0.02
-    normalised = []
-    for _ in range(3):
-        server.requests.clear()
-        server.push("throttle", times=4)
-        assert ec2ops("enumerate-regions", EC2OPS_RETRY_BASE_DELAY=base).code == 0
-        gaps = server.gaps()
-        assert len(gaps) == 4
-        for attempt, gap in enumerate(gaps, 1):
-            ceiling = base * 2 ** (attempt - 1)
-            assert ceiling / 2 <= gap <= ceiling + 0.05, (attempt, gaps)
-            normalised.append(gap / ceiling)
+    ceilings = [base * 2 ** k for k in range(4)]  # the k-th pause is drawn from [ceiling / 2, ceiling]
+    for _ in range(2):
+        gaps = _retry_gaps(server, base)
+        assert all(c / 2 <= gap <= c + 0.1 for gap, c in zip(gaps, ceilings)), gaps
         assert gaps[3] > gaps[1] > 0 and gaps[2] > gaps[0]
-    # Jitter: the pauses are not a fixed fraction of their ceiling.
-    assert max(normalised) - min(normalised) > 0.05, normalised
+    # The jitter is the random draw: at its extremes the pauses are half the ceiling, and the ceiling.
+    low = _retry_gaps(server, base, draw=lambda a, b: a)
+    high = _retry_gaps(server, base, draw=lambda a, b: b)
+    assert low[3] < 0.75 * ceilings[3] <= 0.75 * high[3] and low[2] < 0.75 * ceilings[2]
+    assert all(h >= c for h, c in zip(high, ceilings)), high
 
 
 def test_every_retry_is_signed_again_with_a_fresh_timestamp(server):

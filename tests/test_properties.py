@@ -114,6 +114,17 @@ PLAUSIBLE = {
     "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
     "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
 }
+# Inputs beyond the required ones that some commands need to pass their own checks.
+EXTRA = {
+    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "create-shared-snapshot": ["--user-ids", "123456789012"],
+    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
+    "allow-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
+                                       "--cidr-ip", "10.0.0.0/8"],
+    "revoke-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
+                                        "--cidr-ip", "10.0.0.0/8"],
+}
 NOT_FUZZED = {"keyFile", "file", "smtpHost"}  # paths written and hosts dialled: not for random text
 
 
@@ -163,7 +174,8 @@ def test_any_string_for_any_input_ends_in_exit_0_or_2(offline, target, value):
     command = cli.commands[name]
     with respx.mock(assert_all_called=False) as mock_ec2:
         mock_ec2.route().mock(side_effect=answer)
-        run = run_cli([name, flag, value, *required_args(command, input_name), "--max-attempts", "1"])
+        run = run_cli([name, *required_args(command, input_name), *EXTRA.get(name, []), flag, value,
+                       "--max-attempts", "1"])
     assert "Traceback" not in run.err and "internal error" not in run.err, (name, input_name, value, run.err)
     # exit 1 only for the guide's failure on the canned empty answer ("No items found!" and the like)
     assert run.code in (0, 1, 2), (name, input_name, value, run.code, run.err)
@@ -193,6 +205,54 @@ def test_any_string_for_a_common_input_ends_cleanly(offline, tmp_path, monkeypat
         run = run_cli(args)
     assert "Traceback" not in run.err and "internal error" not in run.err, (flag, value, run.err)
     assert run.code in (0, 1, 2, 3), (flag, value, run.code, run.err)
+
+
+def _from_the_os(value: str) -> bool:
+    """What an environment variable can hold: bytes, decoded as Python does (lone surrogates U+DC80-U+DCFF)."""
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["EC2OPS_MAX_RESPONSE_BYTES", "EC2OPS_RETRY_BASE_DELAY", "EC2OPS_MAX_ATTEMPTS",
+                        "EC2OPS_READ_TIMEOUT", "EC2OPS_CONNECT_TIMEOUT", "EC2OPS_OUTPUT", "EC2OPS_SIGNATURE_VERSION",
+                        "EC2OPS_API_VERSION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN"]),
+       ANY_TEXT.filter(lambda v: "\x00" not in v and _from_the_os(v)))
+@example("EC2OPS_RETRY_BASE_DELAY", "-1")
+@example("EC2OPS_MAX_RESPONSE_BYTES", "abc")
+@example("EC2OPS_RETRY_BASE_DELAY", "nan")
+def test_any_environment_value_ends_cleanly(offline, monkeypatch, name, value):
+    """The knobs a cron job sets: a bad one is exit 2 with a message naming it, never a traceback."""
+    monkeypatch.setenv(name, value)
+    with respx.mock(assert_all_called=False) as mock_ec2:
+        mock_ec2.route().mock(return_value=httpx.Response(503))
+        run = run_cli(["enumerate-regions", "--max-attempts", "2"])
+    assert "Traceback" not in run.err and "internal error" not in run.err, (name, value, run.err)
+    assert run.code in (0, 1, 2, 3) and run.err.strip()
+
+
+def test_bytes_that_are_not_utf8_on_the_real_command_line(tmp_path):
+    """argv as the OS gives it: not UTF-8 in an id is refused (exit 2); as a delimiter it is printed back."""
+    import os
+    import subprocess
+    import sys
+
+    from faultserver import FaultServer
+
+    ec2ops = os.path.join(os.path.dirname(sys.executable), "ec2ops")
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+    with FaultServer() as server:
+        refused = subprocess.run([ec2ops, "delete-key-pair", "--key-name", b"k\xff", "--endpoint", server.url],
+                                 env=env, capture_output=True, timeout=60)
+        printed = subprocess.run([ec2ops, "enumerate-regions", "--col-delimiter", b"\xff", "--endpoint", server.url],
+                                 env=env, capture_output=True, timeout=60)
+        assert server.actions() == ["DescribeRegions"]
+    assert (refused.returncode, refused.stderr) == (
+        2, b"ec2ops: The value given for KeyName is not valid UTF-8 text; nothing was sent.\n")
+    assert printed.returncode == 0 and printed.stdout.startswith(b"eu-west-1\xffec2.eu-west-1.amazonaws.com\n")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -289,3 +349,53 @@ def test_any_answer_is_parsed_or_refused_cleanly(content):
         document.raise_for_error(root, body, None, 400)
     except Ec2Error as exc:
         assert str(exc).endswith(".")
+
+
+# -- any well-formed answer, whatever its shape, to any command --------------------------------------
+def _field_names() -> list[str]:
+    names = {"item", "requestId", "return", "nextToken", "instancesSet", "reservationSet", "instanceState", "name"}
+    for command in cli.commands.values():
+        for out in getattr(getattr(command, "operation", None), "outputs", ()):
+            names.update(p for p in (out.path or "").split("/") if p)
+            for column in out.columns:
+                names.update(p for p in (column.path or column.key).split("/") if p)
+    return sorted(names)
+
+
+FIELDS = _field_names()
+LEAF = st.one_of(st.none(), st.sampled_from(["", "true", "false", "running", "stopped", "available", "-1", "12", "x",
+                                             "2009-11-30T00:00:00.000Z", "i-1", "vol-1", "<&>", "é"]))
+TREE = st.recursive(LEAF, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                  st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4)),
+                    max_leaves=20)
+
+
+def _xml(node) -> str:
+    from xml.sax.saxutils import escape
+
+    if isinstance(node, dict):
+        return "".join(f"<{k}/>" if v is None else f"<{k}>{_xml(v)}</{k}>" for k, v in node.items())
+    if isinstance(node, list):
+        return "".join(f"<item>{_xml(v)}</item>" for v in node)
+    return escape(node or "")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(n for n, c in cli.commands.items() if not isinstance(c, click.Group))),
+       st.dictionaries(st.sampled_from(FIELDS), TREE, max_size=5))
+def test_any_shape_of_answer_ends_cleanly(offline, tmp_path, name, body):
+    """EC2 XML of any shape (lists where values were expected, empty elements, text for sets) to every
+    command, flows included: it prints, or fails in one line; never a traceback, never an internal error."""
+    def shaped(request):
+        action = dict(parse_qsl(request.content.decode())).get("Action", "X")
+        return httpx.Response(200, text=f"<{action}Response>{_xml(body)}</{action}Response>")
+
+    extra = {"allocate-new-key-pair": ["--key-file", tmp_path / "k.pem", "--force"]}.get(name, [])
+    with respx.mock(assert_all_called=False) as mock_ec2:
+        mock_ec2.route().mock(side_effect=shaped)
+        args = [name, *required_args(cli.commands[name], ""), *EXTRA.get(name, []), *extra, "--max-attempts", "1"]
+        run = run_cli([*args, "-o", "json"])
+    assert "Traceback" not in run.err and "internal error" not in run.err, (name, body, run.err)
+    assert run.code in (0, 1, 3), (name, body, run.code, run.err)
+    if run.code:
+        assert len(run.err.strip().splitlines()) == 1, run.err

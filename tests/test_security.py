@@ -19,7 +19,7 @@ import respx
 from conftest import ACCESS_KEY_ID, SECRET_KEY, run_cli
 from ec2ops.cli import cli
 from faultserver import REQUEST_ID, FaultServer
-from test_properties import PLAUSIBLE, required_args
+from test_properties import EXTRA, required_args
 
 SECRET = "SeCrEt/Ec2ops+Key9876543210abcdefXYZW"
 TOKEN = "SeSsIoN/ToKeN+ec2ops//////////FQoGZXIvYXdzEJr"
@@ -30,18 +30,6 @@ SECRETS = [SECRET, TOKEN, SMTP_PASSWORD, S3_SECRET]
 WARNING = ("ec2ops: warning: the secret key given as --access-key shows in the process list; "
            "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
 
-# Inputs beyond the required ones that some commands need to pass their own checks.
-EXTRA = {
-    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "create-shared-snapshot": ["--user-ids", "123456789012"],
-    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
-    "allow-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
-                                       "--cidr-ip", "10.0.0.0/8"],
-    "revoke-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
-                                        "--cidr-ip", "10.0.0.0/8"],
-    "bundle-windows-instance": ["--s3-access-key-id", "AKIDS3EXAMPLE00000000", "--s3-access-key", S3_SECRET],
-}
 
 
 def leaks(text: str, secrets=SECRETS) -> list[str]:
@@ -116,6 +104,8 @@ def drive_every_command(tmp_path, common, dashboard, stdin="", before=None) -> d
         args = [name, *required_args(cli.commands[name], ""), *EXTRA.get(name, []), "--debug", *common]
         if name == "allocate-new-key-pair":
             args += ["--key-file", tmp_path / f"key-{len(list(tmp_path.glob('key-*')))}.pem"]
+        if name == "bundle-windows-instance":
+            args += ["--s3-access-key-id", "AKIDS3EXAMPLE00000000", "--s3-access-key", S3_SECRET]
         if name == "ec2-dashboard":
             args += dashboard
         if before:
@@ -224,10 +214,11 @@ def test_the_secret_key_flag_warns_in_one_line_once(monkeypatch):
         assert run.code == 0 and run.err == WARNING + "\n", run.err
         assert [row["region"] for row in run.json()["returnResult"]] == ["us-east-1", "eu-west-1", "ap-south-1",
                                                                          "total"]
+        before = len(server.requests)
         run = run_cli(["ec2-dashboard", "--endpoint", server.url, "--regions", "us-east-1,eu-west-1",
                        "--access-key", "-", "--get", "keyPairs"], stdin=SECRET + "\n")
         assert (run.code, run.out, run.err) == (0, "0\n", "")
-        scopes = {r.headers["Authorization"].split("/")[2] for r in server.requests[-12:]}
+        scopes = {r.headers["Authorization"].split("/")[2] for r in server.requests[before:]}
         assert scopes == {"us-east-1", "eu-west-1"}
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
         assert run_cli(["enumerate-regions", "--endpoint", server.url]).err == ""
@@ -258,6 +249,20 @@ def test_key_file_refuses_a_symlink_and_force_replaces_the_link_not_its_target(e
     body = "".join(link.read_text().splitlines()[1:-1])
     assert body[:40] not in forced.err.replace("\n", "") and "<keyMaterial>***</keyMaterial>" in forced.err
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_key_file_that_appears_while_the_key_is_made_is_not_overwritten(tmp_path, monkeypatch):
+    """The path is free when checked, and taken by the time the answer comes: the file is kept."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    path = tmp_path / "k.pem"
+    with FaultServer() as server:
+        server.on_request = lambda params: path.write_text("someone else's\n")
+        run = run_cli(["allocate-new-key-pair", "--key-name", "race", "--key-file", path, "--endpoint", server.url])
+    assert path.read_text() == "someone else's\n" and run.code == 1 and run.out == ""
+    assert run.err == (f"ec2ops: The key pair 'race' was created, but its private key could not be written to {path} "
+                       "(File exists). Delete the key pair and allocate it again.\n")
+    assert PRIVATE_KEY not in run.err
 
 
 # -- TLS -------------------------------------------------------------------------------------------

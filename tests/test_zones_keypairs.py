@@ -105,3 +105,9 @@ def test_query_sent_for_a_key_pair(ec2ops):
 
     run = ec2ops("allocate-new-key-pair", "--key-name", "q1", "--debug")
     assert debug_params(run.err) == {"Action": "CreateKeyPair", "Version": "2016-11-15", "KeyName": "q1"}
+
+
+def test_key_file_in_a_missing_directory_is_refused_before_sending(ec2ops, tmp_path):
+    run = ec2ops("allocate-new-key-pair", "--key-name", "lost", "--key-file", tmp_path / "nope" / "k.pem")
+    assert run.code == 2 and "not a writable directory" in run.err
+    assert "lost" not in ec2ops("enumerate-key-pairs").out  # nothing was created on EC2

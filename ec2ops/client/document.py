@@ -121,9 +121,25 @@ def walk(node: Any, path: str) -> Iterator[Any]:
             yield element
 
 
+def elements(node: Any, path: str) -> list[dict]:
+    """The elements (not text) at `path`: what a hook can .get() from, whatever shape the answer has."""
+    return [element for element in walk(node, path) if isinstance(element, dict)]
+
+
 def first(node: Any, path: str) -> Any:
-    """The first value at `path`, or None."""
-    return next(walk(node, path), None)
+    """The first value at `path`, or None: walk's first, stepping through plain elements directly (a
+    table of 2,000 instances reads 30,000 cells: no generator per cell) and into lists through walk."""
+    parts = path.split("/") if path else ()
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict):
+            return None
+        child = node.get(part)
+        if isinstance(child, list) or (isinstance(child, dict) and len(child) == 1 and "item" in child):
+            return next(walk(node, "/".join(parts[i:])), None)
+        if child is None:
+            return None
+        node = child
+    return node
 
 
 def _peek(content: bytes) -> str:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import random
 import re
+import ssl
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import httpx
+# httpx's package imports its own command line (httpx._main) when click and rich are installed, as
+# they are here: rich and pygments, ~100 ms and ~5 MB on every call. A None entry makes that import
+# fail, and httpx then defines a stub `main` instead; nothing of ec2ops uses httpx's command line.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx  # noqa: E402
 
 from ec2ops.client import document
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4
@@ -57,6 +64,47 @@ class Response:
     request_id: str | None
 
 
+class _TLSOnDemand(ssl.SSLContext):
+    """httpx's default TLS context (verified against certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR), whose
+    CAs are read when the first TLS connection is made rather than when the client is made: a run
+    against a plain-http endpoint (the sandbox, a local test server) never pays for them (~30 ms, 1 MiB)."""
+
+    def __new__(cls, trust_env: bool = True):
+        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates and host names
+
+    def __init__(self, trust_env: bool = True):
+        # What ssl.create_default_context() sets besides the CAs.
+        if sys.version_info >= (3, 13):
+            self.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
+        if os.environ.get("SSLKEYLOGFILE") and not sys.flags.ignore_environment:
+            self.keylog_filename = os.environ["SSLKEYLOGFILE"]
+        self._trust_env = trust_env
+        self._loaded = False
+        self._lock = threading.Lock()  # the dashboard's threads may open their first connections together
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._loaded:
+                return
+            cafile = os.environ.get("SSL_CERT_FILE") if self._trust_env else None
+            capath = os.environ.get("SSL_CERT_DIR") if self._trust_env else None
+            if cafile or capath:
+                self.load_verify_locations(cafile=cafile or None, capath=None if cafile else capath)
+            else:
+                import certifi
+
+                self.load_verify_locations(cafile=certifi.where())
+            self._loaded = True
+
+    def wrap_socket(self, *args, **kwargs):
+        self._load()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args, **kwargs):
+        self._load()
+        return super().wrap_bio(*args, **kwargs)
+
+
 class Client:
     """One httpx client per process: keep-alive across pages, retries and flows."""
 
@@ -75,7 +123,7 @@ class Client:
         if http is not None:
             self.http = http
             return
-        verify: object = True
+        verify: object = _TLSOnDemand(trust_env=settings.proxy is None)
         if settings.ca_bundle:
             import ssl
 
@@ -136,13 +184,13 @@ class Client:
         params = dict(params or {})
         response = self.call(action, params)
         merged = document.items(response.body, list_key)
-        token = response.body.get("nextToken")
+        token = _next_token(response.body)
         seen = set()
         while token and token not in seen:
             seen.add(token)
             page = self.call(action, {**params, "NextToken": token})
             merged.extend(document.items(page.body, list_key))
-            token = page.body.get("nextToken")
+            token = _next_token(page.body)
         response.body[list_key] = {"item": merged} if merged else None
         response.body.pop("nextToken", None)
         return response
@@ -256,6 +304,11 @@ class _MaybeSent(Exception):
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0]
+
+
+def _next_token(body: dict) -> str | None:
+    token = body.get("nextToken")
+    return token if isinstance(token, str) else None  # an element with children is no token to follow
 
 
 def _gave_up(exc: Exception, attempts: int) -> str:

@@ -19,7 +19,7 @@ def _lookup(session, values: dict):
     """(DescribeAddresses answer, the address if it is a VPC one, else None). A VPC address (domain
     vpc) is the one with an allocation id; an EC2-Classic one (domain standard) has none."""
     response = session.call("DescribeAddresses", {"PublicIp.1": values["ipAddress"]})
-    address = document.first(response.body, "addressesSet") or {}
+    address = next(iter(document.elements(response.body, "addressesSet")), {})
     return response, (address if address.get("allocationId") else None)
 
 

@@ -41,11 +41,9 @@ def instances(body: dict) -> list[dict]:
     carrying its reservation's reservationId, ownerId and requesterId, and its groups (the instance's own,
     else the reservation's: the 2009 API put them there only, moto the other way round)."""
     rows = []
-    for reservation in document.items(body, "reservationSet") if "reservationSet" in body else [body]:
+    for reservation in document.elements(body, "reservationSet") if "reservationSet" in body else [body]:
         shared = {k: reservation.get(k) for k in ("reservationId", "ownerId", "requesterId")}
-        for instance in document.items(reservation, "instancesSet"):
-            if not isinstance(instance, dict):
-                continue
+        for instance in document.elements(reservation, "instancesSet"):
             row = {**shared, **instance}
             if not document.items(instance, "groupSet"):
                 row["groupSet"] = reservation.get("groupSet")

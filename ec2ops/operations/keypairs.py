@@ -12,6 +12,9 @@ def _check_key_file(inputs: dict) -> None:
     path = inputs.get("keyFile")
     if path and os.path.lexists(path) and not inputs.get("force"):
         raise InputError(f"{path} already exists; give --force to replace it (nothing was sent to EC2).")
+    directory = os.path.dirname(os.path.abspath(path)) if path else None
+    if directory and not (os.path.isdir(directory) and os.access(directory, os.W_OK)):
+        raise InputError(f"Cannot write {path}: {directory} is not a writable directory (nothing was sent to EC2).")
 
 
 def write_private_key(path: str, material: str, force: bool) -> None:
