@@ -188,9 +188,15 @@ class Session:
         return self.client.call_all(action, params, list_key)
 
     # -- printing ------------------------------------------------------------------------------
+    def check_get(self, names) -> None:
+        """--get must name one of the command's outputs: checked before anything is sent, so that a
+        typo never follows a launch or a deletion."""
+        names = list(names)
+        if self.get is not None and self.get not in names:
+            raise InputError(f"--get {self.get}: this command's outputs are {', '.join(names)}.")
+
     def emit(self, result: dict[str, Any], delimiters: output.Delimiters | None = None) -> None:
-        if self.get is not None and self.get not in result:
-            raise InputError(f"--get {self.get}: this command's outputs are {', '.join(result)}.")
+        self.check_get(result)
         output.emit(result, self.form, self.get, delimiters, color=self.color)
 
 

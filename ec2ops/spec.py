@@ -178,6 +178,7 @@ class Operation:
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     wait: Any = None  # a waiting.Wait: the command takes --wait and polls until its target state
+    extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
 
     def query(self, values: dict) -> dict[str, str]:
         params = dict(self.fixed)
@@ -197,6 +198,7 @@ class Operation:
 
         waiting = pop_options(values)
         values = self.read_inputs(values)
+        session.check_get([o.name for o in self.outputs] + ["requestId", *self.extra_outputs])
         params = self.query(values)
         if self.params:
             params = self.params(values, params, session)

@@ -111,3 +111,16 @@ def test_key_file_in_a_missing_directory_is_refused_before_sending(ec2ops, tmp_p
     run = ec2ops("allocate-new-key-pair", "--key-name", "lost", "--key-file", tmp_path / "nope" / "k.pem")
     assert run.code == 2 and "not a writable directory" in run.err
     assert "lost" not in ec2ops("enumerate-key-pairs").out  # nothing was created on EC2
+
+
+def test_a_get_typo_is_refused_before_anything_is_sent(ec2ops):
+    run = ec2ops("allocate-new-key-pair", "--key-name", "typo", "--get", "keyFingerprnt", "--debug")
+    assert run.code == 2 and "keyFingerprint" in run.err and ">>> POST" not in run.err
+    assert ec2ops("enumerate-key-pairs").code == 1  # no key pair was made
+    for command in (["create-shared-snapshot", "--volume-id", "vol-1", "--groups", "all"],
+                    ["run-instances-from-template", "--instance-identifier", "i-1"],
+                    ["ec2-dashboard"]):
+        flow = ec2ops(*command, "--get", "nope", "--debug")
+        assert flow.code == 2 and ">>> POST" not in flow.err, command
+    assert ec2ops("allocate-new-key-pair", "--key-name", "kf", "--key-file", "/tmp/ec2ops-kf-test.pem",
+                  "--force", "--get", "keyFile").out.strip() == "/tmp/ec2ops-kf-test.pem"

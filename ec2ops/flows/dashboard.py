@@ -104,6 +104,7 @@ def regions_of(session: Session, wanted: str | None) -> list[str]:
 
 def ec2_dashboard(session: Session, **values):
     values = read_inputs(INPUTS, values, _validate)
+    session.check_get(["returnResult", *(c[0] for c in COUNTS)])
     password = smtp_password(values)
     regions = regions_of(session, values.get("regions"))
     sessions = {region: session.for_region(region) for region in regions} if values.get("regions") else {

@@ -27,6 +27,7 @@ def _validate(values: dict) -> None:
 def create_shared_snapshot(session: Session, **values):
     wait_options = waiting.pop_options(values)
     values = read_inputs(INPUTS, values, _validate)
+    session.check_get(["returnResult", "requestId"])
     created = session.call("CreateSnapshot", {"VolumeId": values["volumeId"]})
     snapshot_id = created.body.get("snapshotId")
     share = {"SnapshotId": snapshot_id, "Attribute": "createVolumePermission", "OperationType": "add"}

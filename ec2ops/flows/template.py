@@ -7,6 +7,7 @@ from ec2ops.client import document
 from ec2ops.errors import OperationFailed
 from ec2ops.operations.instances import (
     NOT_FOUND_MESSAGE,
+    LAUNCH_OUTPUTS,
     RUN_INSTANCES,
     check_launch,
     instance_input,
@@ -46,6 +47,7 @@ def like(template: dict) -> dict[str, str]:
 def run_instances_from_template(session: Session, **values):
     wait_options = waiting.pop_options(values)
     values = read_inputs(INPUTS, values, check_launch)
+    session.check_get([o.name for o in LAUNCH_OUTPUTS] + ["requestId"])
     described = session.call("DescribeInstances", {"InstanceId.1": values["instanceIdentifier"]})
     found = instances(described.body)
     if not found:

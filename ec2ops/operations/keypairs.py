@@ -67,6 +67,7 @@ OPERATIONS = [
         ),
         validate=_check_key_file,
         finish=_save_key,
+        extra_outputs=("keyFile",),
         example="ec2ops allocate-new-key-pair --key-name deploy --key-file ~/.ssh/deploy.pem",
     ),
     Operation(
