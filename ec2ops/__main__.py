@@ -1,3 +1,3 @@
-from ec2ops.cli import main
+from ec2ops.cli import run
 
-main()
+run()

@@ -41,3 +41,17 @@ def test_every_commands_help_imports_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.rstrip().endswith("LOADED:"), done.stdout[-300:]
     assert len(cli.commands) >= 5
+
+
+# Standard-library modules only some commands need (JSON output, threads for the dashboard, sockets and
+# processes for the sandbox, hashes for bundle policies, TLS and e-mail for a call): a --help loads none.
+ONLY_SOME_COMMANDS_NEED = ("json", "concurrent.futures", "socket", "subprocess", "hashlib", "ssl", "email",
+                           "logging", "tomllib")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["describe-instances", "--help"], ["ec2-dashboard", "--help"]])
+def test_help_loads_no_module_only_some_commands_need(args, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}  # no config file
+    done = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=ONLY_SOME_COMMANDS_NEED)],
+                          capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.rstrip().endswith("LOADED:"), done.stdout[-300:]

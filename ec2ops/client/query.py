@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 import random
 import re
 import ssl
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -64,47 +62,6 @@ class Response:
     request_id: str | None
 
 
-class _TLSOnDemand(ssl.SSLContext):
-    """httpx's default TLS context (verified against certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR), whose
-    CAs are read when the first TLS connection is made rather than when the client is made: a run
-    against a plain-http endpoint (the sandbox, a local test server) never pays for them (~30 ms, 1 MiB)."""
-
-    def __new__(cls, trust_env: bool = True):
-        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates and host names
-
-    def __init__(self, trust_env: bool = True):
-        # What ssl.create_default_context() sets besides the CAs.
-        if sys.version_info >= (3, 13):
-            self.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
-        if os.environ.get("SSLKEYLOGFILE") and not sys.flags.ignore_environment:
-            self.keylog_filename = os.environ["SSLKEYLOGFILE"]
-        self._trust_env = trust_env
-        self._loaded = False
-        self._lock = threading.Lock()  # the dashboard's threads may open their first connections together
-
-    def _load(self) -> None:
-        with self._lock:
-            if self._loaded:
-                return
-            cafile = os.environ.get("SSL_CERT_FILE") if self._trust_env else None
-            capath = os.environ.get("SSL_CERT_DIR") if self._trust_env else None
-            if cafile or capath:
-                self.load_verify_locations(cafile=cafile or None, capath=None if cafile else capath)
-            else:
-                import certifi
-
-                self.load_verify_locations(cafile=certifi.where())
-            self._loaded = True
-
-    def wrap_socket(self, *args, **kwargs):
-        self._load()
-        return super().wrap_socket(*args, **kwargs)
-
-    def wrap_bio(self, *args, **kwargs):
-        self._load()
-        return super().wrap_bio(*args, **kwargs)
-
-
 class Client:
     """One httpx client per process: keep-alive across pages, retries and flows."""
 
@@ -123,10 +80,8 @@ class Client:
         if http is not None:
             self.http = http
             return
-        verify: object = _TLSOnDemand(trust_env=settings.proxy is None)
+        verify: object = True
         if settings.ca_bundle:
-            import ssl
-
             try:
                 verify = ssl.create_default_context(cafile=settings.ca_bundle)
             except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
@@ -303,7 +258,7 @@ class _MaybeSent(Exception):
 
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
-    return text.splitlines()[0]
+    return text.splitlines()[0].rstrip(".")  # the caller ends the sentence
 
 
 def _next_token(body: dict) -> str | None:

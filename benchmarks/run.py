@@ -1,0 +1,575 @@
+"""ec2ops against the AWS CLI, side by side, on one moto server: writes benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                 # ~12 minutes; --runs 3 for a quick look
+    python benchmarks/run.py --help
+
+Run it with the Python of ec2ops's development environment (pip install -e '.[test]': it has
+moto[server]). The AWS CLI is a benchmark-only tool, never a dependency of ec2ops: the first run
+creates benchmarks/.venv-awscli (git-ignored) and installs `awscli` from PyPI into it; --aws PATH
+uses another `aws` instead.
+
+What it does:
+1. starts moto's server on 127.0.0.1 (MOTO_EC2_LOAD_DEFAULT_AMIS=false) in a child process, and
+   fills it with ec2ops's own client: 2,000 instances in 20 reservations, 1,000 volumes, 1,000
+   snapshots, and a few key pairs, addresses and security groups;
+2. times each command in a fresh child process: wall time (time.perf_counter around it) and peak
+   RSS (os.wait4's rusage of that child, children included: `aws ec2 help` runs groff; the child is
+   forked by a small launcher, since Linux counts the forking process's peak into the child's),
+   after a warm-up run, interleaving ec2ops and the AWS CLI so that a burst of load hits both;
+3. does it twice: against moto itself ("direct"), where moto's own time to build a large answer
+   (seconds for 2,000 instances) is in both tools' numbers, and against a replay cache in front of
+   the same server ("replay": each distinct Describe query is answered from moto once, then from
+   memory), which leaves what the two clients themselves cost;
+4. writes medians, ratios and the issue's targets, with the machine and its load, to RESULTS.md.
+
+Both tools get the same clean environment: credentials from the environment, no ~/.aws or ec2ops
+configuration file, bytecode caches as an installed package has them, pagers set to cat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.metadata
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+HERE = Path(__file__).resolve().parent
+KEY_ID, SECRET = "AKIDBENCHMARK0000000", "benchmark-secret"
+REGION = "us-east-1"
+
+
+# -- measuring ---------------------------------------------------------------------------------
+@dataclass
+class Sample:
+    wall: float  # seconds
+    rss: float  # MiB, the child's peak resident set (with its own children)
+
+
+@dataclass
+class Case:
+    key: str
+    argv: list[str]
+    env: dict[str, str]
+    check: object = None  # callable(stdout text) -> error message or None, run on the warm-up output
+    samples: list[Sample] = field(default_factory=list)
+
+
+# The child is started by this small launcher, not by the benchmark itself: Linux carries the peak RSS of
+# the process that forks a child into the child's own peak (exec records the old memory's high-water
+# mark), so a child forked from this ~40 MiB process would never report less than 40 MiB.
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(sys.argv[1], "w") as report:
+    report.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def measure(case: Case, workdir: Path) -> tuple[Sample, str, str]:
+    out_path, err_path, report = workdir / "stdout", workdir / "stderr", workdir / "report"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        subprocess.run([sys.executable, "-I", "-S", "-c", LAUNCHER, str(report), *case.argv], stdout=out, stderr=err,
+                       stdin=subprocess.DEVNULL, env=case.env, check=True)
+    wall, rss, code = report.read_text().split()
+    text = out_path.read_text("utf-8", "replace")
+    if int(code) != 0:
+        raise SystemExit(f"{case.key}: {' '.join(case.argv)} exited {code}:\n"
+                         f"{err_path.read_text('utf-8', 'replace')[-2000:]}")
+    return Sample(float(wall), int(rss) / 1024), text, err_path.read_text("utf-8", "replace")
+
+
+def run_cases(cases: list[Case], runs: int, warmup: int, workdir: Path, label: str) -> None:
+    for round_ in range(warmup + runs):
+        for case in cases:
+            sample, text, _ = measure(case, workdir)
+            if round_ < warmup:
+                problem = case.check(text) if case.check else None
+                if problem:
+                    raise SystemExit(f"{case.key}: unexpected output: {problem}\n{text[:500]}")
+            else:
+                case.samples.append(sample)
+        print(f"  {label}: round {round_ + 1}/{warmup + runs} done (load {os.getloadavg()[0]:.2f})", flush=True)
+
+
+def median_wall(samples: list[Sample]) -> float:
+    return statistics.median(s.wall for s in samples)
+
+
+def median_rss(samples: list[Sample]) -> float:
+    return statistics.median(s.rss for s in samples)
+
+
+# -- the server, its filling, and the replay cache -----------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_moto(port: int) -> subprocess.Popen:
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("moto's server did not start")
+
+
+def ec2ops_client(url: str):
+    from ec2ops.client.query import Client, Settings
+    from ec2ops.client.signing import Credentials
+
+    return Client(Settings(credentials=Credentials(KEY_ID, SECRET), endpoint=url + "/", region=REGION,
+                           read_timeout=600))
+
+
+def fill(url: str, instances: int, reservations: int, volumes: int, snapshots: int) -> None:
+    client = ec2ops_client(url)
+    started = time.monotonic()
+    per = instances // reservations
+    with ThreadPoolExecutor(4) as pool:
+        launches = [pool.submit(client.call, "RunInstances", {"ImageId": "ami-12345678", "MinCount": per,
+                                                              "MaxCount": per, "InstanceType": "t3.micro"})
+                    for _ in range(reservations)]
+        for future in launches:
+            future.result()
+
+        def volume(_):
+            body = client.call("CreateVolume", {"AvailabilityZone": f"{REGION}a", "Size": "1"}).body
+            return body["volumeId"]
+
+        ids = list(pool.map(volume, range(volumes)))
+        list(pool.map(lambda i: client.call("CreateSnapshot", {"VolumeId": ids[i % len(ids)]}), range(snapshots)))
+        for i in range(5):
+            client.call("CreateKeyPair", {"KeyName": f"bench-{i}"})
+            client.call("AllocateAddress", {"Domain": "vpc"})
+            client.call("CreateSecurityGroup", {"GroupName": f"bench-{i}", "GroupDescription": "benchmark"})
+    client.close()
+    print(f"filled in {time.monotonic() - started:.0f} s: {instances} instances in {reservations} reservations, "
+          f"{volumes} volumes, {snapshots} snapshots", flush=True)
+
+
+def server_times(url: str, queries: dict[str, dict], repeat: int = 3) -> dict[str, float]:
+    """moto's own time per Describe: a signed request, the whole answer read, nothing parsed."""
+    from ec2ops.client.signing import Credentials, sign_v4
+    import datetime as dt
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    times = {}
+    for name, params in queries.items():
+        samples = []
+        for _ in range(repeat):
+            headers, body = sign_v4(url + "/", {"Version": "2016-11-15", **params}, Credentials(KEY_ID, SECRET),
+                                    REGION, dt.datetime.now(dt.timezone.utc))
+            started = time.perf_counter()
+            connection.request("POST", "/", body=body, headers=headers)
+            answer = connection.getresponse()
+            size = len(answer.read())
+            samples.append(time.perf_counter() - started)
+        times[name] = (statistics.median(samples), size)
+    connection.close()
+    return times
+
+
+class Replay(ThreadingHTTPServer):
+    """Forwards to moto; answers a Describe query it has seen from memory (keyed on the form body,
+    which is signed in headers, not in the body, with Signature Version 4)."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str):
+        super().__init__(("127.0.0.1", 0), ReplayHandler)
+        self.upstream = urlsplit(upstream)
+        self.cache: dict = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as both clients expect
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        params = sorted(parse_qsl(body.decode("utf-8")))
+        key = (self.path, tuple(params))
+        action = dict(params).get("Action", "")
+        cached = self.server.cache.get(key) if action.startswith("Describe") else None
+        if cached is None:
+            upstream = http.client.HTTPConnection(self.server.upstream.hostname, self.server.upstream.port,
+                                                  timeout=600)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+            upstream.request("POST", self.path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            cached = (answer.status, answer.getheader("Content-Type") or "text/xml", answer.read())
+            upstream.close()
+            if action.startswith("Describe") and cached[0] == 200:
+                self.server.cache[key] = cached
+        status, content_type, content = cached
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(content)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, *args):
+        pass
+
+
+# -- the tools -----------------------------------------------------------------------------------
+def ensure_awscli(given: str | None) -> str:
+    if given:
+        return given
+    venv = HERE / ".venv-awscli"
+    aws = venv / "bin" / "aws"
+    if not aws.exists():
+        print(f"installing awscli into {venv} (benchmark only) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "awscli"], check=True)
+    return str(aws)
+
+
+def version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine(aws: str) -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        memory = "unknown"
+    aws_version = subprocess.run([aws, "--version"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {memory}; {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({sys.executable})",
+        f"- ec2ops {version('ec2ops')}: click {version('click')}, httpx {version('httpx')}, "
+        f"httpcore {version('httpcore')}, h11 {version('h11')}, rich {version('rich')}, "
+        f"xmltodict {version('xmltodict')}",
+        f"- AWS CLI: {aws_version} (in its own virtual environment)",
+        f"- moto {version('moto')} (server mode, werkzeug {version('werkzeug')})",
+    ]
+
+
+def lines_starting(prefix: str, count: int):
+    def check(text: str):
+        found = sum(1 for line in text.splitlines() if line.startswith(prefix))
+        return None if found == count else f"{found} lines start with {prefix!r}, expected {count}"
+
+    return check
+
+
+def contains(*needles: str):
+    def check(text: str):
+        missing = [n for n in needles if n not in text]
+        return f"missing {missing}" if missing else None
+
+    return check
+
+
+# The dashboard's six Describe calls: (name, ec2ops command, aws command).
+SIX = [
+    ("instances", ["describe-instances"], ["describe-instances"]),
+    ("volumes", ["describe-volumes"], ["describe-volumes"]),
+    ("snapshots", ["describe-snapshots", "--snapshot-owners", "self"], ["describe-snapshots", "--owner-ids", "self"]),
+    ("addresses", ["enumerate-elastic-ips"], ["describe-addresses"]),
+    ("key pairs", ["enumerate-key-pairs"], ["describe-key-pairs"]),
+    ("security groups", ["describe-security-groups"], ["describe-security-groups"]),
+]
+
+
+def server_cases(ec2ops: str, aws: str, url: str, env: dict, n: int) -> list[Case]:
+    ours = {**env, "EC2OPS_ENDPOINT": url}
+    theirs = {**env}
+    cases = [
+        Case("ec2ops enumerate-regions", [ec2ops, "enumerate-regions"], ours, contains("us-east-1,")),
+        Case("aws ec2 describe-regions", [aws, "--endpoint-url", url, "ec2", "describe-regions", "--output", "text"],
+             theirs, contains("us-east-1")),
+        Case("ec2ops ec2-dashboard", [ec2ops, "ec2-dashboard", "--notify-method", "None"], ours,
+             contains(f"instancesRunning: {n}")),
+    ]
+    for name, our_args, their_args in SIX:
+        check_ours = lines_starting("i-", n) if name == "instances" else None
+        check_theirs = lines_starting("INSTANCES", n) if name == "instances" else None
+        cases.append(Case(f"ec2ops {' '.join(our_args)}", [ec2ops, *our_args], ours, check_ours))
+        cases.append(Case(f"aws ec2 {' '.join(their_args)}", [aws, "--endpoint-url", url, "ec2", *their_args,
+                                                               "--output", "text"], theirs, check_theirs))
+    return cases
+
+
+# -- the report ----------------------------------------------------------------------------------
+def fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def wall_cell(samples: list[Sample]) -> str:
+    return f"{fmt_ms(median_wall(samples))} ({min(s.wall for s in samples) * 1000:,.0f})"
+
+
+def row(label: str, ours: list[Sample], theirs: list[Sample] | None, their_label: str = "") -> str:
+    o_wall, o_rss = median_wall(ours), median_rss(ours)
+    if not theirs:
+        return f"| {label} | | {wall_cell(ours)} | | | {o_rss:.1f} MiB | | |"
+    t_wall, t_rss = median_wall(theirs), median_rss(theirs)
+    return (f"| {label} | {their_label} | {wall_cell(ours)} | {wall_cell(theirs)} | **{t_wall / o_wall:.1f}x** | "
+            f"{o_rss:.1f} MiB | {t_rss:.1f} MiB | {o_rss / t_rss:.2f} |")
+
+
+HEADER = ("| ec2ops | AWS CLI | ec2ops wall (min) | AWS CLI wall (min) | AWS CLI / ec2ops | ec2ops peak RSS "
+          "| AWS CLI peak RSS | RSS ec2ops / AWS CLI |\n|---|---|---:|---:|---:|---:|---:|---:|")
+
+
+def six_sums(cases: dict[str, Case], tool: str) -> list[Sample]:
+    """Per round: the six single calls one after another (wall times added, the largest peak RSS)."""
+    keys = [f"ec2ops {' '.join(o)}" if tool == "ec2ops" else f"aws ec2 {' '.join(a)}" for _, o, a in SIX]
+    rounds = zip(*(cases[k].samples for k in keys))
+    return [Sample(sum(s.wall for s in r), max(s.rss for s in r)) for r in rounds]
+
+
+def server_table(cases: dict[str, Case]) -> list[str]:
+    c = cases
+    lines = [HEADER,
+             row("`enumerate-regions`", c["ec2ops enumerate-regions"].samples, c["aws ec2 describe-regions"].samples,
+                 "`describe-regions`")]
+    for name, ours, theirs in SIX:
+        lines.append(row(f"`{' '.join(ours)}`", c[f"ec2ops {' '.join(ours)}"].samples,
+                         c[f"aws ec2 {' '.join(theirs)}"].samples, f"`{' '.join(theirs)}`"))
+    lines.append(row("`ec2-dashboard --notify-method None`", c["ec2ops ec2-dashboard"].samples,
+                     six_sums(c, "aws"), "the six calls above, one after another"))
+    lines.append(row("the six single commands, one after another", six_sums(c, "ec2ops"), None))
+    return lines
+
+
+def targets(cases: dict[str, Case], startup: dict[str, Case], times: dict, direct: bool) -> list[str]:
+    """The issue's targets, met or missed, with what the numbers say about a miss."""
+    c = cases
+    out = []
+    ours, theirs = c["ec2ops enumerate-regions"].samples, c["aws ec2 describe-regions"].samples
+    speed = median_wall(theirs) / median_wall(ours)
+    memory = median_rss(ours) / median_rss(theirs)
+    out.append(f"- enumerate-regions >= 4x faster than `aws ec2 describe-regions`: **{speed:.1f}x**, "
+               f"{'met' if speed >= 4 else 'missed'}; at most half its peak memory: **{memory:.2f}**, "
+               f"{'met' if memory <= 0.5 else 'missed'}")
+    ours_up, theirs_up = (median_wall(startup[k].samples) for k in ("ec2ops --version", "aws --version"))
+    ours_all, theirs_all = median_wall(ours), median_wall(theirs)
+    out.append(f"  - start-up is most of both: `ec2ops --version` takes {fmt_ms(ours_up)} of its {fmt_ms(ours_all)}, "
+               f"`aws --version` {fmt_ms(theirs_up)} of its {fmt_ms(theirs_all)}; the rest (the call, with httpx "
+               f"and its HTTP modules for ec2ops) is {fmt_ms(ours_all - ours_up)} against "
+               f"{fmt_ms(theirs_all - theirs_up)}")
+    ours, theirs = (median_wall(c[k].samples) for k in ("ec2ops describe-instances", "aws ec2 describe-instances"))
+    out.append(f"- describe-instances (2,000 instances) >= 2x faster than `aws ... --output text`: "
+               f"**{theirs / ours:.1f}x**, {'met' if theirs / ours >= 2 else 'missed'}")
+    if direct:
+        moto = times["DescribeInstances"][0]
+        out.append(f"  - moto's own {fmt_ms(moto)} to build the answer is in both: what each client adds to it is "
+                   f"{fmt_ms(ours - moto)} for ec2ops and {fmt_ms(theirs - moto)} for the AWS CLI "
+                   f"({(theirs - moto) / max(ours - moto, 1e-3):.1f}x)")
+    singles = {f"ec2ops {' '.join(o)}": median_wall(c[f"ec2ops {' '.join(o)}"].samples) for _, o, _ in SIX}
+    slowest = max(singles, key=singles.get)
+    dashboard = median_wall(c["ec2ops ec2-dashboard"].samples)
+    ratio = dashboard / singles[slowest]
+    out.append(f"- ec2-dashboard <= its slowest single Describe (`{slowest}`, {fmt_ms(singles[slowest])}) + 20%: "
+               f"{fmt_ms(dashboard)} = **{ratio:.2f}x**, {'met' if ratio <= 1.2 else 'missed'}")
+    if direct:
+        large = sum(times[k][0] for k in ("DescribeInstances", "DescribeVolumes", "DescribeSnapshots"))
+        out.append(f"  - the dashboard's calls run concurrently, but moto builds answers in one Python process, in "
+                   f"effect one at a time (the GIL): its three large answers take {fmt_ms(large)} together against "
+                   f"{fmt_ms(times['DescribeInstances'][0])} for the largest, a floor no client can go under")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="measured runs per command (default 9)")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (default 1)")
+    parser.add_argument("--aws", help="an `aws` to use instead of benchmarks/.venv-awscli's")
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--reservations", type=int, default=20)
+    parser.add_argument("--volumes", type=int, default=1000)
+    parser.add_argument("--snapshots", type=int, default=1000)
+    parser.add_argument("--modes", default="direct,replay", help="direct, replay or both (default)")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+
+    aws = ensure_awscli(args.aws)
+    ec2ops = str(Path(sys.executable).with_name("ec2ops"))
+    if not os.path.exists(ec2ops):
+        ec2ops = shutil.which("ec2ops") or sys.exit("no ec2ops next to this Python nor on PATH")
+    import ec2ops as package
+
+    scratch = Path(tempfile.mkdtemp(prefix="ec2ops-bench-"))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(scratch),  # no ~/.aws, no ~/.config/ec2ops
+        "LANG": "C.UTF-8",
+        "AWS_ACCESS_KEY_ID": KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": str(scratch / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "aws-credentials"),
+        "PAGER": "cat",
+        "MANPAGER": "cat",
+    }
+    # Bytecode as an installed package has it (pip compiles on install): not recompiled at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(package.__file__).parent)],
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, check=True)
+    load_before = os.getloadavg()
+    started = time.monotonic()
+
+    # Start-up: no server involved.
+    config_home = scratch / "with-config"
+    (config_home / "ec2ops").mkdir(parents=True)
+    (config_home / "ec2ops" / "config.toml").write_text('output = "plain"\ncolDelimiter = ","\n')
+    startup = [
+        Case("python -c pass", [sys.executable, "-c", "pass"], env),
+        Case("python -c 'import click'", [sys.executable, "-c", "import click"], env),
+        Case("ec2ops --help", [ec2ops, "--help"], env, contains("describe-instances")),
+        Case("aws ec2 help", [aws, "ec2", "help"], env, contains("describe-instances")),
+        Case("ec2ops --version", [ec2ops, "--version"], env),
+        Case("aws --version", [aws, "--version"], env),
+        Case("ec2ops --help, with a config.toml", [ec2ops, "--help"], {**env, "XDG_CONFIG_HOME": str(config_home)},
+             contains("describe-instances")),
+    ]
+    run_cases(startup, args.runs, args.warmup, scratch, "start-up")
+    s = {case.key: case for case in startup}
+
+    port = free_port()
+    moto = start_moto(port)
+    upstream = f"http://127.0.0.1:{port}"
+    replay = None
+    results: dict[str, dict[str, Case]] = {}
+    try:
+        fill(upstream, args.instances, args.reservations, args.volumes, args.snapshots)
+        queries = {"DescribeInstances": {"Action": "DescribeInstances"},
+                   "DescribeVolumes": {"Action": "DescribeVolumes"},
+                   "DescribeSnapshots": {"Action": "DescribeSnapshots", "Owner.1": "self"},
+                   "DescribeRegions": {"Action": "DescribeRegions"}}
+        times = server_times(upstream, queries)
+        for mode in modes:
+            if mode == "replay":
+                replay = Replay(upstream)
+                threading.Thread(target=replay.serve_forever, daemon=True).start()
+                url = replay.url
+            else:
+                url = upstream
+            cases = server_cases(ec2ops, aws, url, env, args.instances)
+            run_cases(cases, args.runs, args.warmup, scratch, mode)
+            results[mode] = {case.key: case for case in cases}
+    finally:
+        if replay:
+            replay.shutdown()
+        moto.terminate()
+        moto.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+    load_after = os.getloadavg()
+    minutes = (time.monotonic() - started) / 60
+
+    baseline = median_wall(s["python -c pass"].samples)
+    help_wall = median_wall(s["ec2ops --help"].samples)
+    click_wall = median_wall(s["python -c 'import click'"].samples)
+    lines = [
+        "# ec2ops vs the AWS CLI",
+        "",
+        f"Written by `python benchmarks/run.py` (--runs {args.runs}, --warmup {args.warmup}) on "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}, in {minutes:.0f} minutes. Medians (and minimum) of {args.runs} runs, "
+        f"each command in a fresh process after {args.warmup} warm-up run(s); ec2ops and the AWS CLI interleaved. "
+        "Wall time around the process; peak RSS from os.wait4 (the process and the children it waited for), "
+        "taken by a small launcher that forks the command (on Linux a child inherits its parent's peak RSS).",
+        "",
+        "## Machine",
+        "",
+        *machine(aws),
+        f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; after: "
+        f"{', '.join(f'{x:.2f}' for x in load_after)} (other jobs share the machine; medians damp, not remove, "
+        "their effect)",
+        "",
+        "## Start-up (no server)",
+        "",
+        "`aws ec2 help` is the AWS CLI's counterpart of `ec2ops --help`: both list the EC2 operations with a line "
+        "each (`aws --help` only prints a usage error; `aws ec2 help` renders its page with groff, which is part "
+        "of what it costs).",
+        "",
+        HEADER,
+        row("`python -c pass` (the floor)", s["python -c pass"].samples, None),
+        row("`python -c 'import click'` (any click program's floor)", s["python -c 'import click'"].samples, None),
+        row("`--help`", s["ec2ops --help"].samples, s["aws ec2 help"].samples, "`ec2 help`"),
+        row("`--version`", s["ec2ops --version"].samples, s["aws --version"].samples, "`--version`"),
+        row("`--help` with a config.toml", s["ec2ops --help, with a config.toml"].samples, None),
+        "",
+        f"- `ec2ops --help` within 60 ms of `python -c pass`: {fmt_ms(help_wall)} - {fmt_ms(baseline)} = "
+        f"**{(help_wall - baseline) * 1000:.0f} ms**, {'met' if help_wall - baseline <= 0.060 else 'missed'}; "
+        f"importing click alone takes {(click_wall - baseline) * 1000:.0f} ms of the 60",
+        "",
+        "## Against the server",
+        "",
+        f"The server holds {args.instances:,} instances in {args.reservations} reservations, {args.volumes:,} volumes, "
+        f"{args.snapshots:,} snapshots, 5 key pairs, 5 addresses and 5 (+ default) security groups. "
+        "All AWS CLI calls use `--output text`; ec2ops prints its plain form.",
+        "",
+        "moto's own time per answer (a signed request, the answer read, not parsed; median of 3):",
+        "",
+        "| Describe | moto's time | answer size |",
+        "|---|---:|---:|",
+        *[f"| {name} | {fmt_ms(t)} | {size / 1e6:.2f} MB |" for name, (t, size) in times.items()],
+        "",
+    ]
+    titles = {
+        "direct": ("### Direct: both tools against moto",
+                   "moto's time to build each answer is in both columns: for 2,000 instances it is most of "
+                   "the wall time, which caps the ratios."),
+        "replay": ("### Replay: the same server behind a replay cache",
+                   "Each distinct Describe query went to moto once (in the warm-up); then the cache answers in "
+                   "about a millisecond, so what is left is what each client costs: start-up, the request, "
+                   "reading and parsing the XML, printing."),
+    }
+    for mode in modes:
+        title, note = titles[mode]
+        lines += [title, "", note, "", *server_table(results[mode]), "",
+                  "Targets:", "", *targets(results[mode], s, times, mode == "direct"), ""]
+    Path(args.output).write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""What keeps ec2ops fast (benchmarks/run.py measures it; these check it deterministically): large
+answers are read into plain dicts in one pass and in memory proportional to them, a call over
+plain http loads no httpx's own command line, and connections are kept alive."""
+
+import http.server
+import io
+import os
+import subprocess
+import sys
+import threading
+import tracemalloc
+from urllib.parse import parse_qsl
+
+import pytest
+from conftest import run_cli
+
+from ec2ops.client import document
+from ec2ops.errors import EndpointError
+
+NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+KEYS = {"AWS_ACCESS_KEY_ID": "AKIDPERFTEST00000000", "AWS_SECRET_ACCESS_KEY": "perf-secret"}
+
+
+def instance_xml(n: int) -> str:
+    return (
+        f"<item><instanceId>i-{n:017x}</instanceId><imageId>ami-12345678</imageId>"
+        f"<instanceState><code>16</code><name>{'running' if n % 3 else 'stopped'}</name></instanceState>"
+        f"<privateDnsName>ip-10-0-{n // 250}-{n % 250}.ec2.internal</privateDnsName><dnsName/>"
+        f"<keyName>deploy</keyName><instanceType>t3.micro</instanceType><launchTime>2026-11-26T23:35:51.000Z"
+        f"</launchTime><placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy>"
+        f"</placement><monitoring><state>disabled</state></monitoring><rootDeviceType>ebs</rootDeviceType>"
+        f"<rootDeviceName>/dev/sda1</rootDeviceName><blockDeviceMapping><item><deviceName>/dev/sda1</deviceName>"
+        f"<ebs><volumeId>vol-{n:017x}</volumeId><status>attached</status></ebs></item></blockDeviceMapping>"
+        f"<groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item>"
+        f"<item><groupId>sg-2</groupId><groupName>ssh</groupName></item></groupSet>"
+        f"<tagSet><item><key>Name</key><value>web-{n}</value></item></tagSet></item>"
+    )
+
+
+def describe_instances_xml(reservations: int, per: int, token: str | None = None) -> str:
+    body = "".join(
+        f"<item><reservationId>r-{r:017x}</reservationId><ownerId>123456789012</ownerId><groupSet/>"
+        f"<instancesSet>{''.join(instance_xml(r * per + i) for i in range(per))}</instancesSet></item>"
+        for r in range(reservations)
+    )
+    more = f"<nextToken>{token}</nextToken>" if token else ""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="{NS}">'
+            f"<requestId>req-1</requestId><reservationSet>{body}</reservationSet>{more}</DescribeInstancesResponse>")
+
+
+# -- the parser ----------------------------------------------------------------------------------
+def test_the_tree_is_read_as_xmltodict_with_item_lists_read_it():
+    root, body = document.parse(
+        b'<?xml version="1.0"?>\n<R xmlns="urn:x"><a attr="1">  x &amp; y </a><empty/><blank>  </blank>'
+        b"<one><item><k>v</k></item></one><two><item/><item>t</item></two><none/>"
+        b"<rep>1</rep><rep>2</rep><rep>3</rep><nested><b><c>deep</c></b></nested>"
+        b"<cdata><![CDATA[ <not-a-tag> ]]></cdata><!-- a comment --><?pi ignored?></R>",
+        "ec2.example",
+    )
+    assert root == "R"
+    assert body == {
+        "a": "x & y", "empty": None, "blank": None,
+        "one": {"item": [{"k": "v"}]},  # an item is a list, even of one
+        "two": {"item": [None, "t"]},
+        "none": None,
+        "rep": ["1", "2", "3"],  # a repeated element is a list
+        "nested": {"b": {"c": "deep"}},
+        "cdata": "<not-a-tag>",
+    }
+
+
+def test_a_deep_document_is_read_without_recursion():
+    depth = 20_000
+    root, body = document.parse(b"<R>" + b"<a>" * depth + b"x" + b"</a>" * depth + b"</R>", "ec2.example")
+    for _ in range(depth - 1):
+        body = body["a"]
+    assert body == {"a": "x"}
+
+
+@pytest.mark.parametrize("content", [b"<R><a></R>", b"<R/><S/>", b"<R>&undefined;</R>", b"<R>\xff</R>"])
+def test_broken_xml_is_one_clean_error(content):
+    with pytest.raises(EndpointError, match="answered XML that could not be read"):
+        document.parse(content, "ec2.example")
+
+
+def test_first_agrees_with_walk_on_every_shape():
+    node = {"a": {"b": "x"}, "l": {"item": [{"n": "1"}, {"n": "2"}]}, "r": [{"n": "3"}, {"n": "4"}],
+            "s": "text", "z": None, "d": {"item": {"n": "5"}}, "e": ""}
+    for path in ["", "a", "a/b", "a/c", "l", "l/n", "r/n", "s", "s/x", "z", "z/y", "missing/x", "d/n", "e"]:
+        assert document.first(node, path) == next(document.walk(node, path), None), path
+
+
+def test_a_large_answer_is_read_and_printed_in_memory_proportional_to_it():
+    """2,000 instances (1.9 MB of XML) read, made a table and printed: the dicts of the answer are ~5x
+    its text (as xmltodict's are); the table and the printed text add ~0.5x. A second copy of the tree
+    anywhere on the way would double the peak."""
+    from ec2ops import output
+    from ec2ops.operations.instances import OPERATIONS
+
+    content = describe_instances_xml(20, 100).encode()
+    describe = next(op for op in OPERATIONS if op.name == "describe-instances")
+    inputs = {"instanceIds": None, "delimiter": ",", "rowDelimiter": "\n", "colDelimiter": ";"}
+    printed = io.StringIO()
+    tracemalloc.start()
+    try:
+        root, body = document.parse(content, "ec2.example")
+        result = {o.name: o.value(body, inputs) for o in describe.outputs}
+        output.emit(result, "plain", None, output.Delimiters(",", "\n", ";"), stream=printed)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    lines = printed.getvalue().splitlines()
+    assert len(lines) == 2000 and lines[-1].startswith(f"i-{1999:017x};ami-12345678;t3.micro;running;")
+    assert lines[-1].endswith(";us-east-1a;web,ssh")
+    assert peak < 6.5 * len(content), (peak, len(content))
+
+
+# -- what a call loads ---------------------------------------------------------------------------
+class _Server(http.server.ThreadingHTTPServer):
+    """A keep-alive EC2 look-alike recording which connection (client port) each request came on."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.seen: list[tuple[int, dict]] = []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def answer(self, params: dict) -> str:
+        action = params.get("Action", "")
+        if action == "DescribeInstances":
+            page = params.get("NextToken")
+            return describe_instances_xml(1, 2, None if page else "page-2")
+        if action == "DescribeRegions":
+            return (f'<DescribeRegionsResponse xmlns="{NS}"><requestId>r</requestId><regionInfo><item>'
+                    "<regionName>us-east-1</regionName><regionEndpoint>ec2.us-east-1.amazonaws.com</regionEndpoint>"
+                    "</item></regionInfo></DescribeRegionsResponse>")
+        return f'<{action}Response xmlns="{NS}"><requestId>r</requestId></{action}Response>'
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):  # noqa: N802
+        params = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+        self.server.seen.append((self.client_address[1], params))
+        body = self.server.answer(params).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    with _Server() as running:
+        yield running
+        running.shutdown()
+
+
+def test_a_call_loads_no_httpx_cli(server):
+    code = (
+        "import sys\nfrom ec2ops.cli import main\n"
+        "try:\n    main(['enumerate-regions'])\nexcept SystemExit as exc:\n    status = exc.code\n"
+        "loaded = [m for m in ('rich', 'pygments', 'httpx._main') if sys.modules.get(m)]\n"
+        "print('STATUS:', status, 'LOADED:' + ','.join(loaded))\n"
+    )
+    env = {**os.environ, **KEYS, "EC2OPS_ENDPOINT": server.url}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.splitlines()[-1] == "STATUS: 0 LOADED:", (done.stdout, done.stderr)
+    assert done.stdout.startswith("us-east-1,ec2.us-east-1.amazonaws.com\n")
+
+
+# -- connections ---------------------------------------------------------------------------------
+def test_pages_of_one_call_share_one_connection(server):
+    run = run_cli(["describe-instances", "--endpoint", server.url], env=KEYS)
+    assert run.code == 0 and len(run.out.splitlines()) == 4 + 1, run  # two pages of two, then requestId
+    ports = [port for port, params in server.seen]
+    assert [params.get("NextToken") for _, params in server.seen] == [None, "page-2"]
+    assert len(set(ports)) == 1  # the second page went over the first page's connection
+
+
+def test_the_dashboard_shares_one_pool_across_its_calls_and_regions(server):
+    run = run_cli(["ec2-dashboard", "--notify-method", "None", "--endpoint", server.url,
+                   "--regions", "us-east-1,eu-west-1", "-o", "json"], env=KEYS)
+    assert run.code == 0, run
+    # Per region: DescribeInstances in two pages of i-0 (stopped) and i-1 (running), five other calls.
+    assert run.json()["instancesRunning"] == 2 * 2 and run.json()["instancesStopped"] == 2 * 2
+    assert len(server.seen) == 2 * 7
+    # Concurrent calls need connections of their own, but every one is kept and reused:
+    # never more connections than calls in flight at once (6 per region), never one per request.
+    assert len({port for port, _ in server.seen}) <= 12
