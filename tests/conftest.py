@@ -126,19 +126,19 @@ def sent_params(request) -> dict[str, str]:
     return dict(parse_qsl(request.content.decode("utf-8")))
 
 
-def ec2_xml(action: str, inner: str) -> str:
+def ec2_xml(action: str, inner: str, request_id: str = "59dbff89-35bd-4eac-99ed-be587EXAMPLE") -> str:
     """An EC2 success document, as EC2 writes them."""
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<{action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
-        f"<requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>{inner}</{action}Response>"
+        f"<requestId>{request_id}</requestId>{inner}</{action}Response>"
     )
 
 
-def ec2_error_xml(code: str, message: str) -> str:
+def ec2_error_xml(code: str, message: str, request_id: str = "ea966190-f9aa-478e-9ede-example") -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
         f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
-        "<RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>"
+        f"<RequestID>{request_id}</RequestID></Response>"
     )
 
 

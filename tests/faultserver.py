@@ -32,6 +32,8 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from conftest import ec2_error_xml, ec2_xml
+
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 REQUEST_ID = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
 HUGE = 50 * 1024 * 1024
@@ -42,18 +44,11 @@ PROXY_PAGE = (
 
 
 def ec2_doc(action: str, inner: str = "") -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<{action}Response xmlns="{NS}">'
-        f"<requestId>{REQUEST_ID}</requestId>{inner}</{action}Response>"
-    )
+    return ec2_xml(action, inner, REQUEST_ID)
 
 
 def error_doc(code: str, message: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
-        f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
-        f"<RequestID>{REQUEST_ID}</RequestID></Response>"
-    )
+    return ec2_error_xml(code, message, REQUEST_ID)
 
 
 def billion_laughs(padding: int = 8192) -> bytes:
