@@ -118,29 +118,38 @@ def test_an_ec2_refusal_is_not_retried(server):
         "ec2ops: AWS was not able to validate the provided access credentials. Error code: AuthFailure.")
 
 
-def _retry_gaps(server, base, times=4, draw=None):
-    """The pauses between the requests of one call that met `times` throttles (random.uniform patched to `draw`)."""
+def _retry_pauses(server, base, times=4, draw=None):
+    """The pauses of one call that met `times` throttles (random.uniform patched to `draw`): as the client
+    asked time.sleep for them, and as the server saw them between the requests."""
     server.requests.clear()
     server.push("throttle", times=times)
+    asked = []
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        asked.append(seconds)
+        real_sleep(seconds)
+
     patch = mock.patch("ec2ops.client.query.random.uniform", draw) if draw else mock.MagicMock()
-    with patch:
+    with patch, mock.patch("ec2ops.client.query.time.sleep", sleep):
         assert ec2ops("enumerate-regions", EC2OPS_RETRY_BASE_DELAY=base).code == 0
     assert len(server.requests) == times + 1
-    return server.gaps()
+    gaps = server.gaps()
+    assert all(gap >= pause - 0.005 for gap, pause in zip(gaps, asked)), (gaps, asked)  # the pause was taken
+    return asked
 
 
 def test_backoff_grows_and_has_jitter(server):
     base = 0.02
     ceilings = [base * 2 ** k for k in range(4)]  # the k-th pause is drawn from [ceiling / 2, ceiling]
-    for _ in range(2):
-        gaps = _retry_gaps(server, base)
-        assert all(c / 2 <= gap <= c + 0.1 for gap, c in zip(gaps, ceilings)), gaps
-        assert gaps[3] > gaps[1] > 0 and gaps[2] > gaps[0]
+    drawn = [_retry_pauses(server, base) for _ in range(2)]
+    for pauses in drawn:
+        assert len(pauses) == 4 and all(c / 2 <= p <= c for p, c in zip(pauses, ceilings)), pauses
+        assert pauses[3] > pauses[1] > pauses[0] and pauses[2] > pauses[0]
+    assert drawn[0] != drawn[1]  # jittered: two calls do not pause alike
     # The jitter is the random draw: at its extremes the pauses are half the ceiling, and the ceiling.
-    low = _retry_gaps(server, base, draw=lambda a, b: a)
-    high = _retry_gaps(server, base, draw=lambda a, b: b)
-    assert low[3] < 0.75 * ceilings[3] <= 0.75 * high[3] and low[2] < 0.75 * ceilings[2]
-    assert all(h >= c for h, c in zip(high, ceilings)), high
+    assert _retry_pauses(server, base, draw=lambda a, b: a) == [c / 2 for c in ceilings]
+    assert _retry_pauses(server, base, draw=lambda a, b: b) == ceilings
 
 
 def test_every_retry_is_signed_again_with_a_fresh_timestamp(server):
