@@ -197,7 +197,7 @@ class Operation:
         from ec2ops.waiting import pop_options, wait_after
 
         waiting = pop_options(values)
-        values = self.read_inputs(values)
+        values = read_inputs(self.inputs, values, self.validate)
         session.check_get([o.name for o in self.outputs] + ["requestId", *self.extra_outputs])
         params = self.query(values)
         if self.params:
@@ -217,9 +217,6 @@ class Operation:
             result = self.finish(result, values)
         session.emit(result, delimiters_of(values))
         wait_after(session, self.wait, waiting, result, values)
-
-    def read_inputs(self, values: dict) -> dict:
-        return read_inputs(self.inputs, values, self.validate)
 
     def command(self) -> click.Command:
         def callback(session: Session, **values):
