@@ -160,6 +160,11 @@ def returned_true(body: dict, inputs: dict) -> str:
     return "true"
 
 
+# returnResult of the operations whose answer is EC2's <return>.
+RETURNED_TRUE = Output("returnResult", get=returned_true,
+                       help="true if the operation succeeds (EC2 refusing is exit status 1).")
+
+
 # -- operations --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Operation:

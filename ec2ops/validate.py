@@ -57,7 +57,10 @@ def port(name: str, allow_wildcard: bool = False) -> Callable[[str], str]:
     return check
 
 
-def true_false(message: str) -> Callable[[str], str]:
+def true_false(name: str) -> Callable[[str], str]:
+    """An input that is true or false, refused with the guide's words for its "force" input."""
+    message = FORCE_MESSAGE.replace('"force"', f'"{name}"')
+
     def check(value: str) -> str:
         text = value.strip().lower()
         if text not in ("true", "false"):
@@ -67,7 +70,7 @@ def true_false(message: str) -> Callable[[str], str]:
     return check
 
 
-force = true_false(FORCE_MESSAGE)
+force = true_false("force")
 
 
 def integer(message: str, minimum: int | None = None) -> Callable[[str], str]:

@@ -6,7 +6,17 @@ import datetime as dt
 
 from ec2ops import validate, waiting
 from ec2ops.errors import InputError
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true
+from ec2ops.spec import (
+    RETURNED_TRUE,
+    ROW_DELIMITER,
+    Column,
+    Input,
+    Operation,
+    Output,
+    col_delimiter,
+    delimiter_input,
+    returned_true,
+)
 
 VOLUME_ID = validate.prefixed("vol-", "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
                                       "Error code: InvalidParameterValue.")
@@ -91,7 +101,6 @@ ATTACHMENT_COLUMNS = (
     Column("volumeId", "Volume ID"),
 )
 GONE = ("deleting", "deleted", "error")  # volume states from which it never becomes available
-TRUE_ON_SUCCESS = "true if the operation succeeds (EC2 refusing is exit status 1)."
 
 OPERATIONS = [
     # -- snapshots ---------------------------------------------------------------------------
@@ -124,7 +133,7 @@ OPERATIONS = [
         returnResult and returnCode are true on success.""",
         inputs=(_snapshot("The ID of the snapshot to delete."),),
         outputs=(
-            Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),
+            RETURNED_TRUE,
             Output("returnCode", get=returned_true, help="The same, under the guide's name."),
         ),
         example="ec2ops delete-snapshot --snapshot-id snap-0abc123",
@@ -192,7 +201,7 @@ OPERATIONS = [
             GROUPS,
             delimiter_input(what="the elements of userIds and groups"),
         ),
-        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        outputs=(RETURNED_TRUE,),
         validate=_check_permission,
         example="ec2ops modify-snapshot-attribute --snapshot-id snap-0abc123 --operation-type add "
                 "--user-ids 111122223333",
@@ -208,7 +217,7 @@ OPERATIONS = [
             _snapshot("The ID of the snapshot to reset."),
             ATTRIBUTE,
         ),
-        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops reset-snapshot-attribute --snapshot-id snap-0abc123",
     ),
     # -- volumes -----------------------------------------------------------------------------
@@ -267,7 +276,7 @@ OPERATIONS = [
         The volume must not be attached to any instance. returnResult is true when EC2 accepts
         (today's EC2 answers only that, not the 'deleting' status of 2009).""",
         inputs=(volume_input("The ID of the volume to delete; it must not be attached."),),
-        outputs=(Output("returnResult", get=returned_true, help=TRUE_ON_SUCCESS),),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops delete-volume --volume-id vol-0abc123",
     ),
     Operation(

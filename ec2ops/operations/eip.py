@@ -6,11 +6,10 @@ send them, so the public IP is still all a user gives."""
 
 from ec2ops import validate
 from ec2ops.client import document
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, returned_true
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
 
 IP_ADDRESS = Input("ipAddress", "The elastic IP address.", query="PublicIp", required=True,
                    check=validate.ip_address)
-TRUE = Output("returnResult", get=returned_true, help="true if the operation succeeds.")
 VPC_NOTE = """A VPC address (all of today's) is looked up first with DescribeAddresses, and its
         allocation or association id is sent in place of the public IP."""
 
@@ -74,7 +73,7 @@ OPERATIONS = [
         {VPC_NOTE}""",
         inputs=(IP_ADDRESS, Input("instanceId", "The ID of the instance.", query="InstanceId", required=True,
                                    check=validate.instance_id)),
-        outputs=(TRUE, Output("associationId", path="associationId", help="The association id (VPC addresses).")),
+        outputs=(RETURNED_TRUE, Output("associationId", path="associationId", help="The association id (VPC addresses).")),
         params=_associate,
         example="ec2ops associate-elastic-ip --ip-address 203.0.113.10 --instance-id i-0abc1234",
     ),
@@ -87,7 +86,7 @@ OPERATIONS = [
 
         {VPC_NOTE}""",
         inputs=(IP_ADDRESS,),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         params=_disassociate,
         example="ec2ops disassociate-elastic-ip --ip-address 203.0.113.10",
     ),
@@ -119,7 +118,7 @@ OPERATIONS = [
 
         {VPC_NOTE}""",
         inputs=(IP_ADDRESS,),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         params=_release,
         example="ec2ops release-elastic-ip --ip-address 203.0.113.10",
     ),

@@ -8,7 +8,7 @@ from ec2ops import validate
 from ec2ops.client import document
 from ec2ops.errors import InputError
 from ec2ops.output import Table
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE
 
 EITHER_OR = (
     "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "
@@ -20,7 +20,6 @@ CIDR = ("ipProtocol", "fromPort", "toPort", "cidrIp")
 ANY_TCP_UDP_ICMP = (("tcp", "0", "65535"), ("udp", "0", "65535"), ("icmp", "-1", "-1"))
 
 GROUP_NAME = Input("groupName", "The name of the security group.", query="GroupName", required=True)
-TRUE = Output("returnResult", get=returned_true, help="true if the operation succeeds.")
 PERMISSION_INPUTS = (
     Input("groupName", "The name of the group to modify.", query="GroupName", required=True),
     Input("sourceSecurityGroupName", "The name of the source security group.", metavar="NAME"),
@@ -114,7 +113,7 @@ OPERATIONS = [
 
         {PERMISSION_HELP}""",
         inputs=PERMISSION_INPUTS,
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         validate=_one_kind,
         params=_permissions,
         example="ec2ops allow-access-to-security-group --group-name web --ip-protocol tcp \\\n"
@@ -130,7 +129,7 @@ OPERATIONS = [
             Input("groupName", "The name of the new group (unique per account).", query="GroupName", required=True),
             Input("groupDescription", "The description of the group.", query="GroupDescription", required=True),
         ),
-        outputs=(TRUE, Output("groupId", path="groupId", help="The new group's id (sg-...).")),
+        outputs=(RETURNED_TRUE, Output("groupId", path="groupId", help="The new group's id (sg-...).")),
         example="ec2ops create-security-group --group-name web --group-description 'Web servers'",
     ),
     Operation(
@@ -141,7 +140,7 @@ OPERATIONS = [
         permission names it as source (remove that permission first). A group deleted a moment ago
         may still be deleted "successfully" again.""",
         inputs=(Input("groupName", "The name of the security group to delete.", query="GroupName", required=True),),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops delete-security-group --group-name web",
     ),
     Operation(
@@ -209,7 +208,7 @@ OPERATIONS = [
 
         {PERMISSION_HELP}""",
         inputs=PERMISSION_INPUTS,
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         validate=_one_kind,
         params=_permissions,
         example="ec2ops revoke-access-to-security-group --group-name web --source-security-group-name lb",

@@ -5,11 +5,10 @@ import re
 from ec2ops import validate, waiting
 from ec2ops.errors import InputError
 from ec2ops.spec import (
-    Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, returned_true,
+    Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
-TRUE = Output("returnResult", get=returned_true, help="true if the operation succeeds.")
 NOT_FOUND = "The AMI ID '{imageId}' does not exist. Error code: InvalidAMIID.NotFound."
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")
 
@@ -161,7 +160,7 @@ OPERATIONS = [
             Input("productCode", "The product code to associate (productCode).", query="ProductCode.1"),
             delimiter_input(what="the elements of userIds and groups"),
         ),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         validate=_check_modify,
         params=_modify_params,
         example="ec2ops modify-image-attribute --ami-id ami-0abc1234 --attribute launchPermission \\\n"
@@ -193,7 +192,7 @@ OPERATIONS = [
         area="images",
         help="""Deregisters an AMI: it can no longer be launched. Its files in Amazon S3 are kept.""",
         inputs=(AMI_ID,),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops remove-image --ami-id ami-0abc1234",
     ),
     Operation(
@@ -207,7 +206,7 @@ OPERATIONS = [
             Input("attribute", "launchPermission (productCodes cannot be reset).", query="Attribute",
                   required=True, check=_reset_attribute),
         ),
-        outputs=(TRUE,),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops reset-image-attribute --ami-id ami-0abc1234 --attribute launchPermission",
     ),
 ]

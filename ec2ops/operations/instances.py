@@ -104,10 +104,6 @@ def _console_text(body: dict, inputs: dict) -> str | None:
 
 
 # -- run-instances -------------------------------------------------------------------------------
-def _true_false(name: str):
-    return validate.true_false(f'Possible values for input "{name}" are true or false.')
-
-
 def _count(name: str):
     return validate.integer(f"{name} must be a positive integer.", minimum=1)
 
@@ -216,11 +212,11 @@ RUN_INSTANCES = Operation(
               query="BlockDeviceMapping.1.Ebs.VolumeSize",
               check=validate.integer("The following input must be a valid integer: volumeSize."), metavar="GIB"),
         Input("deleteOnTermination", "Block device: delete the EBS volume on termination (true/false).",
-              query="BlockDeviceMapping.1.Ebs.DeleteOnTermination", check=_true_false("deleteOnTermination"),
+              query="BlockDeviceMapping.1.Ebs.DeleteOnTermination", check=validate.true_false("deleteOnTermination"),
               metavar="true|false"),
         Input("subnetId", "The VPC subnet to launch in.", query="SubnetId", metavar="ID"),
         Input("disableApiTermination", "true locks the instances against termination through the API.",
-              query="DisableApiTermination", check=_true_false("disableApiTermination"), metavar="true|false"),
+              query="DisableApiTermination", check=validate.true_false("disableApiTermination"), metavar="true|false"),
         Input("instanceInitiatedShutdownBehavior", "What a shutdown from within the instance does: stop or "
               "terminate (the guide's true = terminate, false = stop).",
               query="InstanceInitiatedShutdownBehavior", check=_mapped("instanceInitiatedShutdownBehavior", _SHUTDOWN),

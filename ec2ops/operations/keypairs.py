@@ -3,7 +3,7 @@
 import os
 
 from ec2ops.errors import InputError, OperationFailed
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, returned_true
+from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
 
 KEY_NAME = Input("keyName", "The name of the key pair.", query="KeyName", required=True)
 
@@ -77,7 +77,7 @@ OPERATIONS = [
         help="""Deletes a key pair by removing its public key from EC2. It succeeds even if the key does not
         exist: check with enumerate-key-pairs first if that matters.""",
         inputs=(KEY_NAME,),
-        outputs=(Output("returnResult", get=returned_true, help="true if the operation succeeds."),),
+        outputs=(RETURNED_TRUE,),
         example="ec2ops delete-key-pair --key-name deploy",
     ),
     Operation(
