@@ -13,7 +13,7 @@ import sys
 import click
 
 from ec2ops import __version__, config
-from ec2ops.errors import Ec2opsError, ExitStatus
+from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
 from ec2ops.spec import AREAS
 
 # Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
@@ -80,9 +80,11 @@ def cli():
     in plain, table or JSON form.
 
     Credentials come from --access-key-id/--access-key, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
-    or a profile in ~/.aws. Exit status: 0 done, 1 EC2 refused or the operation failed, 2 bad
-    input, 3 endpoint unreachable or answered nonsense, 130 interrupted.
+    or a profile in ~/.aws.
     """
+
+
+cli.help = f"{cli.help.rstrip()} Exit status: {ExitStatus.summary()}."
 
 
 def register() -> None:
@@ -107,9 +109,15 @@ def run() -> None:
     else:
         code = ExitStatus.OK
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`)
+        code = code or ExitStatus.PIPE_CLOSED
+    except (OSError, ValueError):
+        code = code or ExitStatus.NOT_WRITTEN
+    try:
         sys.stderr.flush()
-    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+    except (OSError, ValueError, AttributeError):
         pass
     os._exit(int(code))
 
@@ -121,6 +129,17 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="ec2ops", standalone_mode=False,
                  default_map=config.default_map(cli.commands, args))  # ~/.config/ec2ops/config.toml
+    except PipeClosed:
+        # The reader went away (`| head`): quiet, as coreutils end; nothing more may reach the pipe.
+        _stdout_to_devnull()
+        sys.exit(ExitStatus.PIPE_CLOSED)
+    except DryRunDone as exc:
+        click.echo(f"ec2ops: {exc}", err=True)
+        sys.exit(ExitStatus.OK)
+    except NotWritten as exc:
+        _stdout_to_devnull()  # what is still buffered for stdout would fail again at exit
+        click.echo(f"ec2ops: {exc}", err=True)
+        sys.exit(exc.status)
     except Ec2opsError as exc:
         if debug:
             import traceback
@@ -139,13 +158,19 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("ec2ops: interrupted", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
-        # A reader such as `head` went away: not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(ExitStatus.OK)
+    except BrokenPipeError:  # written to stdout past the one Sink (e.g. click's own --help)
+        _stdout_to_devnull()
+        sys.exit(ExitStatus.PIPE_CLOSED)
     except Exception as exc:  # a bug of ours: say so in one line, the traceback only with --debug
         if debug:
             raise
         click.echo(f"ec2ops: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(ExitStatus.EC2_REFUSED)
     sys.exit(ExitStatus.OK)
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout closed or not a file: nothing to protect
+        pass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import configparser
 import os
-import sys
 from pathlib import Path
 
 from ec2ops.errors import InputError
@@ -41,9 +40,9 @@ def resolve(access_key_id: str | None, access_key: str | None, session_token: st
     from ec2ops.client.signing import Credentials
 
     if access_key == "-":
-        access_key = sys.stdin.readline().rstrip("\r\n")
-        if not access_key:
-            raise InputError("--access-key - was given but standard input held no secret access key.")
+        from ec2ops.stdin import secret_line
+
+        access_key = secret_line("secret access key", "--access-key -")
     env_id = os.environ.get("AWS_ACCESS_KEY_ID")
     env_secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
     key_id = access_key_id or env_id

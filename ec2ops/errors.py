@@ -6,11 +6,37 @@ import enum
 
 
 class ExitStatus(enum.IntEnum):
-    OK = 0
-    EC2_REFUSED = 1  # an EC2 error document, or the operation's result is a failure
-    BAD_INPUT = 2  # usage error, missing credentials, a local validation error from the guide
-    UNREACHABLE = 3  # connection, TLS, proxy, timeout, or an answer that is not EC2 XML
-    INTERRUPTED = 130
+    """Each status with what it means: the README's table, `ec2ops --help` and the man pages are
+    generated from these texts, never written again elsewhere."""
+
+    def __new__(cls, value: int, short: str, description: str):
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.short = short  # a few words, for --help and the command pages
+        member.description = description  # a sentence, for the README and ec2ops(1)
+        return member
+
+    OK = (0, "done", "The operation did what it reports.")
+    EC2_REFUSED = (1, "EC2 refused or the operation failed",
+                   "EC2 refused (its error is printed as the guide does: <Message>. Error code: <Code>. and the "
+                   "requestId), or the operation's result is a failure (e.g. No items found!).")
+    BAD_INPUT = (2, "bad input",
+                 "Bad input: a usage error, missing credentials, a local check from the guide's list of error "
+                 "messages, or a bad configuration file; nothing was sent.")
+    UNREACHABLE = (3, "endpoint unreachable or answered nonsense",
+                   "The endpoint could not be reached or answered something that is not EC2 XML (connection, "
+                   "TLS, proxy, timeout, HTML, truncated XML), or the answer to a change was lost.")
+    NOT_WRITTEN = (4, "EC2 did it, but the result could not be written",
+                   "EC2 did it, but ec2ops could not write the result (stdout or a file): stderr says what was "
+                   "done and how to find it.")
+    INTERRUPTED = (130, "interrupted", "Interrupted.")
+    PIPE_CLOSED = (141, "the reader closed stdout",
+                   "The reader of stdout went away (e.g. | head): ec2ops stops quietly, as coreutils do.")
+
+    @classmethod
+    def summary(cls) -> str:
+        """One line: "0 done, 1 EC2 refused or the operation failed, ..."."""
+        return ", ".join(f"{status.value} {status.short}" for status in cls)
 
 
 class Ec2opsError(Exception):
@@ -77,6 +103,28 @@ class Ec2Error(Ec2opsError):
     @property
     def throttled(self) -> bool:
         return self.code in {"RequestLimitExceeded", "Throttling", "ThrottlingException"}
+
+
+class NotWritten(Ec2opsError):
+    """The output (stdout or a file) could not be written; `reason` is the system's word for why."""
+
+    status = ExitStatus.NOT_WRITTEN
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class PipeClosed(Ec2opsError):
+    """The reader of stdout went away: not an error to report, a status to end with."""
+
+    status = ExitStatus.PIPE_CLOSED
+
+
+class DryRunDone(Ec2opsError):
+    """EC2 answered DryRunOperation: it would have made the change. Success, said on stderr."""
+
+    status = ExitStatus.OK
 
 
 class OutcomeUnknown(Ec2opsError):

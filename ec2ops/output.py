@@ -1,15 +1,18 @@
 """Printing a command's outputs: plain (the guide's own layout), table (rich) or json, or one value alone.
 
-A result is an ordered dict of the guide's output names: returnResult first, then the
-command's other outputs, then requestId. A value is None, a string, a list of strings,
-or a Table.
+A result is returnResult, then the command's other outputs, then requestId. returnResult may be
+a stream of rows (a table): a printer takes it row by row (`begin`, `row`, `end`), so rows go out
+as they come; a table of one answer is the case of one page. Every byte goes through one Sink,
+which turns a closed pipe and a failed write into their exit statuses.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Iterable, TextIO
+
+from ec2ops.errors import NotWritten, PipeClosed
 
 NULL = "null"  # the guide's word for an empty cell
 FORMS = ("plain", "table", "json")
@@ -28,6 +31,57 @@ class Delimiters:
     col: str = ","
 
 
+class Sink:
+    """stdout as ec2ops writes it. A reader that went away (`| head`) is PipeClosed and a write that
+    fails (a full disk, a closed stdout) is NotWritten: neither is an OSError, which click's own
+    main() would turn into exit 1."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream
+        self.last = ""  # the last character written: does the output end a line?
+
+    def _target(self) -> TextIO:
+        stream = self.stream or sys.stdout
+        if stream is None:  # started with stdout closed (`>&-`)
+            raise NotWritten("stdout is closed.", "stdout is closed")
+        return stream
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        try:
+            self._target().write(text)
+        except BrokenPipeError:
+            raise PipeClosed("stdout was closed by its reader.") from None
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            raise _not_written(exc) from None
+        self.last = text[-1]
+
+    def flush(self) -> None:
+        try:
+            self._target().flush()
+        except BrokenPipeError:
+            raise PipeClosed("stdout was closed by its reader.") from None
+        except (OSError, ValueError) as exc:
+            raise _not_written(exc) from None
+
+    def line(self, text: str) -> None:
+        """`text` as one line: a newline is added unless it ends with one."""
+        self.write(text if text.endswith("\n") else text + "\n")
+
+    def isatty(self) -> bool:
+        try:
+            return self._target().isatty()
+        except (NotWritten, ValueError, AttributeError):
+            return False
+
+
+def _not_written(exc: Exception) -> NotWritten:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return NotWritten(f"stdout could not be written: {reason}.", reason)
+
+
+# -- values --------------------------------------------------------------------------------------
 def cell(value: Any, delimiters: Delimiters) -> str:
     if value is None or value == "" or value == []:
         return NULL
@@ -36,12 +90,14 @@ def cell(value: Any, delimiters: Delimiters) -> str:
     return str(value)
 
 
+def plain_row(row: dict, columns: list[tuple[str, str]], delimiters: Delimiters) -> str:
+    return delimiters.col.join(cell(row.get(key), delimiters) for key, _ in columns)
+
+
 def plain_value(value: Any, delimiters: Delimiters) -> str:
     """A value the way the guide's operation returned it: lists joined, tables delimited, null for empty."""
     if isinstance(value, Table):
-        return delimiters.row.join(
-            delimiters.col.join(cell(row.get(key), delimiters) for key, _ in value.columns) for row in value.rows
-        )
+        return delimiters.row.join(plain_row(row, value.columns, delimiters) for row in value.rows)
     if isinstance(value, list):
         return delimiters.delimiter.join(cell(v, delimiters) for v in value)
     return cell(value, delimiters)
@@ -54,10 +110,124 @@ def raw_value(value: Any, delimiters: Delimiters) -> str:
     return plain_value(value, delimiters)
 
 
+def json_row(row: dict, columns: list[tuple[str, str]]) -> dict:
+    return {key: row.get(key) if row.get(key) != "" else None for key, _ in columns}
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Table):
-        return [{key: row.get(key) if row.get(key) != "" else None for key, _ in value.columns} for row in value.rows]
+        return [json_row(row, value.columns) for row in value.rows]
     return value
+
+
+# -- printers: begin, row, end -------------------------------------------------------------------
+class Printer:
+    """One form's way of printing a result. `begin(columns)` and `row(row)` stream returnResult's
+    rows; `end(outputs)` prints the rest (all of the outputs when nothing was streamed)."""
+
+    def __init__(self, sink: Sink, delimiters: Delimiters, get: str | None = None, color: bool | None = None):
+        self.sink, self.delimiters, self.get, self.color = sink, delimiters, get, color
+        self.columns: list[tuple[str, str]] | None = None
+        self.count = 0
+        self.result: dict[str, Any] = {}  # what was printed, for what comes after (--wait)
+
+    def begin(self, columns: list[tuple[str, str]]) -> None:
+        self.columns = list(columns)
+
+    def row(self, row: dict) -> None:
+        self.count += 1
+
+    def end(self, outputs: dict[str, Any]) -> None:
+        self.sink.flush()
+
+
+class PlainPrinter(Printer):
+    """returnResult exactly as the guide formats it, then `name: value` for each other output. A
+    multi-line value (a table, a console log) follows its `name:` line, indented by two spaces."""
+
+    def row(self, row: dict) -> None:
+        if self.get not in (None, "returnResult"):
+            return
+        text = plain_row(row, self.columns or [], self.delimiters)
+        self.sink.write(text if not self.count else self.delimiters.row + text)
+        self.count += 1
+
+    def end(self, outputs: dict[str, Any]) -> None:
+        streamed = self.columns is not None
+        if self.get is not None:
+            if not streamed or self.get != "returnResult":
+                self.sink.line(raw_value(outputs.get(self.get), self.delimiters))
+            elif not self.count or self.sink.last != "\n":
+                self.sink.write("\n")
+            return super().end(outputs)
+        items = iter(outputs.items())
+        if streamed:
+            if self.count and self.sink.last != "\n":
+                self.sink.write("\n")
+        else:
+            _, first = next(items, ("returnResult", None))
+            text = plain_value(first, self.delimiters)
+            if text:  # an empty table prints nothing: the guide's "empty string"
+                self.sink.line(text)
+        for name, value in items:
+            text = plain_value(value, self.delimiters) or ("" if isinstance(value, Table) else NULL)
+            if "\n" in text or isinstance(value, Table):
+                self.sink.write(f"{name}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
+            else:
+                self.sink.write(f"{name}: {text}\n")
+        super().end(outputs)
+
+
+class JsonPrinter(Printer):
+    """One JSON object, laid out as json.dumps(indent=2) would, written as the rows come. Nothing is
+    written before the first row or the end, so a failure before then leaves stdout empty."""
+
+    def begin(self, columns: list[tuple[str, str]]) -> None:
+        super().begin(columns)
+        import json  # only for this form: start-up
+
+        self._dumps = json.dumps
+
+    def row(self, row: dict) -> None:
+        text = self._dumps(json_row(row, self.columns or []), indent=2).replace("\n", "\n    ")
+        self.sink.write(('{\n  "returnResult": [\n    ' if not self.count else ",\n    ") + text)
+        self.count += 1
+
+    def end(self, outputs: dict[str, Any]) -> None:
+        import json
+
+        parts = []
+        if self.columns is not None:
+            parts.append('\n  ]' if self.count else '{\n  "returnResult": []')
+        for name, value in outputs.items():
+            text = json.dumps(jsonable(value), indent=2).replace("\n", "\n  ")
+            parts.append(f"{',' if parts else '{'}\n  {json.dumps(name)}: {text}")
+        self.sink.write("".join(parts) + ("\n}\n" if parts else "{}\n"))
+        super().end(outputs)
+
+
+class TablePrinter(Printer):
+    """Rich tables, for people: the rows are held until the end (a table is laid out whole)."""
+
+    def begin(self, columns: list[tuple[str, str]]) -> None:
+        super().begin(columns)
+        self.rows: list[dict] = []
+
+    def row(self, row: dict) -> None:
+        self.rows.append(row)
+        self.count += 1
+
+    def end(self, outputs: dict[str, Any]) -> None:
+        if self.columns is not None:
+            outputs = {"returnResult": Table(self.columns or [], self.rows), **outputs}
+        _rich(outputs, self.sink, self.color, self.delimiters)
+        super().end(outputs)
+
+
+def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, color: bool | None = None) -> Printer:
+    """--get prints one value alone whatever the form: plain's way."""
+    kind = PlainPrinter if get is not None else {"json": JsonPrinter, "table": TablePrinter}.get(form, PlainPrinter)
+    return kind(sink, delimiters, get, color)
 
 
 def emit(
@@ -68,45 +238,25 @@ def emit(
     stream: TextIO | None = None,
     color: bool | None = None,
 ) -> None:
-    delimiters = delimiters or Delimiters()
-    out = stream or sys.stdout
-    if get is not None:
-        _write(out, raw_value(result.get(get), delimiters))
-    elif form == "json":
-        import json  # only for this form: start-up
-
-        out.write(json.dumps({k: jsonable(v) for k, v in result.items()}, indent=2) + "\n")
-    elif form == "table":
-        _rich(result, out, color, delimiters)
-    else:
-        _plain(result, out, delimiters)
+    """A whole result: a returnResult table goes through the printer row by row, like a stream."""
+    show = printer(form, get, delimiters or Delimiters(), Sink(stream), color)
+    print_result(show, result)
 
 
-def _write(out: TextIO, text: str) -> None:
-    out.write(text if text.endswith("\n") else text + "\n")
+def print_result(show: Printer, result: dict[str, Any], rows: Iterable[dict] | None = None,
+                 columns: list[tuple[str, str]] | None = None) -> None:
+    first = result.get("returnResult")
+    if rows is None and isinstance(first, Table):
+        rows, columns = first.rows, first.columns
+        result = {k: v for k, v in result.items() if k != "returnResult"}
+    if rows is not None:
+        show.begin(columns or [])
+        for row in rows:
+            show.row(row)
+    show.end(result)
 
 
-def _plain(result: dict[str, Any], out: TextIO, delimiters: Delimiters) -> None:
-    """returnResult exactly as the guide formats it, then `name: value` for each other output.
-
-    A multi-line value (a table, a console log) follows its `name:` line, indented by two spaces.
-    """
-    items = iter(result.items())
-    _, first = next(items, ("returnResult", None))
-    text = plain_value(first, delimiters)
-    if text:  # an empty table prints nothing: the guide's "empty string"
-        _write(out, text)
-    for name, value in items:
-        text = plain_value(value, delimiters) or ("" if isinstance(value, Table) else NULL)
-        if "\n" in text or isinstance(value, Table):
-            out.write(f"{name}:\n")
-            for line in text.splitlines():
-                out.write(f"  {line}\n")
-        else:
-            out.write(f"{name}: {text}\n")
-
-
-def _rich(result: dict[str, Any], out: TextIO, color: bool | None, delimiters: Delimiters) -> None:
+def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Delimiters) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
 

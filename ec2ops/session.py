@@ -79,11 +79,6 @@ COMMON_NAMES = [option.name for option, _ in COMMON_OPTIONS]
 SECTIONS = {option.name: section for option, section in COMMON_OPTIONS}
 
 
-def unescape(value: str) -> str:
-    """Delimiters may be typed as \\n, \\t or \\r."""
-    return value.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
-
-
 class Session:
     """One invocation's common inputs, and the one client it makes when the first call goes out."""
 
@@ -97,6 +92,8 @@ class Session:
             raise InputError(PROXY_ERROR)
         if options.get("proxy_port") and not str(options["proxy_port"]).isdigit():
             raise InputError(f"proxyPort must be a port number, not '{options['proxy_port']}'.")
+        self.dry_run = False  # --dry-run: every changing call asks EC2 only whether it would do it
+        self.sink = output.Sink()
         self._client = None
         self._parent: Session | None = None
 
@@ -182,10 +179,29 @@ class Session:
         return other
 
     def call(self, action: str, params: dict[str, Any] | None = None):
-        return self.client.call(action, params)
+        """Every call goes through here. A changing one under --dry-run carries DryRun, and EC2's
+        DryRunOperation answer ends the command: it would have done it."""
+        from ec2ops import resources
 
-    def call_all(self, action: str, params: dict[str, Any] | None, list_key: str):
-        return self.client.call_all(action, params, list_key)
+        if not self.dry_run or resources.reads(action):
+            return self.client.call(action, params)
+        from ec2ops.errors import DryRunDone, Ec2Error
+
+        try:
+            response = self.client.call(action, {**(params or {}), "DryRun": "true"})
+        except Ec2Error as exc:
+            if exc.code == "DryRunOperation":
+                raise DryRunDone("dry run: EC2 would have done it.") from None
+            raise
+        warn(f"the endpoint ignored DryRun: {action} was done.")
+        return response
+
+    def pages(self, action: str, params: dict[str, Any] | None, list_key: str):
+        """A Describe call's answers, page by page as they arrive."""
+        return self.client.pages(action, params, list_key)
+
+    def lookups(self) -> "Lookups":
+        return Lookups(self)
 
     # -- printing ------------------------------------------------------------------------------
     def check_get(self, names) -> None:
@@ -195,9 +211,34 @@ class Session:
         if self.get is not None and self.get not in names:
             raise InputError(f"--get {self.get}: this command's outputs are {', '.join(names)}.")
 
+    def printer(self, delimiters: output.Delimiters | None = None) -> output.Printer:
+        return output.printer(self.form, self.get, delimiters or output.Delimiters(), self.sink, self.color)
+
     def emit(self, result: dict[str, Any], delimiters: output.Delimiters | None = None) -> None:
         self.check_get(result)
-        output.emit(result, self.form, self.get, delimiters, color=self.color)
+        output.print_result(self.printer(delimiters), result)
+
+
+class Lookups:
+    """What a command may read before or after its call: read-only EC2 calls, and the keys in use.
+    A changing call is refused here: it belongs to a flow's `perform`, in plain sight."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self.request_id: str | None = None  # of the last lookup: the answer when nothing else is sent
+
+    def read(self, action: str, params: dict[str, Any] | None = None):
+        from ec2ops import resources
+
+        if not resources.reads(action):
+            raise AssertionError(f"a lookup may not call {action}: it changes something")
+        response = self._session.call(action, params)
+        self.request_id = response.request_id
+        return response
+
+    @property
+    def credentials(self):
+        return self._session.client.settings.credentials
 
 
 def env_number(name: str, default, kind):

@@ -1,20 +1,21 @@
-"""Declarations: an operation is data (its EC2 action, inputs, outputs, table columns), and
-the click command for it is built from that data when the package loads, so --help, shell
-completion and the man pages all see the same thing."""
+"""Declarations: an operation is data (its EC2 action, inputs, outputs, the items of its answer,
+what it changes), and the click command for it is built from that data when the package loads
+(ec2ops/command.py), so --help, shell completion and the man pages all see the same thing. What
+an operation is (it reads, changes, lists, pages, settles) is derived here, once; the options that
+come with each kind are traits (ec2ops/traits.py), never written in a declaration."""
 
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import click
 
-from ec2ops import output
+from ec2ops import resources
 from ec2ops.client import document
 from ec2ops.errors import InputError, OperationFailed
-from ec2ops.session import SECTIONS, Session, common_options, unescape
+from ec2ops.resources import Resource
 
 # The guide's areas, in its order: (key, title).
 AREAS = [
@@ -86,7 +87,21 @@ def col_delimiter(default: str = ",") -> Input:
     return Input("colDelimiter", "Delimiter between the columns of the results table.", default=default)
 
 
-# -- outputs -----------------------------------------------------------------------------------
+# -- the answer: items, columns, outputs -------------------------------------------------------
+@dataclass(frozen=True)
+class Items:
+    """The elements an answer lists, at `path`; `explode` turns one element into several rows
+    (a reservation into its instances), keeping every field EC2 sent."""
+
+    path: str
+    explode: Callable[[dict], Iterable[dict]] | None = None
+
+    def of(self, body: Any) -> Iterator[dict]:
+        for element in document.walk(body, self.path):
+            if isinstance(element, dict):
+                yield from (self.explode(element) if self.explode else (element,))
+
+
 # The guide's words for outputs that several operations share, for those declared without help.
 FIELD_HELP = {
     "volumeId": "The volume's ID.", "snapshotId": "The snapshot's ID.", "status": "The state.",
@@ -110,80 +125,148 @@ class Column:
     many: bool = False  # a list in one cell, joined by the `delimiter` input
     convert: Callable[[Any], Any] | None = None
 
-    def value(self, row: dict) -> Any:
+    def value(self, row: Any) -> Any:
         path = self.path or self.key
         value = list(document.walk(row, path)) if self.many else document.first(row, path)
         return self.convert(value) if self.convert else value
 
 
+def table_row(columns: tuple[Column, ...], item: dict) -> dict:
+    return {c.key: c.value(item) for c in columns}
+
+
 @dataclass(frozen=True)
 class Output:
-    """One of the guide's outputs: a scalar at `path`, every value at `path` (`many`), a table of
-    the elements at `path` (`columns`), or whatever `get(body, inputs)` computes."""
+    """One of the guide's outputs: a value at `path` (every value with `many`), or a table of the
+    elements at `path` (`columns`, with `explode`). In an operation with items, returnResult's
+    table is the stream of the items; the other outputs are read from the one item (a details
+    command) or gathered over all of them (`many`); `where` keeps only the items it accepts."""
 
     name: str
     path: str | None = None
     help: str = ""
     many: bool = False
     columns: tuple[Column, ...] = ()
-    get: Callable[[dict, dict], Any] | None = None
     convert: Callable[[Any], Any] | None = None
+    explode: Callable[[dict], Iterable[dict]] | None = None
+    where: Callable[[dict], bool] | None = None
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
 
     def __post_init__(self):
         if not self.help:
             object.__setattr__(self, "help", FIELD_HELP.get(self.name, ""))
 
-    def value(self, body: dict, inputs: dict) -> Any:
-        if self.get:
-            return self.get(body, inputs)
+    @property
+    def titles(self) -> list[tuple[str, str]]:
+        return [(c.key, c.title) for c in self.columns]
+
+    def value(self, node: Any) -> Any:
+        from ec2ops.output import Table  # a nested table (a volume's attachments): small, from one item
+
         if self.columns:
-            rows = [{c.key: c.value(item) for c in self.columns} for item in document.walk(body, self.path or "")]
-            table = output.Table([(c.key, c.title) for c in self.columns], rows)
-            if self.order_by and inputs.get(self.order_by[0]):
-                wanted = inputs[self.order_by[0]]
-                position = {v: i for i, v in enumerate(wanted)}
-                table.rows.sort(key=lambda row: position.get(row.get(self.order_by[1]), len(wanted)))
-            return table
-        if self.many:
-            return list(document.walk(body, self.path or ""))
-        value = document.first(body, self.path or "")
+            items = Items(self.path or "", self.explode).of(node)
+            return Table(self.titles, [table_row(self.columns, item) for item in items])
+        value = list(document.walk(node, self.path or "")) if self.many else document.first(node, self.path or "")
         return self.convert(value) if self.convert else value
 
 
-def returned_true(body: dict, inputs: dict) -> str:
+def returned_true(value: Any) -> str:
     """EC2's <return>; many servers (moto among them) answer 200 without one, which is success too.
     <return>false</return> is a failure: exit 1, not a printed "false"."""
-    value = body.get("return")
     if value is not None and str(value).lower() == "false":
         raise OperationFailed("EC2 answered false: the operation was not done.")
     return "true"
 
 
 # returnResult of the operations whose answer is EC2's <return>.
-RETURNED_TRUE = Output("returnResult", get=returned_true,
+RETURNED_TRUE = Output("returnResult", path="return", convert=returned_true,
                        help="true if the operation succeeds (EC2 refusing is exit status 1).")
+
+
+# -- what a change does --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    """What a changing operation does: to which resource, where the ids of what it changed are (an
+    output's name, or an input's), and the state those settle in when the change is done."""
+
+    resource: Resource
+    ids: str = "returnResult"
+    becomes: str | None = None
+    dead_ends: tuple[str, ...] = ()  # states from which it never becomes `becomes`
+    creates: bool = False
+
+    def ids_of(self, result: dict, values: dict) -> list[str]:
+        value = result.get(self.ids) if self.ids in result else values.get(self.ids)
+        return [v for v in (value if isinstance(value, list) else [value]) if v]
 
 
 # -- operations --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Operation:
+    """A command: the steps of ec2ops/pipeline.py, filled in by what is declared here.
+
+    `lookup` and `complete` make read-only calls only (a Lookups, which refuses any other);
+    `shape` is a pure function of the inputs; a command that makes more than one changing call
+    says how in `perform` (a flow), and each of those calls goes through Session.call."""
+
     name: str  # the guide's operation name in kebab-case
-    action: str  # the EC2 Query API action
+    action: str  # the EC2 Query API action (a flow: its actions, in order, comma-separated)
     area: str
     help: str  # the guide's description and notes, in our words
     outputs: tuple[Output, ...]  # returnResult first
     inputs: tuple[Input, ...] = ()
     example: str = ""
-    paginate: str | None = None  # the list followed by nextToken
+    items: Items | None = None  # the elements the answer lists
     validate: Callable[[dict], None] | None = None  # checks that span inputs; raises InputError
-    params: Callable[[dict, dict, Session], Any] | None = None  # adjusts the query before it is sent;
-    # it may return a Response of its own calls instead, when nothing is left to send
-    empty_error: str | None = None  # the guide's failure when returnResult is empty; {input} is its value
+    lookup: Callable[[Any, dict], dict] | None = None  # (lookups, inputs) -> more inputs, read from EC2 first
+    shape: Callable[[dict, dict], dict | None] | None = None  # (inputs, query) -> the query; None: nothing to send
+    complete: Callable[[Any, list], None] | None = None  # (lookups, items): reads what the answer lacks
+    perform: Callable[..., Any] | None = None  # a flow: (session, inputs, query) -> a Response or a result
+    empty_error: str | None = None  # the guide's failure when there is no item; {input} is its value
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
-    wait: Any = None  # a waiting.Wait: the command takes --wait and polls until its target state
+    change: Change | None = None
     extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
+    fans_out: bool = False  # runs once per region with --regions, its results merged by `merge`
+    merge: Callable[[dict], dict] | None = None  # {region: result} -> one result
+    present: Callable[[Any, dict, dict], bool] | None = None  # (session, result, inputs): shown its own way?
+
+    # -- kinds ---------------------------------------------------------------------------------
+    @property
+    def actions(self) -> list[str]:
+        return [a.strip() for a in self.action.split(",")]
+
+    @property
+    def reads(self) -> bool:
+        return all(resources.reads(action) for action in self.actions)
+
+    @property
+    def changes(self) -> bool:
+        return not self.reads
+
+    @property
+    def lists(self) -> bool:
+        """One Describe call whose items are the answer: it takes filters."""
+        return len(self.actions) == 1 and self.action.startswith("Describe") and self.items is not None
+
+    @property
+    def table(self) -> Output | None:
+        """returnResult, when it is the table of the answer's items: a stream of rows."""
+        first = self.outputs[0]
+        return first if first.columns and self.items is not None and first.path is None else None
+
+    @property
+    def resource(self) -> Resource | None:
+        return self.change.resource if self.change else resources.of_action(self.actions[-1])
+
+    @property
+    def page_list(self) -> str | None:
+        """The list nextToken continues, for a table of a resource whose Describe pages."""
+        return self.resource.page_list if self.lists and self.table and self.resource else None
+
+    @property
+    def output_names(self) -> list[str]:
+        return [o.name for o in self.outputs] + ["requestId", *self.extra_outputs]
 
     def query(self, values: dict) -> dict[str, str]:
         params = dict(self.fixed)
@@ -198,39 +281,10 @@ class Operation:
                 params[spec.query] = value
         return params
 
-    def run(self, session: Session, values: dict) -> None:
-        from ec2ops.waiting import pop_options, wait_after
-
-        waiting = pop_options(values)
-        values = read_inputs(self.inputs, values, self.validate)
-        session.check_get([o.name for o in self.outputs] + ["requestId", *self.extra_outputs])
-        params = self.query(values)
-        if self.params:
-            params = self.params(values, params, session)
-        if not isinstance(params, dict):  # the params hook found nothing to send: its answer stands
-            response = params
-        elif self.paginate:
-            response = session.call_all(self.action, params, self.paginate)
-        else:
-            response = session.call(self.action, params)
-        result = {o.name: o.value(response.body, values) for o in self.outputs}
-        result["requestId"] = response.request_id
-        first = result.get("returnResult")
-        if self.empty_error and (first in (None, []) or (isinstance(first, output.Table) and not first.rows)):
-            raise OperationFailed(self.empty_error.format_map(values))
-        if self.finish:
-            result = self.finish(result, values)
-        session.emit(result, delimiters_of(values))
-        wait_after(session, self.wait, waiting, result, values)
-
     def command(self) -> click.Command:
-        def callback(session: Session, **values):
-            self.run(session, values)
+        from ec2ops.command import build
 
-        # cleandoc first: an unindented wait line appended to an indented help would stop click dedenting it
-        callback.__doc__ = inspect.cleandoc(self.help) + (f"\n\n{self.wait.description}" if self.wait else "")
-        callback.__click_params__ = options_of(self.inputs, self.wait is not None)  # type: ignore[attr-defined]
-        return command(self.name, area=self.area, example=self.example, operation=self)(callback)
+        return build(self)
 
 
 def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dict], None] | None = None) -> dict:
@@ -258,63 +312,12 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
     return values
 
 
-def options_of(inputs: tuple[Input, ...], wait: bool = False) -> list[click.Option]:
-    """The click options for `inputs` (and --wait), in the order click's decorators expect."""
-    from ec2ops.waiting import WAIT_OPTIONS
-
-    options = [spec.option() for spec in inputs] + (list(WAIT_OPTIONS) if wait else [])
-    return list(reversed(options))
+def unescape(value: str) -> str:
+    """Delimiters may be typed as \\n, \\t or \\r."""
+    return value.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
 
 
 def split_list(value: str, delimiter: str) -> list[str]:
     if not delimiter:
         raise InputError("The delimiter input cannot be empty.")
     return [part.strip() for part in value.split(delimiter) if part.strip()]
-
-
-def delimiters_of(values: dict) -> output.Delimiters:
-    return output.Delimiters(
-        delimiter=values.get("delimiter") or ",",
-        row=values.get("rowDelimiter") or "\n",
-        col=values.get("colDelimiter") or ",",
-    )
-
-
-# -- click glue --------------------------------------------------------------------------------
-class Command(click.Command):
-    """A command whose --help lists the guide's inputs first, then the common inputs, then output options."""
-
-    def __init__(self, *args, area: str = "", example: str = "", operation: Operation | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.area = area
-        self.example = example
-        self.operation = operation
-
-    def format_help_text(self, ctx, formatter):
-        super().format_help_text(ctx, formatter)
-        if self.example:
-            with formatter.section("Example"):
-                formatter.write_text("\b\n" + self.example)
-
-    def format_options(self, ctx, formatter):
-        sections: dict[str, list] = {"Inputs": []}
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record:
-                section = "Output" if param is self.get_help_option(ctx) else SECTIONS.get(param.name, "Inputs")
-                sections.setdefault(section, []).append(record)
-        for title, records in sections.items():
-            if records:
-                with formatter.section(title):
-                    formatter.write_dl(records)
-
-
-def command(name: str, *, area: str, example: str = "", operation: Operation | None = None):
-    """Decorator for flows and irregular operations: the common inputs, and a Session as first argument."""
-
-    def decorate(function: Callable) -> click.Command:
-        return click.command(name, cls=Command, area=area, example=example, operation=operation,
-                             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-                             )(common_options(function))
-
-    return decorate

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ec2ops import resources
 from ec2ops.errors import InputError
 
 IP_MESSAGE = (
@@ -112,9 +113,9 @@ def prefixed(prefix: str, message: str) -> Callable[[str], str]:
 
 
 AMI_MESSAGE = "Invalid id: '###' (expecting \"ami-...\"). Error code: InvalidAMIID.Malformed."
-ami_id = prefixed("ami-", AMI_MESSAGE)
+ami_id = prefixed(resources.IMAGE.prefix, AMI_MESSAGE)
 INSTANCE_MESSAGE = "Invalid id: '###' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed."
-instance_id = prefixed("i-", INSTANCE_MESSAGE)
+instance_id = prefixed(resources.INSTANCE.prefix, INSTANCE_MESSAGE)
 
 
 def numeric_user_id(value: str) -> str:

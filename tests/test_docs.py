@@ -16,6 +16,7 @@ import pytest
 
 from ec2ops import docs
 from ec2ops.cli import cli
+from ec2ops.errors import ExitStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 BASH = ROOT / "completions" / "ec2ops.bash"
@@ -156,3 +157,34 @@ def test_each_command_has_a_page_from_its_declarations(generated):
         assert f".BR ec2ops\\-{docs.esc(name)} (1)" in main_page
     for variable in ("EC2OPS_ENDPOINT", "EC2OPS_OUTPUT", "NO_COLOR", "EC2OPS_CONFIG", "AWS_SECRET_ACCESS_KEY"):
         assert docs.esc(variable) in main_page
+
+
+def test_the_readme_exit_status_table_is_generated_and_current(generated, tmp_path, capsys):
+    start, end = docs.MARKERS
+    committed = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert docs.main(["readme", "--check"]) == 0, "stale README.md table: run python -m ec2ops.docs readme"
+    assert (generated / "README.md").read_text(encoding="utf-8") == committed
+    table = committed.split(start + "\n", 1)[1].split(end, 1)[0]
+    assert table.startswith("| exit | when |\n|---|---|\n")
+    for status in ExitStatus:
+        assert f"\n| {status.value} | " in table, status.name
+    # a stale table is found, and regenerating rewrites the table only
+    stale = committed.replace(f"| {ExitStatus.OK.value} | ", f"| {ExitStatus.OK.value} | Done, once. ", 1)
+    (tmp_path / "README.md").write_text(stale + "A hand-written line.\n", encoding="utf-8")
+    assert docs.main(["readme", "--check", "--into", str(tmp_path)]) == 1
+    assert "README.md" in capsys.readouterr().err
+    assert docs.main(["readme", "--into", str(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == committed + "A hand-written line.\n"
+    assert docs.main(["readme", "--check", "--into", str(tmp_path)]) == 0
+    (tmp_path / "README.md").write_text("# no markers\n", encoding="utf-8")
+    assert docs.main(["readme", "--into", str(tmp_path)]) == 1
+
+
+def test_the_exit_statuses_come_from_exit_status(generated):
+    main_page = (generated / "man" / "ec2ops.1").read_text()
+    section = main_page.split(".SH EXIT STATUS\n", 1)[1].split("\n.SH ", 1)[0]
+    for status in ExitStatus:
+        assert f".TP\n\\fB{status.value}\\fR\n{docs.esc(status.description)}\n" in section + "\n", status.name
+    assert section.count(".TP\n") == len(ExitStatus)
+    command_page = (generated / "man" / "ec2ops-describe-instances.1").read_text()
+    assert f".SH EXIT STATUS\n.PP\n{docs.esc(ExitStatus.summary())}; see \\fBec2ops\\fR(1).\n" in command_page

@@ -94,7 +94,8 @@ def test_a_large_answer_is_read_and_printed_in_memory_proportional_to_it():
     """2,000 instances (1.9 MB of XML) read, made a table and printed: the dicts of the answer are ~5x
     its text (as xmltodict's are); the table and the printed text add ~0.5x. A second copy of the tree
     anywhere on the way would double the peak."""
-    from ec2ops import output
+    from ec2ops import output, pipeline
+    from ec2ops.client.query import Response
     from ec2ops.operations.instances import OPERATIONS
 
     content = describe_instances_xml(20, 100).encode()
@@ -104,12 +105,13 @@ def test_a_large_answer_is_read_and_printed_in_memory_proportional_to_it():
     tracemalloc.start()
     try:
         root, body = document.parse(content, "ec2.example")
-        result = {o.name: o.value(body, inputs) for o in describe.outputs}
-        output.emit(result, "plain", None, output.Delimiters(",", "\n", ";"), stream=printed)
+        show = output.printer("plain", None, pipeline.delimiters_of(inputs), output.Sink(printed))
+        pipeline.stream(describe, show, inputs, None, [Response("DescribeInstances", body, "r-1")])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    lines = printed.getvalue().splitlines()
+    *lines, request_id = printed.getvalue().splitlines()
+    assert request_id == "requestId: r-1"
     assert len(lines) == 2000 and lines[-1].startswith(f"i-{1999:017x};ami-12345678;t3.micro;running;")
     assert lines[-1].endswith(";us-east-1a;web,ssh")
     assert peak < 6.5 * len(content), (peak, len(content))

@@ -8,6 +8,7 @@ import respx
 
 from conftest import ec2_xml, sent_params
 from ec2ops import waiting
+from ec2ops.resources import VOLUME
 from ec2ops.cli import cli
 from ec2ops.errors import OperationFailed
 
@@ -89,9 +90,8 @@ def test_backoff_grows_and_progress_shows_on_a_terminal(monkeypatch):
     err = io.StringIO()
     err.isatty = lambda: True
     monkeypatch.setattr("sys.stderr", err)
-    wait = waiting.VOLUME.until("available", waiting.result_ids())
     session = FakeSession(["creating"] * 4 + ["available"])
-    waiting.wait_for(session, wait, ["vol-1"], timeout=100, interval=1, sleep=pauses.append)
+    waiting.wait_for(session, VOLUME, "available", ["vol-1"], timeout=100, interval=1, sleep=pauses.append)
     assert pauses == [1, 1.5, 2.25, 3.375]
     assert "waiting for volume(s) to be available: vol-1 (creating)" in err.getvalue()
     assert err.getvalue().rstrip().endswith("1 volume(s) available")
@@ -109,7 +109,7 @@ def test_resource_not_visible_yet_keeps_waiting():
 
     session = NotYet(["available"])
     session.raised = False
-    waiting.wait_for(session, waiting.VOLUME.until("available", waiting.result_ids()), ["vol-1"], 10, 0.01,
+    waiting.wait_for(session, VOLUME, "available", ["vol-1"], 10, 0.01,
                      sleep=lambda s: None)
     assert session.raised and session.calls == 1 and session.answers == []
 
@@ -118,5 +118,5 @@ def test_timeout_names_what_did_not_get_there():
     session = FakeSession(["creating"] * 100)
     with pytest.raises(OperationFailed, match=r"Timed out after 0s waiting for volume\(s\) to be available: "
                                               r"vol-1 \(creating\)"):
-        waiting.wait_for(session, waiting.VOLUME.until("available", waiting.result_ids()), ["vol-1"], 0, 1,
+        waiting.wait_for(session, VOLUME, "available", ["vol-1"], 0, 1,
                          sleep=lambda s: None)

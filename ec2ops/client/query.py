@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Iterator
 from urllib.parse import urlsplit
 
 # httpx's package imports its own command line (httpx._main) when click and rich are installed, as
@@ -19,21 +20,15 @@ from urllib.parse import urlsplit
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
+from ec2ops import resources
 from ec2ops.client import document
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
-# Actions that change nothing: repeating them after a lost answer is always safe.
-READ_ONLY_PREFIXES = ("Describe", "Get")
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
 MASKED_HEADERS = {"authorization", "x-amz-security-token"}
 # Secrets EC2 sends back: a new key pair's private key is masked in --debug traces of the answer.
 MASKED_ANSWER = re.compile(r"(<keyMaterial>).*?(</keyMaterial>)", re.S)
-# What to look at when the outcome of a call is unknown: (a word in the action, the EC2 action showing it).
-CHECK_WITH = [("KeyPair", "DescribeKeyPairs"), ("SecurityGroup", "DescribeSecurityGroups"),
-              ("Address", "DescribeAddresses"), ("Volume", "DescribeVolumes"), ("Snapshot", "DescribeSnapshots"),
-              ("Bundle", "DescribeBundleTasks"), ("Image", "DescribeImages"), ("Instance", "DescribeInstances")]
-
 
 @dataclass
 class Settings:
@@ -108,7 +103,7 @@ class Client:
         for name, value in params.items():
             if not _is_text(value):  # e.g. bytes from argv that are not UTF-8 (Python keeps them as surrogates)
                 raise InputError(f"The value given for {name} is not valid UTF-8 text; nothing was sent.")
-        repeatable = action.startswith(READ_ONLY_PREFIXES) or "ClientToken" in params
+        repeatable = resources.reads(action) or "ClientToken" in params
         attempts = max(1, self.settings.max_attempts)
         for attempt in range(1, attempts + 1):
             try:
@@ -126,7 +121,7 @@ class Client:
                 if not repeatable:
                     raise OutcomeUnknown(
                         f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
-                        f"its outcome is unknown. {_how_to_check(action)}"
+                        f"its outcome is unknown. {resources.how_to_check(action)}"
                     ) from None
                 if attempt == attempts:
                     raise EndpointError(_gave_up(exc, attempt)) from None
@@ -134,21 +129,17 @@ class Client:
             self._sleep(attempt, last)
         raise AssertionError("unreachable")
 
-    def call_all(self, action: str, params: dict[str, str] | None, list_key: str) -> Response:
-        """A Describe call followed page by page (nextToken), its `list_key` items joined into one answer."""
+    def pages(self, action: str, params: dict[str, str] | None, list_key: str) -> Iterator[Response]:
+        """A Describe call followed page by page (nextToken): each page's answer as it arrives."""
         params = dict(params or {})
         response = self.call(action, params)
-        merged = document.items(response.body, list_key)
-        token = _next_token(response.body)
-        seen = set()
-        while token and token not in seen:
+        yield response
+        token, seen = _next_token(response.body), set()
+        while token and token not in seen:  # a token seen before would loop for ever
             seen.add(token)
-            page = self.call(action, {**params, "NextToken": token})
-            merged.extend(document.items(page.body, list_key))
-            token = _next_token(page.body)
-        response.body[list_key] = {"item": merged} if merged else None
-        response.body.pop("nextToken", None)
-        return response
+            response = self.call(action, {**params, "NextToken": token})
+            yield response
+            token = _next_token(response.body)
 
     # -- one try -----------------------------------------------------------------------------
     def _send_once(self, action: str, params: dict[str, str]) -> Response:
@@ -268,18 +259,6 @@ def _next_token(body: dict) -> str | None:
 
 def _gave_up(exc: Exception, attempts: int) -> str:
     return f"{exc} Gave up after {attempts} attempts." if attempts > 1 else str(exc)
-
-
-def _how_to_check(action: str) -> str:
-    """Names the command that shows whether the action took effect: ec2ops's own, when it is registered."""
-    describe = next((d for word, d in CHECK_WITH if word in action), None)
-    if describe is None:
-        return "Check the resource's state with the matching describe command before trying again."
-    registry = getattr(sys.modules.get("ec2ops.cli"), "cli", None)  # no import: the client does not need the CLI
-    names = [name for name, command in getattr(registry, "commands", {}).items()
-             if getattr(getattr(command, "operation", None), "action", None) == describe]
-    how = f"ec2ops {names[0]}" if names else f"EC2's {describe}"
-    return f"Check with {how} whether it took effect before trying again."
 
 
 def _is_text(value: str) -> bool:

@@ -7,29 +7,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import TYPE_CHECKING
 
-from ec2ops import output
+from ec2ops import output, resources
 from ec2ops.client import document
 from ec2ops.errors import EndpointError, InputError, OperationFailed
 from ec2ops.session import Session
-from ec2ops.spec import Input, command, options_of, read_inputs, split_list
+from ec2ops.spec import Input, Operation, Output, split_list
 
-if TYPE_CHECKING:  # imported where used: threads are for running the dashboard, not for --help (start-up)
-    from concurrent.futures import ThreadPoolExecutor
-
-# (output name = JSON key, title, Describe action, its parameters, the list that is counted, a filter)
+R = resources
+# (output name = JSON key, title, the resource counted, parameters of its Describe, the state counted)
 COUNTS = [
-    ("instancesRunning", "Instances running", "DescribeInstances", {}, "reservationSet/instancesSet", "running"),
-    ("instancesStopped", "Instances stopped", "DescribeInstances", {}, "reservationSet/instancesSet", "stopped"),
-    ("elasticIps", "Elastic IPs", "DescribeAddresses", {}, "addressesSet", None),
-    ("ebsVolumes", "EBS volumes", "DescribeVolumes", {}, "volumeSet", None),
-    ("ebsSnapshots", "EBS snapshots", "DescribeSnapshots", {"Owner.1": "self"}, "snapshotSet", None),
-    ("keyPairs", "Key pairs", "DescribeKeyPairs", {}, "keySet", None),
-    ("securityGroups", "Security groups", "DescribeSecurityGroups", {}, "securityGroupInfo", None),
+    ("instancesRunning", "Instances running", R.INSTANCE, {}, "running"),
+    ("instancesStopped", "Instances stopped", R.INSTANCE, {}, "stopped"),
+    ("elasticIps", "Elastic IPs", R.ADDRESS, {}, None),
+    ("ebsVolumes", "EBS volumes", R.VOLUME, {}, None),
+    ("ebsSnapshots", "EBS snapshots", R.SNAPSHOT, {"Owner.1": "self"}, None),
+    ("keyPairs", "Key pairs", R.KEY_PAIR, {}, None),
+    ("securityGroups", "Security groups", R.SECURITY_GROUP, {}, None),
 ]
 METHODS = {"display": "Display", "writetofile": "Write to File", "email": "Email", "none": "None"}
-PAGED = {"DescribeInstances": "reservationSet", "DescribeVolumes": "volumeSet", "DescribeSnapshots": "snapshotSet"}
 
 
 def _method(value: str) -> str:
@@ -43,8 +39,6 @@ INPUTS = (
     Input("notifyMethod", "How to notify (any case; write-to-file works too).",
           default="Display", check=_method, choices=("Display", "Write to File", "Email", "None", "write-to-file")),
     Input("file", "Write to File: the file the dashboard is appended to, with a timestamp.", metavar="PATH"),
-    Input("regions", "Regions to count, comma-separated, or all: one row per region and a total.",
-          metavar="LIST"),
     Input("smtpHost", "Email: the SMTP server.", default="localhost"),
     Input("smtpPort", "Email: its port.", default="25"),
     Input("smtpFrom", "Email: the sender address."),
@@ -64,75 +58,62 @@ def _validate(values: dict) -> None:
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
     if not str(values.get("smtpPort") or "25").isdigit():
         raise InputError("smtpPort must be a port number.")
+    values["smtpPassword"] = smtp_password(values)  # asked for before any call is made
 
 
-def count_region(session: Session, pool: ThreadPoolExecutor) -> list:
-    """Futures of the six Describe calls of one region (instances are described once, counted twice)."""
-    calls = {}
-    for _, _, action, params, _, _ in COUNTS:
-        key = (action, tuple(params.items()))
-        if key not in calls:
-            if action in PAGED:
-                calls[key] = pool.submit(session.call_all, action, dict(params), PAGED[action])
-            else:
-                calls[key] = pool.submit(session.call, action, dict(params))
-    return [(name, calls[(action, tuple(params.items()))], path, state)
-            for name, _, action, params, path, state in COUNTS]
+def count(resource: resources.Resource, params: dict, session: Session) -> list[dict]:
+    """Every item of a Describe, following its pages."""
+    if resource.page_list:
+        pages = session.pages(resource.describe, dict(params), resource.page_list)
+    else:
+        pages = [session.call(resource.describe, dict(params))]
+    return [item for page in pages for item in document.elements(page.body, resource.list_path)]
 
 
-def tally(futures: list) -> dict[str, int]:
+def count_region(session: Session, values: dict, params: dict) -> dict[str, int]:
+    """One region's counts, from its six Describe calls made at once (instances: once, counted twice)."""
+    from ec2ops import fanout
+
+    session.client  # noqa: B018 - made here, before the threads share it
+    calls = {(r.describe, tuple(p.items())): (lambda r=r, p=p: count(r, p, session)) for _, _, r, p, _ in COUNTS}
+    found = fanout.run_all(calls)
     row = {}
-    for name, future, path, state in futures:
-        elements = list(document.walk(future.result().body, path))
+    for name, _, resource, params, state in COUNTS:
+        items = found[(resource.describe, tuple(params.items()))]
         if state:
-            elements = [e for e in elements if document.first(e, "instanceState/name") == state]
-        row[name] = len(elements)
+            items = [i for i in items if document.first(i, resource.state_path) == state]
+        row[name] = len(items)
     return row
 
 
-def regions_of(session: Session, wanted: str | None) -> list[str]:
-    if not wanted:
-        return [session.endpoint_and_region()[1]]
-    if wanted.strip().lower() == "all":
-        body = session.call("DescribeRegions").body
-        return [r.get("regionName") for r in document.items(body, "regionInfo")]
-    regions = split_list(wanted, ",")
-    if not regions:
-        raise InputError("--regions needs region names, comma-separated, or all.")
-    return regions
-
-
-def ec2_dashboard(session: Session, **values):
-    values = read_inputs(INPUTS, values, _validate)
-    session.check_get(["returnResult", *(c[0] for c in COUNTS)])
-    password = smtp_password(values)
-    regions = regions_of(session, values.get("regions"))
-    sessions = {region: session.for_region(region) for region in regions} if values.get("regions") else {
-        regions[0]: session}
-    for each in sessions.values():
-        each.client  # made here, before the threads share it
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(32, 6 * len(regions))) as pool:
-        pending = {region: count_region(s, pool) for region, s in sessions.items()}
-        rows = {region: tally(futures) for region, futures in pending.items()}
+def merge(rows: dict[str, dict]) -> dict:
+    """One row per region (and a total when there are several); each count is an output too."""
     names = [c[0] for c in COUNTS]
     totals = {name: sum(row[name] for row in rows.values()) for name in names}
     table = output.Table([("region", "Region")] + [(c[0], c[1]) for c in COUNTS],
                          [{"region": r, **row} for r, row in rows.items()])
     if len(rows) > 1:
         table.rows.append({"region": "total", **totals})
-    result = {"returnResult": table, **totals}
-    text = dashboard_text(table)
+    return {"returnResult": table, **totals}
+
+
+def notify(result: dict, values: dict) -> dict:
+    text = dashboard_text(result["returnResult"])
     method = values["notifyMethod"]
     if method == "Write to File":
         write_to_file(values["file"], text)
     elif method == "Email":
-        send_email(values, text, password)
-    if method == "Display" and session.form == "plain" and session.get is None and sys.stdout.isatty():
-        display(table, session)
-    else:
-        session.emit(result)
+        send_email(values, text, values.get("smtpPassword"))
+    return result
+
+
+def present(session: Session, result: dict, values: dict) -> bool:
+    """Display on a terminal is a panel; anywhere else, the outputs as every command prints them."""
+    if values["notifyMethod"] == "Display" and session.form == "plain" and session.get is None \
+            and sys.stdout.isatty():
+        display(result["returnResult"], session)
+        return True
+    return False
 
 
 def dashboard_text(table: output.Table) -> str:
@@ -172,7 +153,9 @@ def smtp_password(values: dict) -> str | None:
     if values.get("notifyMethod") != "Email" or not values.get("smtpUser"):
         return None
     if values.get("smtpPasswordStdin"):
-        return sys.stdin.readline().rstrip("\r\n")
+        from ec2ops.stdin import secret_line
+
+        return secret_line("SMTP password", "--smtp-password-stdin")
     password = os.environ.get("EC2OPS_SMTP_PASSWORD")
     if password is None:
         raise InputError("--smtp-user needs a password: set EC2OPS_SMTP_PASSWORD or give --smtp-password-stdin.")
@@ -206,18 +189,29 @@ def send_email(values: dict, text: str, password: str | None) -> None:
         raise EndpointError(f"Cannot reach the SMTP server {host}:{port}: {exc.strerror or exc}.") from None
 
 
-ec2_dashboard.__doc__ = """Shows the EC2 dashboard: the number of instances running and stopped,
-elastic IPs, EBS volumes, EBS snapshots (your own), key pairs and security groups. The six
-Describe calls run concurrently; with --regions, every region's too, with a row per region and
-a total.
+OPERATIONS = [
+    Operation(
+        name="ec2-dashboard",
+        action=", ".join(dict.fromkeys(c[2].describe for c in COUNTS)),
+        area="dashboard",
+        help="""Shows the EC2 dashboard: the number of instances running and stopped, elastic IPs, EBS
+        volumes, EBS snapshots (your own), key pairs and security groups. The six Describe calls run
+        concurrently; with --regions, every region's too, with a row per region and a total.
 
-notifyMethod: Display (a panel on a terminal, the plain outputs otherwise), Write to File
-(appended to --file with a timestamp), Email (sent over SMTP), or None. In every case the counts
-are the command's outputs (returnResult is the table; each count also has its own output)."""
-ec2_dashboard.__click_params__ = options_of(INPUTS)  # type: ignore[attr-defined]
-
-COMMANDS = [
-    command("ec2-dashboard", area="dashboard",
-            example="ec2ops ec2-dashboard --notify-method 'Write to File' --file /var/log/ec2-dashboard.log")(
-        ec2_dashboard)
+        notifyMethod: Display (a panel on a terminal, the plain outputs otherwise), Write to File
+        (appended to --file with a timestamp), Email (sent over SMTP), or None. In every case the
+        counts are the command's outputs (returnResult is the table; each count also has its own
+        output).""",
+        inputs=INPUTS,
+        outputs=(Output("returnResult", help="The counts: one row per region (and a total row)."),
+                 *(Output(name, help=f"{title}: the count (the total over the regions).")
+                   for name, title, *_ in COUNTS)),
+        validate=_validate,
+        perform=count_region,
+        fans_out=True,
+        merge=merge,
+        finish=notify,
+        present=present,
+        example="ec2ops ec2-dashboard --notify-method 'Write to File' --file /var/log/ec2-dashboard.log",
+    )
 ]

@@ -3,20 +3,13 @@ createVolumePermission for the given users and/or groups."""
 
 from __future__ import annotations
 
-from ec2ops import waiting
-from ec2ops.operations.ebs import GROUPS, USER_IDS, volume_input
 from ec2ops.errors import Ec2opsError, InputError, OperationFailed
-from ec2ops.spec import command, delimiter_input, delimiters_of, options_of, read_inputs
-from ec2ops.session import Session
+from ec2ops.operations.ebs import GROUPS, USER_IDS, volume_input
+from ec2ops.pipeline import Partial
+from ec2ops.resources import SNAPSHOT
+from ec2ops.spec import Change, Operation, Output, delimiter_input
 
 AT_LEAST_ONE = "At least one of the userIds or groups inputs should not be empty."
-INPUTS = (
-    volume_input("The ID of the volume from which the snapshot is generated."),
-    USER_IDS,
-    GROUPS,
-    delimiter_input(what="the elements of userIds and groups"),
-)
-WAIT = waiting.SNAPSHOT.until("completed", waiting.result_ids(), failed=("error",))
 
 
 def _validate(values: dict) -> None:
@@ -24,10 +17,7 @@ def _validate(values: dict) -> None:
         raise InputError(AT_LEAST_ONE)
 
 
-def create_shared_snapshot(session: Session, **values):
-    wait_options = waiting.pop_options(values)
-    values = read_inputs(INPUTS, values, _validate)
-    session.check_get(["returnResult", "requestId"])
+def _create_and_share(session, values: dict, params: dict) -> dict:
     created = session.call("CreateSnapshot", {"VolumeId": values["volumeId"]})
     snapshot_id = created.body.get("snapshotId")
     share = {"SnapshotId": snapshot_id, "Attribute": "createVolumePermission", "OperationType": "add"}
@@ -37,28 +27,32 @@ def create_shared_snapshot(session: Session, **values):
         shared = session.call("ModifySnapshotAttribute", share)
     except Ec2opsError as exc:
         # The snapshot exists: never leave it behind silently.
-        session.emit({"returnResult": snapshot_id, "requestId": created.request_id}, delimiters_of(values))
-        raise OperationFailed(
+        raise Partial({"returnResult": snapshot_id, "requestId": created.request_id}, OperationFailed(
             f"The snapshot {snapshot_id} was created but could not be shared: {exc} "
-            f"Share it with modify-snapshot-attribute, or delete it with delete-snapshot."
-        ) from None
-    result = {"returnResult": snapshot_id, "requestId": shared.request_id}
-    session.emit(result, delimiters_of(values))
-    waiting.wait_after(session, WAIT, wait_options, result, values)
+            f"Share it with modify-snapshot-attribute, or delete it with delete-snapshot.")) from None
+    return {"returnResult": snapshot_id, "requestId": shared.request_id}
 
 
-HELP = """Creates a snapshot of an EBS volume and shares it: with --groups all it becomes public,
-otherwise only the accounts in --user-ids may create volumes from it. returnResult is the new
-snapshot's ID. At least one of userIds or groups is required.
+OPERATIONS = [
+    Operation(
+        name="create-shared-snapshot",
+        action="CreateSnapshot, ModifySnapshotAttribute",
+        area="ebs",
+        help="""Creates a snapshot of an EBS volume and shares it: with --groups all it becomes public,
+        otherwise only the accounts in --user-ids may create volumes from it. returnResult is the new
+        snapshot's ID. At least one of userIds or groups is required.
 
-If the snapshot is made but sharing fails, the snapshot ID is still printed and the exit status is 1.
-
-""" + WAIT.description
-create_shared_snapshot.__doc__ = HELP
-create_shared_snapshot.__click_params__ = options_of(INPUTS, wait=True)  # type: ignore[attr-defined]
-
-COMMANDS = [
-    command("create-shared-snapshot", area="ebs",
-            example="ec2ops create-shared-snapshot --volume-id vol-0abc --user-ids 123456789012 --wait")(
-        create_shared_snapshot)
+        If the snapshot is made but sharing fails, the snapshot ID is still printed and the exit status is 1.""",
+        inputs=(
+            volume_input("The ID of the volume from which the snapshot is generated."),
+            USER_IDS,
+            GROUPS,
+            delimiter_input(what="the elements of userIds and groups"),
+        ),
+        outputs=(Output("returnResult", help="The ID of the new snapshot."),),
+        validate=_validate,
+        perform=_create_and_share,
+        change=Change(SNAPSHOT, becomes="completed", dead_ends=("error",), creates=True),
+        example="ec2ops create-shared-snapshot --volume-id vol-0abc --user-ids 123456789012 --wait",
+    )
 ]

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from ec2ops import waiting
 from ec2ops.client import document
 from ec2ops.errors import OperationFailed
 from ec2ops.operations.instances import (
-    NOT_FOUND_MESSAGE,
+    INSTANCES,
     LAUNCH_OUTPUTS,
+    NOT_FOUND_MESSAGE,
     RUN_INSTANCES,
     check_launch,
     instance_input,
-    instances,
     launch_params,
-    launched,
 )
-from ec2ops.session import Session
-from ec2ops.spec import command, delimiter_input, delimiters_of, options_of, read_inputs
+from ec2ops.spec import Operation, delimiter_input
 
 _RUN_INPUTS = {spec.name: spec for spec in RUN_INSTANCES.inputs}
-INPUTS = (
-    instance_input("instanceIdentifier", "The ID of the template instance (i-...)."),
-    _RUN_INPUTS["minCount"],
-    _RUN_INPUTS["maxCount"],
-    delimiter_input(what="the IDs in returnResult"),
-)
-WAIT = RUN_INSTANCES.wait
 
 
 def like(template: dict) -> dict[str, str]:
@@ -44,34 +34,37 @@ def like(template: dict) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-def run_instances_from_template(session: Session, **values):
-    wait_options = waiting.pop_options(values)
-    values = read_inputs(INPUTS, values, check_launch)
-    session.check_get([o.name for o in LAUNCH_OUTPUTS] + ["requestId"])
+def _launch_like(session, values: dict, params: dict):
     described = session.call("DescribeInstances", {"InstanceId.1": values["instanceIdentifier"]})
-    found = instances(described.body)
+    found = list(INSTANCES.of(described.body))
     if not found:
         raise OperationFailed(NOT_FOUND_MESSAGE.format_map(values))
     template = found[0]
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
-    values["securityGroups"] = list(document.walk(template, "groupSet/groupId"))
-    response = session.call("RunInstances", launch_params(values, like(template)))
-    result = launched(response)
-    session.emit(result, delimiters_of(values))
-    waiting.wait_after(session, WAIT, wait_options, result, values)
+    values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
+    return session.call("RunInstances", launch_params(values, like(template)))
 
 
-run_instances_from_template.__doc__ = """Launches minCount..maxCount new instances configured like a
-template instance: its AMI, availability zone, instance type, kernel, RAM disk, monitoring, key pair
-and security groups (and, in a VPC, its subnet). returnResult is the list of the new instance IDs.
-If EC2 cannot launch minCount instances, none is launched; each launch carries a client token, so a
-retried request never launches twice.
-
-""" + WAIT.description
-run_instances_from_template.__click_params__ = options_of(INPUTS, wait=True)  # type: ignore[attr-defined]
-
-COMMANDS = [
-    command("run-instances-from-template", area="instances",
-            example="ec2ops run-instances-from-template --instance-identifier i-0abc --min-count 2 --wait")(
-        run_instances_from_template)
+OPERATIONS = [
+    Operation(
+        name="run-instances-from-template",
+        action="DescribeInstances, RunInstances",
+        area="instances",
+        help="""Launches minCount..maxCount new instances configured like a template instance: its AMI,
+        availability zone, instance type, kernel, RAM disk, monitoring, key pair and security groups
+        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs. If EC2 cannot
+        launch minCount instances, none is launched; each launch carries a client token, so a retried
+        request never launches twice.""",
+        inputs=(
+            instance_input("instanceIdentifier", "The ID of the template instance (i-...)."),
+            _RUN_INPUTS["minCount"],
+            _RUN_INPUTS["maxCount"],
+            delimiter_input(what="the IDs in returnResult"),
+        ),
+        outputs=LAUNCH_OUTPUTS,
+        validate=check_launch,
+        perform=_launch_like,
+        change=RUN_INSTANCES.change,
+        example="ec2ops run-instances-from-template --instance-identifier i-0abc --min-count 2 --wait",
+    )
 ]

@@ -5,13 +5,12 @@ JSON (expiration, bucket, acl ec2-bundle-read, key prefix), signed with HMAC-SHA
 secret key. The secret itself is never sent nor printed; the signature is masked in --debug."""
 
 import datetime as dt
-import sys
 
-from ec2ops import validate, waiting
-from ec2ops.client import document
+from ec2ops import validate
 from ec2ops.errors import InputError
+from ec2ops.resources import BUNDLE
 from ec2ops.session import warn
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter
+from ec2ops.spec import Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter
 
 POLICY_LIFETIME = dt.timedelta(hours=24)  # the upload runs while the task bundles: hours, not minutes
 S3_KEYS_TOGETHER = (
@@ -47,9 +46,9 @@ def sign_policy(policy: str, secret_key: str) -> str:
 
 def _secret(value: str) -> str:
     if value == "-":
-        value = sys.stdin.readline().rstrip("\r\n")
-        if not value:
-            raise InputError("--s3-access-key - was given but standard input held no secret key.")
+        from ec2ops.stdin import secret_line
+
+        value = secret_line("secret key", "--s3-access-key -")
     else:
         warn("the S3 secret key given as --s3-access-key shows in the process list; prefer --s3-access-key -.")
     return value
@@ -60,11 +59,16 @@ def _both_or_neither(values: dict) -> None:
         raise InputError(S3_KEYS_TOGETHER)
 
 
-def _storage(values: dict, params: dict, session) -> dict:
-    key_id, secret = values.get("s3AccessKeyId"), values.get("s3AccessKey")
-    if not key_id:  # the guide: the EC2 account's keys
-        credentials = session.client.settings.credentials
-        key_id, secret = credentials.access_key_id, credentials.secret_key
+def _ec2_keys(lookups, values: dict) -> dict:
+    """Without an S3 account's keys, the guide signs with the EC2 account's."""
+    if values.get("s3AccessKeyId"):
+        return {}
+    credentials = lookups.credentials
+    return {"s3AccessKeyId": credentials.access_key_id, "s3AccessKey": credentials.secret_key}
+
+
+def _storage(values: dict, params: dict) -> dict:
+    key_id, secret = values["s3AccessKeyId"], values["s3AccessKey"]
     policy = upload_policy(values["storageBucket"], values["storagePrefix"], dt.datetime.now(dt.timezone.utc))
     params.update({
         "Storage.S3.AWSAccessKeyId": key_id,
@@ -74,28 +78,25 @@ def _storage(values: dict, params: dict, session) -> dict:
     return params
 
 
-def _task_error(base: str):
-    def get(body: dict, inputs: dict):
-        error = document.first(body, f"{base}/error") or {}
-        if not error:
-            return None
-        return f"{(error.get('message') or error.get('code') or '').rstrip('.')}. Error code: {error.get('code')}."
-
-    return get
+def _task_error(error) -> str | None:
+    """EC2's message and code, as the guide prints an error."""
+    if not isinstance(error, dict) or not error:
+        return None
+    return f"{(error.get('message') or error.get('code') or '').rstrip('.')}. Error code: {error.get('code')}."
 
 
-def _task_outputs(base: str, where: str) -> tuple[Output, ...]:
+def _task_outputs(where: str) -> tuple[Output, ...]:
     """cancel-bundle-task and get-bundle-task-details: the same outputs, from one bundle task element."""
     return (
-        Output("returnResult", path=f"{base}/instanceId", help="The ID of the instance being bundled."),
-        Output("startTime", path=f"{base}/startTime", help="When the task was launched."),
-        Output("updateTime", path=f"{base}/updateTime", help="When the task's status last changed."),
-        Output("status", path=f"{base}/state", help="The task's state (pending, bundling, storing, cancelling, "
+        Output("returnResult", path="instanceId", help="The ID of the instance being bundled."),
+        Output("startTime", path="startTime", help="When the task was launched."),
+        Output("updateTime", path="updateTime", help="When the task's status last changed."),
+        Output("status", path="state", help="The task's state (pending, bundling, storing, cancelling, "
                                                    "complete, failed)."),
-        Output("progress", path=f"{base}/progress", help="The task's progress (0% - 100%)."),
-        Output("bucket", path=f"{base}/storage/S3/bucket", help=f"The S3 bucket {where}."),
-        Output("prefix", path=f"{base}/storage/S3/prefix", help=f"The name under which the image {where}."),
-        Output("error", get=_task_error(base), help="Why the task failed, when it did (EC2's message and code)."),
+        Output("progress", path="progress", help="The task's progress (0% - 100%)."),
+        Output("bucket", path="storage/S3/bucket", help=f"The S3 bucket {where}."),
+        Output("prefix", path="storage/S3/prefix", help=f"The name under which the image {where}."),
+        Output("error", path="error", convert=_task_error, help="Why the task failed, when it did (EC2's message and code)."),
     )
 
 
@@ -130,8 +131,9 @@ OPERATIONS = [
             Output("startTime", path="bundleInstanceTask/startTime", help="When the task started."),
         ),
         validate=_both_or_neither,
-        params=_storage,
-        wait=waiting.BUNDLE.until("complete", waiting.result_ids(), failed=("failed", "cancelling")),
+        lookup=_ec2_keys,
+        shape=_storage,
+        change=Change(BUNDLE, becomes="complete", dead_ends=("failed", "cancelling"), creates=True),
         example="ec2ops bundle-windows-instance --instance-id i-0abc1234 --storage-bucket my-images \\\n"
                 "    --storage-prefix win2019-web",
     ),
@@ -142,7 +144,9 @@ OPERATIONS = [
         help="""Cancels a bundle task. An unknown task ID fails; cancelling a task that already ended
         may succeed and do nothing.""",
         inputs=(_bundle_id("BundleId"),),
-        outputs=_task_outputs("bundleInstanceTask", "would have held the image"),
+        items=Items("bundleInstanceTask"),
+        outputs=_task_outputs("would have held the image"),
+        change=Change(BUNDLE, ids="bundleId"),
         example="ec2ops cancel-bundle-task --bundle-id bun-c1a540a8",
     ),
     Operation(
@@ -152,10 +156,10 @@ OPERATIONS = [
         help="""Lists your bundle tasks, one row each: bundle ID, instance ID, status, start time and
         progress. Tasks that ended stay listed for a while.""",
         inputs=(ROW_DELIMITER, col_delimiter()),
+        items=Items("bundleInstanceTasksSet"),
         outputs=(
             Output(
                 "returnResult",
-                path="bundleInstanceTasksSet",
                 columns=(Column("bundleId", "Bundle ID"), Column("instanceId", "Instance ID"),
                          Column("state", "Status"), Column("startTime", "Start time"),
                          Column("progress", "Progress")),
@@ -172,7 +176,8 @@ OPERATIONS = [
         prefix the image goes to; error says why a failed task failed. An unknown task ID fails.
         Tasks that ended can be described for a while.""",
         inputs=(_bundle_id("BundleId.1"),),
-        outputs=_task_outputs("bundleInstanceTasksSet", "will hold the image"),
+        items=Items("bundleInstanceTasksSet"),
+        outputs=_task_outputs("will hold the image"),
         empty_error="Invalid bundle ids: {bundleId}. Error code: InvalidBundleID.NotFound.",
         example="ec2ops get-bundle-task-details --bundle-id bun-c1a540a8 --get status",
     ),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ec2ops import validate, waiting
+from ec2ops import validate
 from ec2ops.errors import InputError
+from ec2ops.resources import SNAPSHOT, VOLUME, VOLUME_ATTACHMENT
 from ec2ops.spec import (
     RETURNED_TRUE,
     ROW_DELIMITER,
+    Change,
     Column,
     Input,
+    Items,
     Operation,
     Output,
     col_delimiter,
@@ -18,9 +21,9 @@ from ec2ops.spec import (
     returned_true,
 )
 
-VOLUME_ID = validate.prefixed("vol-", "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
+VOLUME_ID = validate.prefixed(VOLUME.prefix, "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
                                       "Error code: InvalidParameterValue.")
-SNAPSHOT_ID = validate.prefixed("snap-", "Value (###) for parameter snapshotId is invalid. Expected: 'snap-...'. "
+SNAPSHOT_ID = validate.prefixed(SNAPSHOT.prefix, "Value (###) for parameter snapshotId is invalid. Expected: 'snap-...'. "
                                          "Error code: InvalidParameterValue.")
 DEVICES = """Linux devices are /dev/sdf to /dev/sdl (/dev/sda1, /dev/sda2 and /dev/sdb to /dev/sde are
         reserved); Windows devices are xvdd to xvdp (xvda to xvdc are the system's)."""
@@ -74,8 +77,8 @@ def _size_or_snapshot(inputs: dict) -> None:
                          "from a snapshot.")
 
 
-def _scalars(prefix: str, *names: str, convert: dict | None = None) -> tuple[Output, ...]:
-    return tuple(Output(n, path=f"{prefix}{n}", convert=(convert or {}).get(n)) for n in names)
+def _scalars(*names: str, convert: dict | None = None) -> tuple[Output, ...]:
+    return tuple(Output(n, path=n, convert=(convert or {}).get(n)) for n in names)
 
 
 SNAPSHOT_COLUMNS = (
@@ -119,9 +122,9 @@ OPERATIONS = [
         outputs=(
             Output("returnResult", path="snapshotId", help="The ID of the new snapshot."),
             Output("returnCode", path="snapshotId", help="The ID of the new snapshot (the guide's name)."),
-            *_scalars("", "volumeId", "status", "startTime", "progress", "ownerId", "volumeSize", "description"),
+            *_scalars("volumeId", "status", "startTime", "progress", "ownerId", "volumeSize", "description"),
         ),
-        wait=waiting.SNAPSHOT.until("completed", waiting.result_ids(), failed=("error",)),
+        change=Change(SNAPSHOT, becomes="completed", dead_ends=("error",), creates=True),
         example="ec2ops create-snapshot --volume-id vol-0abc123 --snapshot-description nightly --get returnResult",
     ),
     Operation(
@@ -134,8 +137,9 @@ OPERATIONS = [
         inputs=(_snapshot("The ID of the snapshot to delete."),),
         outputs=(
             RETURNED_TRUE,
-            Output("returnCode", get=returned_true, help="The same, under the guide's name."),
+            Output("returnCode", path="return", convert=returned_true, help="The same, under the guide's name."),
         ),
+        change=Change(SNAPSHOT, ids="snapshotId"),
         example="ec2ops delete-snapshot --snapshot-id snap-0abc123",
     ),
     Operation(
@@ -160,11 +164,11 @@ OPERATIONS = [
             Input("restorableBy", "Only the snapshots these account IDs may create volumes from.",
                   query="RestorableBy.N"),
         ),
+        items=Items("snapshotSet"),
         outputs=(
-            Output("returnResult", path="snapshotSet", columns=SNAPSHOT_COLUMNS,
+            Output("returnResult", columns=SNAPSHOT_COLUMNS,
                    help="The snapshots: Snapshot ID, Volume ID, Volume size, Status, Start time, Progress."),
         ),
-        paginate="snapshotSet",
         example="ec2ops describe-snapshots --snapshot-owners self --col-delimiter ' '",
     ),
     Operation(
@@ -176,9 +180,10 @@ OPERATIONS = [
         Its status (pending, completed or error), volume, start time and progress. Fails (exit
         status 1) if the snapshot does not exist.""",
         inputs=(_snapshot("The ID of the snapshot to describe.", query="SnapshotId.1"),),
+        items=Items("snapshotSet"),
         outputs=(
-            Output("returnResult", path="snapshotSet/snapshotId", help="The snapshot's ID."),
-            *_scalars("snapshotSet/", "snapshotId", "status", "volumeId", "startTime", "progress"),
+            Output("returnResult", path="snapshotId", help="The snapshot's ID."),
+            *_scalars("snapshotId", "status", "volumeId", "startTime", "progress"),
         ),
         empty_error="The snapshot '{snapshotId}' does not exist. Error code: InvalidSnapshot.NotFound.",
         example="ec2ops get-snapshot-details --snapshot-id snap-0abc123 --get status",
@@ -202,6 +207,7 @@ OPERATIONS = [
             delimiter_input(what="the elements of userIds and groups"),
         ),
         outputs=(RETURNED_TRUE,),
+        change=Change(SNAPSHOT, ids="snapshotId"),
         validate=_check_permission,
         example="ec2ops modify-snapshot-attribute --snapshot-id snap-0abc123 --operation-type add "
                 "--user-ids 111122223333",
@@ -218,6 +224,7 @@ OPERATIONS = [
             ATTRIBUTE,
         ),
         outputs=(RETURNED_TRUE,),
+        change=Change(SNAPSHOT, ids="snapshotId"),
         example="ec2ops reset-snapshot-attribute --snapshot-id snap-0abc123",
     ),
     # -- volumes -----------------------------------------------------------------------------
@@ -240,8 +247,7 @@ OPERATIONS = [
             Output("returnResult", path="status", help="The attachment's status, e.g. attaching."),
             Output("attachTime", path="attachTime", help="When the attachment started."),
         ),
-        wait=waiting.VOLUME_ATTACHMENT.until("attached", waiting.input_ids("volumeId"),
-                                             failed=("detaching", "detached")),
+        change=Change(VOLUME_ATTACHMENT, ids="volumeId", becomes="attached", dead_ends=("detaching", "detached")),
         example="ec2ops attach-volume --volume-id vol-0abc123 --instance-id i-0abc123 --device-name /dev/sdh",
     ),
     Operation(
@@ -261,10 +267,10 @@ OPERATIONS = [
         ),
         outputs=(
             Output("returnResult", path="volumeId", help="The ID of the new volume."),
-            *_scalars("", "volumeId", "size", "status", "createTime", "availabilityZone", "snapshotId"),
+            *_scalars("volumeId", "size", "status", "createTime", "availabilityZone", "snapshotId"),
         ),
         validate=_size_or_snapshot,
-        wait=waiting.VOLUME.until("available", waiting.result_ids(), failed=GONE),
+        change=Change(VOLUME, becomes="available", dead_ends=GONE, creates=True),
         example="ec2ops create-volume --size 10 --availability-zone us-east-1a --get returnResult",
     ),
     Operation(
@@ -277,6 +283,7 @@ OPERATIONS = [
         (today's EC2 answers only that, not the 'deleting' status of 2009).""",
         inputs=(volume_input("The ID of the volume to delete; it must not be attached."),),
         outputs=(RETURNED_TRUE,),
+        change=Change(VOLUME, ids="volumeId"),
         example="ec2ops delete-volume --volume-id vol-0abc123",
     ),
     Operation(
@@ -295,11 +302,11 @@ OPERATIONS = [
             ROW_DELIMITER,
             col_delimiter(),
         ),
+        items=Items("volumeSet"),
         outputs=(
-            Output("returnResult", path="volumeSet", columns=VOLUME_COLUMNS,
+            Output("returnResult", columns=VOLUME_COLUMNS,
                    help="The volumes: Volume ID, Size, Snapshot ID, Availability zone, Status."),
         ),
-        paginate="volumeSet",
         example="ec2ops describe-volumes | grep ',available$'",
     ),
     Operation(
@@ -321,7 +328,7 @@ OPERATIONS = [
             Output("returnResult", path="status", help="The status, e.g. detaching."),
             Output("attachTime", path="attachTime", help="When the attachment was made."),
         ),
-        wait=waiting.VOLUME.until("available", waiting.input_ids("volumeId"), failed=GONE),
+        change=Change(VOLUME, ids="volumeId", becomes="available", dead_ends=GONE),
         example="ec2ops detach-volume --volume-id vol-0abc123 --instance-id i-0abc123",
     ),
     Operation(
@@ -334,11 +341,12 @@ OPERATIONS = [
         and attachmentSet, a table of its attachments: instance ID, device, status, attach time,
         volume ID. Fails (exit status 1) if the volume does not exist.""",
         inputs=(volume_input("The ID of the volume to describe.", query="VolumeId.1"), ROW_DELIMITER, col_delimiter()),
+        items=Items("volumeSet"),
         outputs=(
-            Output("returnResult", path="volumeSet/volumeId", help="The volume's ID."),
-            *_scalars("volumeSet/", "volumeId", "size", "snapshotId", "availabilityZone", "status", "createTime",
+            Output("returnResult", path="volumeId", help="The volume's ID."),
+            *_scalars("volumeId", "size", "snapshotId", "availabilityZone", "status", "createTime",
                       convert={"createTime": local_time}),
-            Output("attachmentSet", path="volumeSet/attachmentSet", columns=ATTACHMENT_COLUMNS,
+            Output("attachmentSet", path="attachmentSet", columns=ATTACHMENT_COLUMNS,
                    help="The attachments: Instance ID, Device, Status, Attach time, Volume ID."),
         ),
         empty_error="The volume '{volumeId}' does not exist. Error code: InvalidVolume.NotFound.",

@@ -6,46 +6,50 @@ send them, so the public IP is still all a user gives."""
 
 from ec2ops import validate
 from ec2ops.client import document
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
+from ec2ops.resources import ADDRESS
+from ec2ops.spec import Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
 
 IP_ADDRESS = Input("ipAddress", "The elastic IP address.", query="PublicIp", required=True,
                    check=validate.ip_address)
 VPC_NOTE = """A VPC address (all of today's) is looked up first with DescribeAddresses, and its
         allocation or association id is sent in place of the public IP."""
+CHANGES_ADDRESS = Change(ADDRESS, ids="ipAddress")
 
 
-def _lookup(session, values: dict):
-    """(DescribeAddresses answer, the address if it is a VPC one, else None). A VPC address (domain
-    vpc) is the one with an allocation id; an EC2-Classic one (domain standard) has none."""
-    response = session.call("DescribeAddresses", {"PublicIp.1": values["ipAddress"]})
+def _lookup(lookups, values: dict) -> dict:
+    """The address, when it is a VPC one (domain vpc: the one with an allocation id); an EC2-Classic
+    one (domain standard) has none, and is named by its public IP as in 2009."""
+    response = lookups.read("DescribeAddresses", {"PublicIp.1": values["ipAddress"]})
     address = next(iter(document.elements(response.body, "addressesSet")), {})
-    return response, (address if address.get("allocationId") else None)
+    return {"vpcAddress": address if address.get("allocationId") else None}
 
 
-def _associate(values: dict, params: dict, session):
-    _, vpc = _lookup(session, values)
+def _associate(values: dict, params: dict) -> dict:
+    vpc = values["vpcAddress"]
     if not vpc:
         return params
     # The guide moves an address that is in use to the new instance: VPC wants that said.
     return {"AllocationId": vpc["allocationId"], "InstanceId": params["InstanceId"], "AllowReassociation": "true"}
 
 
-def _disassociate(values: dict, params: dict, session):
-    response, vpc = _lookup(session, values)
+def _disassociate(values: dict, params: dict) -> dict | None:
+    vpc = values["vpcAddress"]
     if not vpc:
         return params
     if not vpc.get("associationId"):
-        return response  # not associated: the guide's "succeeds but does nothing"
+        return None  # not associated: the guide's "succeeds but does nothing"
     return {"AssociationId": vpc["associationId"]}
 
 
-def _release(values: dict, params: dict, session):
-    _, vpc = _lookup(session, values)
+def _release(session, values: dict, params: dict):
+    """Two changes: outside the default VPC, EC2 refuses to release an address in use, so it is
+    disassociated first."""
+    vpc = values["vpcAddress"]
     if not vpc:
-        return params
-    if vpc.get("associationId"):  # outside the default VPC, EC2 refuses to release an address in use
+        return session.call("ReleaseAddress", params)
+    if vpc.get("associationId"):
         session.call("DisassociateAddress", {"AssociationId": vpc["associationId"]})
-    return {"AllocationId": vpc["allocationId"]}
+    return session.call("ReleaseAddress", {"AllocationId": vpc["allocationId"]})
 
 
 OPERATIONS = [
@@ -55,6 +59,7 @@ OPERATIONS = [
         area="eip",
         help="""Acquires an elastic IP address for your account. Its returnResult is the address;
         allocationId and domain (vpc or standard) are those EC2 gives for it.""",
+        change=Change(ADDRESS, creates=True),
         outputs=(
             Output("returnResult", path="publicIp", help="The new elastic IP address."),
             Output("allocationId", path="allocationId", help="Its allocation id (VPC addresses)."),
@@ -74,7 +79,9 @@ OPERATIONS = [
         inputs=(IP_ADDRESS, Input("instanceId", "The ID of the instance.", query="InstanceId", required=True,
                                    check=validate.instance_id)),
         outputs=(RETURNED_TRUE, Output("associationId", path="associationId", help="The association id (VPC addresses).")),
-        params=_associate,
+        lookup=_lookup,
+        shape=_associate,
+        change=CHANGES_ADDRESS,
         example="ec2ops associate-elastic-ip --ip-address 203.0.113.10 --instance-id i-0abc1234",
     ),
     Operation(
@@ -87,7 +94,9 @@ OPERATIONS = [
         {VPC_NOTE}""",
         inputs=(IP_ADDRESS,),
         outputs=(RETURNED_TRUE,),
-        params=_disassociate,
+        lookup=_lookup,
+        shape=_disassociate,
+        change=CHANGES_ADDRESS,
         example="ec2ops disassociate-elastic-ip --ip-address 203.0.113.10",
     ),
     Operation(
@@ -97,10 +106,10 @@ OPERATIONS = [
         help="""Lists the elastic IP addresses of your account. One row each: the address and the
         instance it is associated with (null when none).""",
         inputs=(ROW_DELIMITER, col_delimiter()),
+        items=Items("addressesSet"),
         outputs=(
             Output(
                 "returnResult",
-                path="addressesSet",
                 columns=(Column("publicIp", "IP Address"), Column("instanceId", "Instance ID")),
                 help="The addresses: IP Address, Instance ID.",
             ),
@@ -109,7 +118,7 @@ OPERATIONS = [
     ),
     Operation(
         name="release-elastic-ip",
-        action="ReleaseAddress",
+        action="DescribeAddresses, DisassociateAddress, ReleaseAddress",
         area="eip",
         help=f"""Releases an elastic IP address of your account. It is disassociated first from any
         instance, which has no public DNS name for a few minutes. Fails for an address that is
@@ -119,7 +128,9 @@ OPERATIONS = [
         {VPC_NOTE}""",
         inputs=(IP_ADDRESS,),
         outputs=(RETURNED_TRUE,),
-        params=_release,
+        lookup=_lookup,
+        perform=_release,
+        change=CHANGES_ADDRESS,
         example="ec2ops release-elastic-ip --ip-address 203.0.113.10",
     ),
 ]

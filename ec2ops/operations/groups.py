@@ -7,8 +7,10 @@ DescribeSecurityGroups: get-security-group-details looks the names up so its tab
 from ec2ops import validate
 from ec2ops.client import document
 from ec2ops.errors import InputError
-from ec2ops.output import Table
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE
+from ec2ops.resources import SECURITY_GROUP
+from ec2ops.spec import (
+    Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
+)
 
 EITHER_OR = (
     "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "
@@ -53,7 +55,7 @@ def _one_kind(values: dict) -> None:
             validate.port(name)(values[name])
 
 
-def _permissions(values: dict, params: dict, session) -> dict:
+def _permissions(values: dict, params: dict) -> dict:
     if values.get("sourceSecurityGroupName"):
         source = {"Groups.1.GroupName": values["sourceSecurityGroupName"],
                   "Groups.1.UserId": values.get("sourceSecurityGroupOwnerId")}
@@ -66,40 +68,37 @@ def _permissions(values: dict, params: dict, session) -> dict:
     return params
 
 
-def _with_source_names(values: dict, params: dict, session):
-    """EC2 gives a source group's id, not its name: look the names up (those visible to you)."""
-    response = session.call("DescribeSecurityGroups", params)
-    groups = document.items(response.body, "securityGroupInfo")
-    sources = [pair for group in groups for pair in document.walk(group, "ipPermissions/groups")]
+def _source_names(lookups, groups: list) -> None:
+    """EC2 gives a source group's id, not its name: the names are looked up (those visible to you)."""
+    sources = [pair for group in groups for pair in document.walk(group, "ipPermissions/groups")
+               if isinstance(pair, dict)]
     names = {g.get("groupId"): g.get("groupName") for g in groups}
     missing = sorted({p.get("groupId") for p in sources if not p.get("groupName")} - set(names) - {None})
     if missing:
         query = {"Filter.1.Name": "group-id", **{f"Filter.1.Value.{i}": v for i, v in enumerate(missing, 1)}}
-        found = document.items(session.call("DescribeSecurityGroups", query).body, "securityGroupInfo")
-        names.update({g.get("groupId"): g.get("groupName") for g in found})
+        found = document.items(lookups.read("DescribeSecurityGroups", query).body, "securityGroupInfo")
+        names.update({g.get("groupId"): g.get("groupName") for g in found if isinstance(g, dict)})
     for pair in sources:
         if not pair.get("groupName"):
             pair["groupName"] = names.get(pair.get("groupId")) or pair.get("groupId")
-    return response
+
+
+def _sources(permission: dict) -> list[dict]:
+    """One row per protocol/ports and source: a group pair, an IPv4 range or an IPv6 range."""
+    ports = {key: permission.get(key) for key in ("ipProtocol", "fromPort", "toPort")}
+    sources = [{"groupName": p.get("groupName"), "userId": p.get("userId")}
+               for p in document.elements(permission, "groups")]
+    sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipRanges/cidrIp")]
+    sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipv6Ranges/cidrIpv6")]
+    return [{**ports, **source} for source in sources or [{}]]
 
 
 PERMISSION_COLUMNS = (
-    ("ipProtocol", "ip protocol"), ("fromPort", "from port"), ("toPort", "to port"),
-    ("groupName", "source security group"), ("userId", "user id"), ("cidrIp", "source IP in CIDR notation"),
+    Column("ipProtocol", "ip protocol"), Column("fromPort", "from port"), Column("toPort", "to port"),
+    Column("groupName", "source security group"), Column("userId", "user id"),
+    Column("cidrIp", "source IP in CIDR notation"),
 )
-
-
-def _permission_rows(body: dict, inputs: dict) -> Table:
-    """One row per protocol/ports and source: a group pair, an IPv4 range or an IPv6 range."""
-    rows = []
-    for permission in document.walk(body, "securityGroupInfo/ipPermissions"):
-        ports = {key: permission.get(key) for key in ("ipProtocol", "fromPort", "toPort")}
-        sources = [{"groupName": p.get("groupName"), "userId": p.get("userId")}
-                   for p in document.items(permission, "groups")]
-        sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipRanges/cidrIp")]
-        sources += [{"cidrIp": cidr} for cidr in document.walk(permission, "ipv6Ranges/cidrIpv6")]
-        rows += [{**ports, **source} for source in sources or [{}]]
-    return Table(list(PERMISSION_COLUMNS), rows)
+CHANGES_GROUP = Change(SECURITY_GROUP, ids="groupName")
 
 
 OPERATIONS = [
@@ -115,7 +114,8 @@ OPERATIONS = [
         inputs=PERMISSION_INPUTS,
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,
-        params=_permissions,
+        shape=_permissions,
+        change=CHANGES_GROUP,
         example="ec2ops allow-access-to-security-group --group-name web --ip-protocol tcp \\\n"
                 "    --from-port 443 --to-port 443 --cidr-ip 0.0.0.0/0",
     ),
@@ -130,6 +130,7 @@ OPERATIONS = [
             Input("groupDescription", "The description of the group.", query="GroupDescription", required=True),
         ),
         outputs=(RETURNED_TRUE, Output("groupId", path="groupId", help="The new group's id (sg-...).")),
+        change=Change(SECURITY_GROUP, ids="groupId", creates=True),
         example="ec2ops create-security-group --group-name web --group-description 'Web servers'",
     ),
     Operation(
@@ -141,6 +142,7 @@ OPERATIONS = [
         may still be deleted "successfully" again.""",
         inputs=(Input("groupName", "The name of the security group to delete.", query="GroupName", required=True),),
         outputs=(RETURNED_TRUE,),
+        change=CHANGES_GROUP,
         example="ec2ops delete-security-group --group-name web",
     ),
     Operation(
@@ -156,18 +158,17 @@ OPERATIONS = [
             ROW_DELIMITER,
             col_delimiter(),
         ),
+        items=Items("securityGroupInfo"),
         outputs=(
             Output(
                 "returnResult",
-                path="securityGroupInfo",
                 columns=(Column("groupName", "group name"), Column("ownerId", "group owner id"),
                          Column("groupDescription", "group description")),
                 order_by=("groupNames", "groupName"),
                 help="The groups: group name, group owner id, group description.",
             ),
-            Output("groupNames", path="securityGroupInfo/groupName", many=True, help="The names of the groups."),
+            Output("groupNames", path="groupName", many=True, help="The names of the groups."),
         ),
-        paginate="securityGroupInfo",
         example="ec2ops describe-security-groups --get groupNames --delimiter ' '",
     ),
     Operation(
@@ -185,17 +186,17 @@ OPERATIONS = [
             ROW_DELIMITER,
             col_delimiter(),
         ),
+        items=Items("securityGroupInfo"),
         outputs=(
-            Output("returnResult", path="securityGroupInfo/groupName", help="The name of the group."),
-            Output("groupName", path="securityGroupInfo/groupName", help="The name of the group."),
-            Output("ownerId", path="securityGroupInfo/ownerId", help="The ID of the owner of the group."),
-            Output("groupDescription", path="securityGroupInfo/groupDescription",
-                   help="The description of the group."),
-            Output("ipPermissions", get=_permission_rows,
+            Output("returnResult", path="groupName", help="The name of the group."),
+            Output("groupName", path="groupName", help="The name of the group."),
+            Output("ownerId", path="ownerId", help="The ID of the owner of the group."),
+            Output("groupDescription", path="groupDescription", help="The description of the group."),
+            Output("ipPermissions", path="ipPermissions", columns=PERMISSION_COLUMNS, explode=_sources,
                    help="The permissions: ip protocol, from port, to port, source security group, user id, "
                         "source IP in CIDR notation."),
         ),
-        params=_with_source_names,
+        complete=_source_names,
         example="ec2ops get-security-group-details --group-name web --get ipPermissions --col-delimiter '\\t'",
     ),
     Operation(
@@ -210,7 +211,8 @@ OPERATIONS = [
         inputs=PERMISSION_INPUTS,
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,
-        params=_permissions,
+        shape=_permissions,
+        change=CHANGES_GROUP,
         example="ec2ops revoke-access-to-security-group --group-name web --source-security-group-name lb",
     ),
 ]

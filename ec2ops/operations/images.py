@@ -2,10 +2,11 @@
 
 import re
 
-from ec2ops import validate, waiting
+from ec2ops import validate
 from ec2ops.errors import InputError
+from ec2ops.resources import IMAGE
 from ec2ops.spec import (
-    Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
+    Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
@@ -39,7 +40,7 @@ def _check_modify(values: dict) -> None:
             raise InputError("If attribute=launchPermission, userIds or groups must be set!")
 
 
-def _modify_params(values: dict, params: dict, session) -> dict:
+def _modify_params(values: dict, params: dict) -> dict:
     """Each attribute's own inputs only: the guide ignores the others."""
     unwanted = "ProductCode." if values["attribute"] == "launchPermission" else _LAUNCH_ONLY
     return {k: v for k, v in params.items() if not k.startswith(unwanted)}
@@ -51,7 +52,7 @@ def name_from_manifest(location: str) -> str:
     return re.sub(r"\.manifest\.xml$", "", base, flags=re.IGNORECASE) or base
 
 
-def _register_params(values: dict, params: dict, session) -> dict:
+def _register_params(values: dict, params: dict) -> dict:
     return {"Name": name_from_manifest(values["imageLocation"]), **params}
 
 
@@ -97,11 +98,10 @@ OPERATIONS = [
             col_delimiter(),
             delimiter_input(what="the elements of the list inputs"),
         ),
+        items=Items("imagesSet"),
         outputs=(
-            Output("returnResult", path="imagesSet", columns=IMAGE_COLUMNS,
-                   help="The images, in the 16 columns above."),
+            Output("returnResult", columns=IMAGE_COLUMNS, help="The images, in the 16 columns above."),
         ),
-        paginate="imagesSet",
         example="ec2ops enumerate-images --image-owners self --col-delimiter '\\t' | cut -f1,2",
     ),
     Operation(
@@ -115,23 +115,24 @@ OPERATIONS = [
             Input("imageId", "The ID of the image.", query="ImageId.1", required=True),
             delimiter_input(what="the product codes"),
         ),
+        items=Items("imagesSet"),
         outputs=(
-            Output("returnResult", path="imagesSet/imageId", help="The image's ID."),
-            Output("name", path="imagesSet/name"),
-            Output("description", path="imagesSet/description"),
-            Output("imageLocation", path="imagesSet/imageLocation"),
-            Output("kernelId", path="imagesSet/kernelId"),
-            Output("ramdiskId", path="imagesSet/ramdiskId"),
-            Output("platform", path="imagesSet/platform"),
-            Output("architecture", path="imagesSet/architecture"),
-            Output("ownerId", path="imagesSet/imageOwnerId"),
-            Output("status", path="imagesSet/imageState"),
-            Output("imageType", path="imagesSet/imageType"),
-            Output("isPublic", path="imagesSet/isPublic"),
-            Output("productCodes", path="imagesSet/productCodes/productCode", many=True),
-            Output("rootDeviceType", path="imagesSet/rootDeviceType"),
-            Output("rootDeviceName", path="imagesSet/rootDeviceName"),
-            Output("stateReason", path="imagesSet/stateReason/message"),
+            Output("returnResult", path="imageId", help="The image's ID."),
+            Output("name", path="name"),
+            Output("description", path="description"),
+            Output("imageLocation", path="imageLocation"),
+            Output("kernelId", path="kernelId"),
+            Output("ramdiskId", path="ramdiskId"),
+            Output("platform", path="platform"),
+            Output("architecture", path="architecture"),
+            Output("ownerId", path="imageOwnerId"),
+            Output("status", path="imageState"),
+            Output("imageType", path="imageType"),
+            Output("isPublic", path="isPublic"),
+            Output("productCodes", path="productCodes/productCode", many=True),
+            Output("rootDeviceType", path="rootDeviceType"),
+            Output("rootDeviceName", path="rootDeviceName"),
+            Output("stateReason", path="stateReason/message"),
         ),
         empty_error=NOT_FOUND,
         example="ec2ops get-image-details --image-id ami-0abc1234 --get status",
@@ -162,7 +163,8 @@ OPERATIONS = [
         ),
         outputs=(RETURNED_TRUE,),
         validate=_check_modify,
-        params=_modify_params,
+        shape=_modify_params,
+        change=Change(IMAGE, ids="amiId"),
         example="ec2ops modify-image-attribute --ami-id ami-0abc1234 --attribute launchPermission \\\n"
                 "    --operation-type add --user-ids 111122223333,444455556666",
     ),
@@ -182,8 +184,8 @@ OPERATIONS = [
             Input("name", "The AMI's name [default: from the manifest's file name].", query="Name"),
         ),
         outputs=(Output("returnResult", path="imageId", help="The new AMI ID."),),
-        wait=waiting.IMAGE.until("available", waiting.result_ids(), failed=("failed", "invalid", "deregistered")),
-        params=_register_params,
+        change=Change(IMAGE, becomes="available", dead_ends=("failed", "invalid", "deregistered"), creates=True),
+        shape=_register_params,
         example="ec2ops register-image --image-location /mybucket/myimage.manifest.xml --get returnResult",
     ),
     Operation(
@@ -193,6 +195,7 @@ OPERATIONS = [
         help="""Deregisters an AMI: it can no longer be launched. Its files in Amazon S3 are kept.""",
         inputs=(AMI_ID,),
         outputs=(RETURNED_TRUE,),
+        change=Change(IMAGE, ids="amiId"),
         example="ec2ops remove-image --ami-id ami-0abc1234",
     ),
     Operation(

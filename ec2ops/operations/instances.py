@@ -1,21 +1,22 @@
 """Instances.
 
-Pieces the run-instances-from-template flow reuses: `instances(body)` (every instance of a
-DescribeInstances or RunInstances answer, with its reservation's fields), `INSTANCE_COLUMNS`
-(describe-instances' table), `RUN_INSTANCES` (the declaration: `.query(values)` then
-`launch_params(values, params)` build a launch) and `launched(response)` (RunInstances' answer as
-the guide's outputs).
+Pieces the run-instances-from-template flow reuses: `INSTANCES` (the items of a DescribeInstances
+answer: every instance, with its reservation's fields), `RUN_INSTANCES` (the declaration:
+`.query(values)` then `launch_params(values, params)` build a launch) and `LAUNCH_OUTPUTS`.
 """
 
 from __future__ import annotations
 
-from ec2ops import validate, waiting
+from ec2ops import validate
 from ec2ops.client import document
 from ec2ops.errors import InputError
+from ec2ops.resources import INSTANCE
 from ec2ops.spec import (
     ROW_DELIMITER,
+    Change,
     Column,
     Input,
+    Items,
     Operation,
     Output,
     col_delimiter,
@@ -36,19 +37,23 @@ def _group_names(groups: list) -> list:
     return [g.get("groupName") or g.get("groupId") for g in groups if isinstance(g, dict)]
 
 
-def instances(body: dict) -> list[dict]:
-    """Every instance in a DescribeInstances (reservationSet) or RunInstances (one reservation) answer,
-    carrying its reservation's reservationId, ownerId and requesterId, and its groups (the instance's own,
-    else the reservation's: the 2009 API put them there only, moto the other way round)."""
+def _instances(reservation: dict) -> list[dict]:
+    """The instances of a reservation, each carrying the reservation's reservationId, ownerId and
+    requesterId, and its groups (the instance's own, else the reservation's: the 2009 API put them
+    there only, moto the other way round)."""
+    shared = {k: reservation.get(k) for k in ("reservationId", "ownerId", "requesterId")}
     rows = []
-    for reservation in document.elements(body, "reservationSet") if "reservationSet" in body else [body]:
-        shared = {k: reservation.get(k) for k in ("reservationId", "ownerId", "requesterId")}
-        for instance in document.elements(reservation, "instancesSet"):
-            row = {**shared, **instance}
-            if not document.items(instance, "groupSet"):
-                row["groupSet"] = reservation.get("groupSet")
-            rows.append(row)
+    for instance in document.elements(reservation, "instancesSet"):
+        row = {**shared, **instance}
+        if not document.items(instance, "groupSet"):
+            row["groupSet"] = reservation.get("groupSet")
+        rows.append(row)
     return rows
+
+
+INSTANCES = Items("reservationSet", explode=_instances)
+# The instances a command changed, settling in a state; shutting-down and terminated never lead back.
+GONE = ("shutting-down", "terminated")
 
 
 # describe-instances' table, in the guide's column order.
@@ -69,32 +74,15 @@ INSTANCE_COLUMNS = (
     Column("availabilityZone", "Availability Zone", path="placement/availabilityZone"),
     Column("groupSet", "Security groups", many=True, convert=_group_names),
 )
-_TABLE = Output("returnResult", path="instances", columns=INSTANCE_COLUMNS, order_by=("instanceIds", "instanceId"))
 
 
-def _instance_table(body: dict, inputs: dict):
-    return _TABLE.value({"instances": {"item": instances(body)}}, inputs)
-
-
-def _detail(path: str, many: bool = False, convert=None):
-    """One field of the one instance in the answer."""
-    column = Column(path, path, many=many, convert=convert)
-
-    def get(body: dict, inputs: dict):
-        rows = instances(body)
-        return column.value(rows[0]) if rows else None
-
-    return get
-
-
-def _console_text(body: dict, inputs: dict) -> str | None:
+def _console_text(encoded) -> str | None:
     """EC2 sends the log base64-encoded; what is not valid base64 is shown as it came, and bytes that are
     not UTF-8 are replaced, never fatal."""
     import base64  # here: only get-system-log needs it (start-up)
     import binascii
 
-    encoded = body.get("output")
-    if not encoded:
+    if not isinstance(encoded, str) or not encoded:
         return encoded
     try:
         raw = base64.b64decode("".join(encoded.split()), validate=True)
@@ -137,7 +125,7 @@ def check_launch(values: dict) -> None:
         raise InputError(f"deviceName is required for a block device mapping (given: {', '.join(given)}).")
 
 
-def launch_params(values: dict, params: dict, session=None) -> dict:
+def launch_params(values: dict, params: dict) -> dict:
     """Counts (1 each when absent; maxCount = minCount when only minCount is given), security groups
     (sg-... ids as SecurityGroupId.N, names as SecurityGroup.N) and a ClientToken, so the client may
     retry the launch without ever launching twice."""
@@ -159,13 +147,6 @@ LAUNCH_OUTPUTS = (
     Output("reservationID", path="reservationId", help="The reservation ID of the launch."),
     Output("requesterId", path="requesterId", help="The ID of the requester (when EC2 gives one)."),
 )
-
-
-def launched(response) -> dict:
-    """RunInstances' answer as the guide's outputs (returnResult, reservationID, requesterId, requestId)."""
-    result = {o.name: o.value(response.body, {}) for o in LAUNCH_OUTPUTS}
-    result["requestId"] = response.request_id
-    return result
 
 
 RUN_INSTANCES = Operation(
@@ -225,9 +206,9 @@ RUN_INSTANCES = Operation(
               "[default: a new one per run].", query="ClientToken", metavar="TOKEN"),
     ),
     outputs=LAUNCH_OUTPUTS,
-    wait=waiting.INSTANCE.until("running", waiting.result_ids(), failed=waiting.INSTANCE_GONE),
+    change=Change(INSTANCE, becomes="running", dead_ends=GONE, creates=True),
     validate=check_launch,
-    params=launch_params,
+    shape=launch_params,
     example="ec2ops run-instances --ami-id ami-0abcdef1234567890 --instance-type t3.micro --key-name deploy \\\n"
             "  --security-groups web,ssh --placement-zone us-east-1a --get returnResult",
 )
@@ -246,7 +227,7 @@ def _state_change(name: str, action: str, help: str, now: str, target: str, fail
             Output("previousState", path="instancesSet/previousState/name",
                    help="The state before the call (e.g. running)."),
         ),
-        wait=waiting.INSTANCE.until(target, waiting.input_ids("instanceIdentifier"), failed=failed),
+        change=Change(INSTANCE, ids="instanceIdentifier", becomes=target, dead_ends=failed),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
     )
 
@@ -260,6 +241,7 @@ def _monitoring(name: str, action: str, help: str) -> Operation:
         inputs=(instance_input("instanceIdentifier"),),
         outputs=(Output("returnResult", path="instancesSet/monitoring/state",
                         help="The monitoring state after the call (e.g. pending, disabling)."),),
+        change=Change(INSTANCE, ids="instanceIdentifier"),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
     )
 
@@ -282,9 +264,9 @@ OPERATIONS = [
             ROW_DELIMITER,
             col_delimiter(";"),
         ),
-        outputs=(Output("returnResult", get=_instance_table, columns=INSTANCE_COLUMNS,
-                        order_by=("instanceIds", "instanceId"), help="The instances, one row each."),),
-        paginate="reservationSet",
+        items=INSTANCES,
+        outputs=(Output("returnResult", columns=INSTANCE_COLUMNS, order_by=("instanceIds", "instanceId"),
+                        help="The instances, one row each."),),
         example="ec2ops describe-instances --get returnResult | cut -d';' -f1,4",
     ),
     Operation(
@@ -299,26 +281,27 @@ OPERATIONS = [
             instance_input("instanceIdentifier", "The ID of the instance (i-...)."),
             delimiter_input(what="the security groups and product codes"),
         ),
+        items=INSTANCES,
         outputs=(
-            Output("returnResult", get=_detail("instanceId"), help="The instance's ID."),
-            Output("imageId", get=_detail("imageId"), help="The AMI it was launched from."),
-            Output("kernelId", get=_detail("kernelId"), help="Its kernel (optional)."),
-            Output("platform", get=_detail("platform"), help="Its platform, e.g. windows (optional)."),
-            Output("publicDns", get=_detail("dnsName"), help="Its public host name."),
-            Output("privateDns", get=_detail("privateDnsName"), help="Its private host name."),
-            Output("launchTime", get=_detail("launchTime"), help="When it was launched."),
-            Output("status", get=_detail("instanceState/name"), help="Its state, e.g. running."),
-            Output("transitionReason", get=_detail("reason"), help="Why it entered that state."),
-            Output("availabilityZone", get=_detail("placement/availabilityZone"), help="Its zone."),
-            Output("machineType", get=_detail("instanceType"), help="Its instance type."),
-            Output("ownerId", get=_detail("ownerId"), help="The account that owns the reservation."),
-            Output("ramdiskId", get=_detail("ramdiskId"), help="Its RAM disk (optional)."),
-            Output("keyPairName", get=_detail("keyName"), help="Its key pair."),
-            Output("launchIndex", get=_detail("amiLaunchIndex"), help="Its index within its launch."),
-            Output("monitoring", get=_detail("monitoring/state"), help="Its monitoring state."),
-            Output("reservationId", get=_detail("reservationId"), help="The reservation it was launched in."),
-            Output("productCodes", get=_detail("productCodes/productCode", many=True), help="Its product codes."),
-            Output("groupSet", get=_detail("groupSet", many=True, convert=_group_names),
+            Output("returnResult", path="instanceId", help="The instance's ID."),
+            Output("imageId", path="imageId", help="The AMI it was launched from."),
+            Output("kernelId", path="kernelId", help="Its kernel (optional)."),
+            Output("platform", path="platform", help="Its platform, e.g. windows (optional)."),
+            Output("publicDns", path="dnsName", help="Its public host name."),
+            Output("privateDns", path="privateDnsName", help="Its private host name."),
+            Output("launchTime", path="launchTime", help="When it was launched."),
+            Output("status", path="instanceState/name", help="Its state, e.g. running."),
+            Output("transitionReason", path="reason", help="Why it entered that state."),
+            Output("availabilityZone", path="placement/availabilityZone", help="Its zone."),
+            Output("machineType", path="instanceType", help="Its instance type."),
+            Output("ownerId", path="ownerId", help="The account that owns the reservation."),
+            Output("ramdiskId", path="ramdiskId", help="Its RAM disk (optional)."),
+            Output("keyPairName", path="keyName", help="Its key pair."),
+            Output("launchIndex", path="amiLaunchIndex", help="Its index within its launch."),
+            Output("monitoring", path="monitoring/state", help="Its monitoring state."),
+            Output("reservationId", path="reservationId", help="The reservation it was launched in."),
+            Output("productCodes", path="productCodes/productCode", many=True, help="Its product codes."),
+            Output("groupSet", path="groupSet", many=True, convert=_group_names,
                    help="Its security groups, delimiter-separated."),
         ),
         empty_error=NOT_FOUND_MESSAGE,
@@ -334,7 +317,7 @@ OPERATIONS = [
         inputs=(Input("instanceId", "The ID of the instance (i-...).", query="InstanceId", required=True,
                       check=instance_id, metavar="ID"),),
         outputs=(
-            Output("returnResult", get=_console_text, help="The console output."),
+            Output("returnResult", path="output", convert=_console_text, help="The console output."),
             Output("updateTime", path="timestamp", help="When the output was last updated."),
         ),
         example="ec2ops get-system-log --instance-id i-0123456789abcdef0 --get returnResult | tail",
@@ -350,8 +333,8 @@ OPERATIONS = [
         true for any valid instance of yours, even a terminated one (ignored): check that the instance is
         running first (get-instance-details). Its state may stay running while it reboots.""",
         inputs=(instance_input("instanceIdentifier"),),
-        outputs=(Output("returnResult", get=returned_true, help="true if the reboot was requested."),),
-        wait=waiting.INSTANCE.until("running", waiting.input_ids("instanceIdentifier"), failed=waiting.INSTANCE_GONE),
+        outputs=(Output("returnResult", path="return", convert=returned_true, help="true if the reboot was requested."),),
+        change=Change(INSTANCE, ids="instanceIdentifier", becomes="running", dead_ends=GONE),
         example="ec2ops restart-instance --instance-identifier i-0123456789abcdef0",
     ),
     RUN_INSTANCES,
@@ -367,14 +350,14 @@ OPERATIONS = [
             Output("returnResult", path="instancesSet/currentState/name", help="The state after the call."),
             Output("name", path="instancesSet/currentState/name", help="The state of the instance."),
         ),
-        wait=waiting.INSTANCE.until("running", waiting.input_ids("instanceId"), failed=waiting.INSTANCE_GONE),
+        change=Change(INSTANCE, ids="instanceId", becomes="running", dead_ends=GONE),
         example="ec2ops start-instance --instance-id i-0123456789abcdef0",
     ),
     _state_change("stop-instance", "StopInstances",
                   """Stops an instance whose root device is an EBS volume: compute is released (and no longer
                   billed) while the root volume and its data remain; start it again at any time. returnResult
                   is the state after the call, previousState the one before.""", "stopping", "stopped",
-                  failed=waiting.INSTANCE_GONE),
+                  failed=GONE),
     _state_change("terminate-instance", "TerminateInstances",
                   """Shuts an instance down for good. Terminating it again succeeds too; terminated instances
                   stay visible (describe-instances) for about an hour. returnResult is the state after the

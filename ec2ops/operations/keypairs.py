@@ -3,7 +3,8 @@
 import os
 
 from ec2ops.errors import InputError, OperationFailed
-from ec2ops.spec import Column, Input, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
+from ec2ops.resources import KEY_PAIR
+from ec2ops.spec import Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
 
 KEY_NAME = Input("keyName", "The name of the key pair.", query="KeyName", required=True)
 
@@ -67,6 +68,7 @@ OPERATIONS = [
         ),
         validate=_check_key_file,
         finish=_save_key,
+        change=Change(KEY_PAIR, ids="keyName", creates=True),  # never returnResult: the private key
         extra_outputs=("keyFile",),
         example="ec2ops allocate-new-key-pair --key-name deploy --key-file ~/.ssh/deploy.pem",
     ),
@@ -78,6 +80,7 @@ OPERATIONS = [
         exist: check with enumerate-key-pairs first if that matters.""",
         inputs=(KEY_NAME,),
         outputs=(RETURNED_TRUE,),
+        change=Change(KEY_PAIR, ids="keyName"),
         example="ec2ops delete-key-pair --key-name deploy",
     ),
     Operation(
@@ -87,10 +90,10 @@ OPERATIONS = [
         help="""Lists the key pairs available to you: key name and fingerprint. Fails with
         "No items found!" when there is none.""",
         inputs=(ROW_DELIMITER, col_delimiter()),
+        items=Items("keySet"),
         outputs=(
             Output(
                 "returnResult",
-                path="keySet",
                 columns=(Column("keyName", "Key name"), Column("keyFingerprint", "Fingerprint")),
                 help="The key pairs: Key name, Fingerprint.",
             ),

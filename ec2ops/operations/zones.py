@@ -1,15 +1,10 @@
 """Availability zones and regions."""
 
-from ec2ops.client import document
-from ec2ops.spec import Column, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input
+from ec2ops.spec import Column, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input
 
 
-def _zones(available: bool):
-    def get(body, inputs):
-        zones = document.items(body, "availabilityZoneInfo")
-        return [z.get("zoneName") for z in zones if (z.get("zoneState") == "available") == available]
-
-    return get
+def _available(zone: dict) -> bool:
+    return zone.get("zoneState") == "available"
 
 
 OPERATIONS = [
@@ -23,9 +18,12 @@ OPERATIONS = [
         Zones are not the same across accounts: us-east-1a for account A is not necessarily
         us-east-1a for account B.""",
         inputs=(delimiter_input(what="the zones in the results lists"),),
+        items=Items("availabilityZoneInfo"),
         outputs=(
-            Output("returnResult", get=_zones(True), help="The available zones, delimiter-separated."),
-            Output("notAvailableZones", get=_zones(False), help="The zones that are visible but not available."),
+            Output("returnResult", path="zoneName", many=True, where=_available,
+                   help="The available zones, delimiter-separated."),
+            Output("notAvailableZones", path="zoneName", many=True, where=lambda zone: not _available(zone),
+                   help="The zones that are visible but not available."),
         ),
         example="ec2ops enumerate-availability-zones --region eu-west-1 --delimiter ' '",
     ),
@@ -36,10 +34,10 @@ OPERATIONS = [
         help="""Lists the regions that are currently available to you, one row each:
         region name and region endpoint.""",
         inputs=(ROW_DELIMITER, col_delimiter()),
+        items=Items("regionInfo"),
         outputs=(
             Output(
                 "returnResult",
-                path="regionInfo",
                 columns=(Column("regionName", "Region name"), Column("regionEndpoint", "Region endpoint")),
                 help="The regions: Region name, Region endpoint.",
             ),

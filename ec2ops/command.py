@@ -1,0 +1,62 @@
+"""Click commands built from declarations: the guide's inputs, then the options of the command's
+traits, then the common inputs; --help lists them in that order, under their sections."""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING
+
+import click
+
+from ec2ops import traits
+from ec2ops.session import SECTIONS, Session, common_options
+
+if TYPE_CHECKING:
+    from ec2ops.spec import Operation
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Command(click.Command):
+    """A command whose --help lists the guide's inputs first, then the common inputs, then output options."""
+
+    def __init__(self, *args, area: str = "", example: str = "", operation: Operation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.example = example
+        self.operation = operation
+        self.traits = traits.of(operation) if operation is not None else []
+
+    def format_help_text(self, ctx, formatter):
+        super().format_help_text(ctx, formatter)
+        if self.example:
+            with formatter.section("Example"):
+                formatter.write_text("\b\n" + self.example)
+
+    def format_options(self, ctx, formatter):
+        sections: dict[str, list] = {"Inputs": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record:
+                section = "Output" if param is self.get_help_option(ctx) else SECTIONS.get(param.name, "Inputs")
+                sections.setdefault(section, []).append(record)
+        for title, records in sections.items():
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+
+def build(op: Operation) -> click.Command:
+    def callback(session: Session, **values):
+        from ec2ops import pipeline  # the steps: loaded to run a command, not to list it
+
+        pipeline.run(op, session, values)
+
+    applied = traits.of(op)
+    notes = [line for line in (trait.help(op) for trait in applied) if line]
+    # cleandoc first: an unindented line appended to an indented help would stop click dedenting it
+    callback.__doc__ = "\n\n".join([inspect.cleandoc(op.help), *notes])
+    options = [spec.option() for spec in op.inputs] + [o for trait in applied for o in trait.options]
+    callback.__click_params__ = list(reversed(options))  # type: ignore[attr-defined]
+    return click.command(op.name, cls=Command, area=op.area, example=op.example, operation=op,
+                         context_settings=CONTEXT)(common_options(callback))

@@ -1,0 +1,163 @@
+"""Options beyond the guide, each one trait applied by kind: its click options, what it adds to the
+query, how it prepares the session, what it does after the outputs are printed. A trait is written
+once here and reaches every operation of its kind; no declaration names one.
+
+- WAIT (operations whose change settles in a state): --wait, --wait-timeout, --wait-interval.
+- DRY_RUN (operations that change something): --dry-run.
+- FILTER (operations that list a Describe answer): --filter NAME=VALUE[,VALUE...].
+- REGIONS (operations that fan out over regions): --regions all|LIST.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ec2ops.errors import InputError
+
+if TYPE_CHECKING:
+    from ec2ops.session import Session
+    from ec2ops.spec import Operation
+
+
+class Trait:
+    name = ""
+    options: list[click.Option] = []
+
+    def applies(self, op: Operation) -> bool:
+        raise NotImplementedError
+
+    def take(self, values: dict) -> dict:
+        """This trait's option values, taken out of the command's values."""
+        return {option.name: values.pop(option.name, None) for option in self.options}
+
+    def help(self, op: Operation) -> str:
+        """A line for the command's help, if the trait needs one there."""
+        return ""
+
+    def query(self, op: Operation, given: dict, params: dict) -> dict:
+        return params
+
+    def prepare(self, session: Session, given: dict) -> None:
+        pass
+
+    def after(self, session: Session, op: Operation, given: dict, result: dict, values: dict) -> None:
+        pass
+
+    def regions(self, session: Session, given: dict) -> list[str] | None:
+        """The regions to run in, when this trait fans a command out."""
+        return None
+
+
+class Wait(Trait):
+    name = "wait"
+
+    def __init__(self):
+        from ec2ops import waiting
+
+        self.options = [
+            click.Option(["--wait"], is_flag=True, help="Wait until the change is done (see the command's help)."),
+            click.Option(["--wait-timeout"], type=click.FloatRange(0), default=waiting.DEFAULT_TIMEOUT,
+                         show_default=True, envvar="EC2OPS_WAIT_TIMEOUT", metavar="SECONDS",
+                         help="Give up waiting after this long (exit 1)."),
+            click.Option(["--wait-interval"], type=click.FloatRange(0.01), default=waiting.DEFAULT_INTERVAL,
+                         show_default=True, envvar="EC2OPS_WAIT_INTERVAL", metavar="SECONDS",
+                         help="First pause between polls; it grows 1.5x up to 30 s."),
+        ]
+
+    def applies(self, op: Operation) -> bool:
+        return op.change is not None and op.change.becomes is not None
+
+    def help(self, op: Operation) -> str:
+        return f"With --wait, waits until the {op.change.resource.kind} is {op.change.becomes}."
+
+    def after(self, session, op, given, result, values) -> None:
+        from ec2ops import waiting
+
+        if given.get("wait"):
+            change = op.change
+            waiting.wait_for(session, change.resource, change.becomes, change.ids_of(result, values),
+                             given["wait_timeout"], given["wait_interval"], failed=change.dead_ends)
+
+
+class DryRun(Trait):
+    name = "dry-run"
+    options = [click.Option(["--dry-run"], is_flag=True,
+                            help="Ask EC2 whether it would do it (permissions, inputs), without doing it.")]
+
+    def applies(self, op: Operation) -> bool:
+        return op.changes
+
+    def prepare(self, session, given) -> None:
+        session.dry_run = bool(given.get("dry_run"))
+
+
+FILTER_HELP = ("Only what matches: EC2's filter NAME with one of the VALUEs (comma-separated; \\, for a comma "
+               "in a value), e.g. instance-state-name=running or tag:Name=web. Repeatable: all must match.")
+
+
+class Filter(Trait):
+    name = "filter"
+    options = [click.Option(["--filter", "filters"], multiple=True, metavar="NAME=VALUE[,VALUE...]",
+                            help=FILTER_HELP)]
+
+    def applies(self, op: Operation) -> bool:
+        return op.lists
+
+    def query(self, op, given, params) -> dict:
+        for number, text in enumerate(given.get("filters") or (), 1):
+            name, values = parse_filter(text)
+            params[f"Filter.{number}.Name"] = name
+            params.update({f"Filter.{number}.Value.{i}": v for i, v in enumerate(values, 1)})
+        return params
+
+
+def parse_filter(text: str) -> tuple[str, list[str]]:
+    name, equals, rest = text.partition("=")
+    values = [v.replace("\\,", ",") for v in re.split(r"(?<!\\),", rest)] if equals else []
+    if not name.strip() or not values or any(not v for v in values):
+        raise InputError(f"--filter {text!r}: give NAME=VALUE[,VALUE...], e.g. instance-state-name=running.")
+    return name.strip(), values
+
+
+class Regions(Trait):
+    name = "regions"
+    options = [click.Option(["--regions"], metavar="LIST",
+                            help="Regions to run in, comma-separated, or all: one row per region and a total.")]
+
+    def applies(self, op: Operation) -> bool:
+        return op.fans_out
+
+    def regions(self, session, given) -> list[str] | None:
+        wanted = given.get("regions")
+        if wanted is None:
+            return None
+        if wanted.strip().lower() == "all":
+            from ec2ops.client import document
+
+            body = session.call("DescribeRegions").body
+            return [r.get("regionName") for r in document.items(body, "regionInfo")]
+        regions = [part.strip() for part in wanted.split(",") if part.strip()]
+        if not regions:
+            raise InputError("--regions needs region names, comma-separated, or all.")
+        return regions
+
+
+WAIT, DRY_RUN, FILTER, REGIONS = Wait(), DryRun(), Filter(), Regions()
+TRAITS: tuple[Trait, ...] = (FILTER, REGIONS, DRY_RUN, WAIT)
+READER_TRAITS = (FILTER,)  # every command that lists a Describe answer
+CHANGER_TRAITS = (DRY_RUN,)  # every command that changes something
+
+
+def of(op: Operation) -> list[Trait]:
+    return [trait for trait in TRAITS if trait.applies(op)]
+
+
+def names(traits: list[Trait]) -> list[str]:
+    return [option.name for trait in traits for option in trait.options]
+
+
+def take_all(traits: list[Trait], values: dict) -> dict[Trait, dict[str, Any]]:
+    return {trait: trait.take(values) for trait in traits}
