@@ -106,12 +106,21 @@ class Filter(Trait):
     def applies(self, op: Operation) -> bool:
         return op.lists
 
+    def take(self, values: dict) -> dict:
+        """Read when taken: a malformed filter is bad input before anything is sent."""
+        return {"filters": [parse_filter(text) for text in values.pop("filters", None) or ()]}
+
     def query(self, op, given, params) -> dict:
-        for number, text in enumerate(given.get("filters") or (), 1):
-            name, values = parse_filter(text)
-            params[f"Filter.{number}.Name"] = name
-            params.update({f"Filter.{number}.Value.{i}": v for i, v in enumerate(values, 1)})
-        return params
+        return {**params, **filter_query(given["filters"])}
+
+
+def filter_query(filters: list[tuple[str, list[str]]]) -> dict[str, str]:
+    """EC2's Filter.N.Name and Filter.N.Value.M for (name, values) pairs."""
+    params = {}
+    for number, (name, values) in enumerate(filters, 1):
+        params[f"Filter.{number}.Name"] = name
+        params.update({f"Filter.{number}.Value.{i}": v for i, v in enumerate(values, 1)})
+    return params
 
 
 def parse_filter(text: str) -> tuple[str, list[str]]:

@@ -8,6 +8,7 @@ from ec2ops import validate
 from ec2ops.client import document
 from ec2ops.errors import InputError
 from ec2ops.resources import SECURITY_GROUP
+from ec2ops.traits import filter_query
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
@@ -75,7 +76,7 @@ def _source_names(lookups, groups: list) -> None:
     names = {g.get("groupId"): g.get("groupName") for g in groups}
     missing = sorted({p.get("groupId") for p in sources if not p.get("groupName")} - set(names) - {None})
     if missing:
-        query = {"Filter.1.Name": "group-id", **{f"Filter.1.Value.{i}": v for i, v in enumerate(missing, 1)}}
+        query = filter_query([("group-id", missing)])
         found = document.items(lookups.read("DescribeSecurityGroups", query).body, "securityGroupInfo")
         names.update({g.get("groupId"): g.get("groupName") for g in found if isinstance(g, dict)})
     for pair in sources:

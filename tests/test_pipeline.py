@@ -1,0 +1,194 @@
+"""One pipeline for every command: traits applied by kind (walked over the command tree), --dry-run
+and --filter against moto, and the one sink's exit statuses through the installed console script."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import httpx
+import pytest
+import respx
+
+from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml
+from ec2ops import traits
+from ec2ops.cli import GUIDE_ORDER, cli
+
+EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
+OPERATIONS = Path(__file__).resolve().parent.parent / "ec2ops" / "operations"
+AMI = "ami-12345678"
+
+
+def flags(name: str) -> set[str]:
+    return {flag for param in cli.commands[name].params for flag in param.opts}
+
+
+# -- kinds and traits ----------------------------------------------------------------------------
+def test_every_command_of_the_guide_is_a_declaration_run_by_the_pipeline():
+    assert all(cli.commands[name].operation is not None for name in GUIDE_ORDER)
+    kinds = {name: cli.commands[name].operation for name in GUIDE_ORDER}
+    assert sorted(n for n, op in kinds.items() if op.reads) == sorted([
+        "enumerate-availability-zones", "enumerate-regions", "describe-snapshots", "get-snapshot-details",
+        "describe-volumes", "get-volume-details", "enumerate-elastic-ips", "enumerate-images", "get-image-details",
+        "describe-instances", "get-instance-details", "get-system-log", "enumerate-key-pairs",
+        "describe-security-groups", "get-security-group-details", "enumerate-bundle-tasks",
+        "get-bundle-task-details", "ec2-dashboard"])
+    assert sorted(n for n, op in kinds.items() if op.page_list) == [
+        "describe-instances", "describe-security-groups", "describe-snapshots", "describe-volumes",
+        "enumerate-images"]
+
+
+@pytest.mark.parametrize("name", GUIDE_ORDER)
+def test_readers_have_the_reader_traits_and_changers_the_changer_traits(name):
+    command = cli.commands[name]
+    op, has = command.operation, set(command.traits)
+    assert has == set(traits.of(op))
+    if op.changes:
+        assert set(traits.CHANGER_TRAITS) <= has and "--dry-run" in flags(name)
+        assert not has & set(traits.READER_TRAITS) and "--filter" not in flags(name)
+    else:
+        assert not has & set(traits.CHANGER_TRAITS) and "--dry-run" not in flags(name)
+    if op.lists:
+        assert set(traits.READER_TRAITS) <= has and "--filter" in flags(name)
+    assert (traits.WAIT in has) == bool(op.change and op.change.becomes) == ("--wait" in flags(name))
+    assert (traits.REGIONS in has) == (name == "ec2-dashboard") == ("--regions" in flags(name))
+
+
+CROSS_CUTTING = re.compile(r"--wait|wait=|waiting|Filter\.|--filter|filters=|TagSpecification|DryRun|dry_run|"
+                           r"--dry-run|MaxResults|NextToken|paginate|--regions|fans_out|--columns|--page-size|"
+                           r"--max-items|call_all")
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in OPERATIONS.glob("*.py")))
+def test_no_operation_module_names_a_cross_cutting_option(module):
+    text = (OPERATIONS / module).read_text()
+    assert not CROSS_CUTTING.findall(text), module
+
+
+def test_no_module_of_the_package_is_over_500_lines():
+    package = OPERATIONS.parent
+    sizes = {str(p.relative_to(package)): len(p.read_text().splitlines()) for p in package.rglob("*.py")}
+    assert max(sizes.values()) <= 500, {k: v for k, v in sizes.items() if v > 500}
+
+
+# -- --dry-run -----------------------------------------------------------------------------------
+def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, moto):
+    run = ec2ops("create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--dry-run", "--wait",
+                 "--debug")
+    assert (run.code, run.out) == (0, "")
+    assert run.err.splitlines()[-1] == "ec2ops: dry run: EC2 would have done it."
+    assert debug_params(run.err) == {"Action": "CreateVolume", "Version": "2016-11-15", "Size": "8",
+                                     "AvailabilityZone": "us-east-1a", "DryRun": "true"}
+    assert run.err.count(">>> POST") == 1  # nothing was waited for
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=moto, aws_access_key_id=ACCESS_KEY_ID,
+                       aws_secret_access_key=SECRET_KEY)
+    assert ec2.describe_volumes()["Volumes"] == []
+
+
+def test_dry_run_of_a_flow_reads_for_real_and_launches_nothing(ec2ops, moto):
+    template = ec2ops("run-instances", "--ami-id", AMI, "--get", "returnResult").out.strip()
+    run = ec2ops("run-instances-from-template", "--instance-identifier", template, "--dry-run", "--debug")
+    assert (run.code, run.out) == (0, "")
+    assert run.err.splitlines()[-1] == "ec2ops: dry run: EC2 would have done it."
+    actions = re.findall(r"^  Action=(\w+)$", run.err, re.M)
+    assert actions == ["DescribeInstances", "RunInstances"]
+    assert debug_params(run.err)["DryRun"] == "true"
+    listed = ec2ops("describe-instances", "--get", "returnResult").out.splitlines()
+    assert [row.split(";")[0] for row in listed] == [template]
+
+
+def test_dry_run_refused_is_exit_1_with_ec2s_message(offline):
+    message = "You are not authorized to perform this operation."
+    with respx.mock() as mock_ec2:
+        mock_ec2.post("https://ec2.us-east-1.amazonaws.com/").mock(
+            return_value=httpx.Response(403, text=ec2_error_xml("UnauthorizedOperation", message)))
+        run = offline("delete-key-pair", "--key-name", "deploy", "--dry-run")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == f"ec2ops: {message} Error code: UnauthorizedOperation."
+
+
+# -- --filter ------------------------------------------------------------------------------------
+def test_filter_narrows_a_listing_and_is_sent_as_ec2_filters(ec2ops):
+    small = ec2ops("create-volume", "--size", "2", "--availability-zone", "us-east-1a", "--get", "returnResult")
+    ec2ops("create-volume", "--size", "9", "--availability-zone", "us-east-1b")
+    run = ec2ops("describe-volumes", "--filter", "size=2,3", "--filter", "availability-zone=us-east-1a", "--debug")
+    assert run.code == 0, run.err
+    assert [row.split(",")[0] for row in run.out.splitlines()[:-1]] == [small.out.strip()]
+    assert debug_params(run.err) == {
+        "Action": "DescribeVolumes", "Version": "2016-11-15", "Filter.1.Name": "size", "Filter.1.Value.1": "2",
+        "Filter.1.Value.2": "3", "Filter.2.Name": "availability-zone", "Filter.2.Value.1": "us-east-1a"}
+
+
+@pytest.mark.parametrize("given", ["size", "size=", "=2", "size=2,"])
+def test_a_malformed_filter_is_exit_2_before_anything_is_sent(ec2ops, given):
+    run = ec2ops("describe-volumes", "--filter", given, "--debug")
+    assert (run.code, run.out, ">>> POST" in run.err) == (2, "", False)
+    assert run.err.splitlines()[-1] == (f"ec2ops: --filter {given!r}: give NAME=VALUE[,VALUE...], "
+                                        f"e.g. instance-state-name=running.")
+    assert ec2ops("describe-volumes", "--filter", given).err.count("\n") == 1
+
+
+def test_a_comma_inside_a_filter_value_is_escaped(ec2ops):
+    run = ec2ops("describe-security-groups", "--filter", r"description=a\,b", "--debug")
+    assert run.code == 0, run.err
+    assert debug_params(run.err)["Filter.1.Value.1"] == "a,b"
+
+
+# -- the one sink, through the console script ----------------------------------------------------
+def env_for(moto_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
+    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=moto_url, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
+               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+    return env
+
+
+@pytest.mark.parametrize("form", ["plain", "table", "json"])
+def test_a_reader_that_went_away_ends_ec2ops_quietly_with_141(moto, form):
+    child = subprocess.Popen([str(EC2OPS), "enumerate-regions", "-o", form], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env_for(moto))
+    child.stdout.close()  # the only reader is gone before anything is written
+    err = child.stderr.read()
+    assert (child.wait(timeout=60), err) == (141, b"")
+
+
+def test_head_under_pipefail_sees_141_on_a_large_table(ec2ops, moto):
+    assert ec2ops("run-instances", "--ami-id", AMI, "--min-count", "300").code == 0
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; '{EC2OPS}' describe-instances -o table | head -1"],
+                          capture_output=True, text=True, env=env_for(moto), timeout=120)
+    assert (done.returncode, done.stderr, len(done.stdout.splitlines())) == (141, "", 1)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_after_a_read_is_exit_4_in_one_line(moto):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(EC2OPS), "enumerate-regions"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              env=env_for(moto), timeout=60)
+    assert (done.returncode, done.stderr) == (4, "ec2ops: stdout could not be written: No space left on device.\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_after_a_change_says_what_was_done_and_never_the_private_key(ec2ops, moto):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(EC2OPS), "allocate-new-key-pair", "--key-name", "deploy"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env_for(moto), timeout=60)
+    assert (done.returncode, done.stderr) == (
+        4, "ec2ops: CreateKeyPair was done, but its result could not be written (No space left on device): "
+           "key pair deploy.\n")
+    assert ec2ops("enumerate-key-pairs", "--get", "returnResult").out.split(",")[0] == "deploy"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(EC2OPS), "run-instances", "--ami-id", AMI, "--min-count", "2"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env_for(moto), timeout=60)
+    launched = [row.split(";")[0] for row in ec2ops("describe-instances", "--get", "returnResult").out.split()]
+    assert (done.returncode, done.stderr) == (
+        4, "ec2ops: RunInstances was done, but its result could not be written (No space left on device): "
+           f"instance {', '.join(launched)}.\n")
+
+
+def test_a_closed_stdout_is_exit_4_in_one_line(moto):
+    done = subprocess.run(["bash", "-c", f"'{EC2OPS}' enumerate-regions >&-"], capture_output=True, text=True,
+                          env=env_for(moto), timeout=60)
+    assert (done.returncode, done.stderr) == (4, "ec2ops: stdout is closed.\n")
