@@ -13,6 +13,7 @@ import sys
 import click
 
 from ec2ops import __version__, config
+from ec2ops.command import build
 from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
 from ec2ops.spec import AREAS
 
@@ -91,7 +92,7 @@ def register() -> None:
     for module_name in MODULES:
         module = importlib.import_module(module_name)
         for operation in getattr(module, "OPERATIONS", ()):
-            cli.add_command(operation.command())
+            cli.add_command(build(operation))
         for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 

@@ -281,11 +281,6 @@ class Operation:
                 params[spec.query] = value
         return params
 
-    def command(self) -> click.Command:
-        from ec2ops.command import build
-
-        return build(self)
-
 
 def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dict], None] | None = None) -> dict:
     """Local validation, in the guide's words, before anything is sent; lists split on `delimiter`."""
