@@ -230,21 +230,9 @@ def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, colo
     return kind(sink, delimiters, get, color)
 
 
-def emit(
-    result: dict[str, Any],
-    form: str = "plain",
-    get: str | None = None,
-    delimiters: Delimiters | None = None,
-    stream: TextIO | None = None,
-    color: bool | None = None,
-) -> None:
-    """A whole result: a returnResult table goes through the printer row by row, like a stream."""
-    show = printer(form, get, delimiters or Delimiters(), Sink(stream), color)
-    print_result(show, result)
-
-
 def print_result(show: Printer, result: dict[str, Any], rows: Iterable[dict] | None = None,
                  columns: list[tuple[str, str]] | None = None) -> None:
+    """A whole result: a returnResult table goes through the printer row by row, like a stream."""
     first = result.get("returnResult")
     if rows is None and isinstance(first, Table):
         rows, columns = first.rows, first.columns

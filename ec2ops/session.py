@@ -214,10 +214,6 @@ class Session:
     def printer(self, delimiters: output.Delimiters | None = None) -> output.Printer:
         return output.printer(self.form, self.get, delimiters or output.Delimiters(), self.sink, self.color)
 
-    def emit(self, result: dict[str, Any], delimiters: output.Delimiters | None = None) -> None:
-        self.check_get(result)
-        output.print_result(self.printer(delimiters), result)
-
 
 class Lookups:
     """What a command may read before or after its call: read-only EC2 calls, and the keys in use.
