@@ -96,15 +96,23 @@ def fan_out(op: Operation, session: Session, values: dict, given: dict, regions:
 
 def stream(op: Operation, show: output.Printer, values: dict, lookups, pages: Iterable) -> None:
     """Step 7: the items of each page as they arrive; returnResult's rows to the printer at once
-    (held back only to put them in the order of the ids given), the other outputs gathered."""
-    result: dict[str, Any] = {}
+    (held back only to put them in the order of the ids given), the other outputs gathered over
+    the items in the order they are printed."""
     table = op.table
     gathered = {o.name: [] for o in op.outputs if o.many and o is not table}
     first: dict | None = None
     count = 0
     request_id = None
-    rows: list[dict] = []
+    held: list[dict] = []
     order = table.order_by if table is not None and table.order_by and values.get(table.order_by[0]) else None
+
+    def take(item: dict) -> None:
+        for o in op.outputs:
+            if o.name in gathered and (o.where is None or o.where(item)):
+                gathered[o.name].extend(o.value(item))
+        if table is not None:
+            show.row(table_row(table.columns, item))
+
     if table is not None:
         show.begin(table.titles)
     for page in pages:
@@ -115,18 +123,15 @@ def stream(op: Operation, show: output.Printer, values: dict, lookups, pages: It
         for item in items:
             count += 1
             first = item if first is None else first
-            for o in op.outputs:
-                if o.name in gathered and (o.where is None or o.where(item)):
-                    gathered[o.name].extend(o.value(item))
-            if table is not None:
-                row = table_row(table.columns, item)
-                rows.append(row) if order else show.row(row)
+            held.append(item) if order else take(item)
     if op.empty_error and not count:
         raise OperationFailed(op.empty_error.format_map(values))
     if order:
         position = {v: i for i, v in enumerate(values[order[0]])}
-        for row in sorted(rows, key=lambda row: position.get(row.get(order[1]), len(position))):
-            show.row(row)
+        key = next(c for c in table.columns if c.key == order[1])
+        for item in sorted(held, key=lambda item: position.get(key.value(item), len(position))):
+            take(item)
+    result: dict[str, Any] = {}
     for o in op.outputs:
         if o is not table:
             result[o.name] = gathered[o.name] if o.name in gathered else o.value(first or {})

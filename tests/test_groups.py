@@ -184,3 +184,12 @@ def test_source_groups_ec2_cannot_name_show_their_id(offline):
          "cidrIp": "2001:db8::/32"},
         {"ipProtocol": "-1", "fromPort": None, "toPort": None, "groupName": None, "userId": None, "cidrIp": None},
     ]
+
+
+def test_group_names_follow_the_order_of_the_rows_given(ec2ops):
+    for name in ("lb", "web"):
+        assert ec2ops("create-security-group", "--group-name", name, "--group-description", name).code == 0
+    run = ec2ops("describe-security-groups", "--group-names", "web,lb")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert [line.split(",")[0] for line in lines[:2]] == ["web", "lb"] and lines[2] == "groupNames: web,lb"
