@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 from ec2ops.errors import NotWritten, PipeClosed
 
@@ -47,22 +47,19 @@ class Sink:
         return stream
 
     def write(self, text: str) -> None:
-        if not text:
-            return
+        if text:
+            self._guarded(lambda stream: stream.write(text))
+            self.last = text[-1]
+
+    def flush(self) -> None:
+        self._guarded(lambda stream: stream.flush())
+
+    def _guarded(self, act) -> None:
         try:
-            self._target().write(text)
+            act(self._target())
         except BrokenPipeError:
             raise PipeClosed("stdout was closed by its reader.") from None
         except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
-            raise _not_written(exc) from None
-        self.last = text[-1]
-
-    def flush(self) -> None:
-        try:
-            self._target().flush()
-        except BrokenPipeError:
-            raise PipeClosed("stdout was closed by its reader.") from None
-        except (OSError, ValueError) as exc:
             raise _not_written(exc) from None
 
     def line(self, text: str) -> None:
@@ -182,14 +179,10 @@ class JsonPrinter(Printer):
     """One JSON object, laid out as json.dumps(indent=2) would, written as the rows come. Nothing is
     written before the first row or the end, so a failure before then leaves stdout empty."""
 
-    def begin(self, columns: list[tuple[str, str]]) -> None:
-        super().begin(columns)
+    def row(self, row: dict) -> None:
         import json  # only for this form: start-up
 
-        self._dumps = json.dumps
-
-    def row(self, row: dict) -> None:
-        text = self._dumps(json_row(row, self.columns or []), indent=2).replace("\n", "\n    ")
+        text = json.dumps(json_row(row, self.columns or []), indent=2).replace("\n", "\n    ")
         self.sink.write(('{\n  "returnResult": [\n    ' if not self.count else ",\n    ") + text)
         self.count += 1
 
@@ -230,17 +223,14 @@ def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, colo
     return kind(sink, delimiters, get, color)
 
 
-def print_result(show: Printer, result: dict[str, Any], rows: Iterable[dict] | None = None,
-                 columns: list[tuple[str, str]] | None = None) -> None:
+def print_result(show: Printer, result: dict[str, Any]) -> None:
     """A whole result: a returnResult table goes through the printer row by row, like a stream."""
     first = result.get("returnResult")
-    if rows is None and isinstance(first, Table):
-        rows, columns = first.rows, first.columns
-        result = {k: v for k, v in result.items() if k != "returnResult"}
-    if rows is not None:
-        show.begin(columns or [])
-        for row in rows:
+    if isinstance(first, Table):
+        show.begin(first.columns)
+        for row in first.rows:
             show.row(row)
+        result = {k: v for k, v in result.items() if k != "returnResult"}
     show.end(result)
 
 

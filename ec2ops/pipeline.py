@@ -136,24 +136,25 @@ def stream(op: Operation, show: output.Printer, values: dict, lookups, pages: It
         if o is not table:
             result[o.name] = gathered[o.name] if o.name in gathered else o.value(first or {})
     result["requestId"] = request_id
-    if op.finish:
-        result = op.finish(result, values)
-    try:
-        show.end(result)
-    except NotWritten as exc:
-        raise not_written(op, exc, result, values) from None
-    show.result = result
+    finish(op, show, values, result, show.end)
 
 
 def deliver(op: Operation, session: Session, show: output.Printer, values: dict, result: dict) -> None:
     """A result made whole (a flow's, a fan-out's): finished, then shown its own way or printed."""
+    def emit(whole: dict) -> None:
+        if not (op.present and op.present(session, whole, values)):
+            output.print_result(show, whole)
+
+    finish(op, show, values, result, emit)
+
+
+def finish(op: Operation, show: output.Printer, values: dict, result: dict, emit) -> None:
+    """The operation's finish hook, then `emit` prints: a failed write says what EC2 did."""
     if op.finish:
         result = op.finish(result, values)
     show.result = result
-    if op.present and op.present(session, result, values):
-        return
     try:
-        output.print_result(show, result)
+        emit(result)
     except NotWritten as exc:
         raise not_written(op, exc, result, values) from None
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ec2ops import output
+from ec2ops import output, resources
 from ec2ops.errors import InputError
 
 DEFAULT_ENDPOINT = "us-east-1.ec2.amazonaws.com"
@@ -181,8 +181,6 @@ class Session:
     def call(self, action: str, params: dict[str, Any] | None = None):
         """Every call goes through here. A changing one under --dry-run carries DryRun, and EC2's
         DryRunOperation answer ends the command: it would have done it."""
-        from ec2ops import resources
-
         if not self.dry_run or resources.reads(action):
             return self.client.call(action, params)
         from ec2ops.errors import DryRunDone, Ec2Error
@@ -224,8 +222,6 @@ class Lookups:
         self.request_id: str | None = None  # of the last lookup: the answer when nothing else is sent
 
     def read(self, action: str, params: dict[str, Any] | None = None):
-        from ec2ops import resources
-
         if not resources.reads(action):
             raise AssertionError(f"a lookup may not call {action}: it changes something")
         response = self._session.call(action, params)
