@@ -10,35 +10,35 @@ _ec2ops_node() {
     _opts= _subs= _rest=
     case $1 in
         '') _opts="--version -h --help" _subs="enumerate-availability-zones enumerate-regions create-shared-snapshot create-snapshot delete-snapshot describe-snapshots get-snapshot-details modify-snapshot-attribute reset-snapshot-attribute attach-volume create-volume delete-volume describe-volumes detach-volume get-volume-details allocate-new-elastic-ip associate-elastic-ip disassociate-elastic-ip enumerate-elastic-ips release-elastic-ip enumerate-images get-image-details modify-image-attribute register-image remove-image reset-image-attribute describe-instances get-instance-details get-system-log monitor-instance restart-instance run-instances run-instances-from-template start-instance stop-instance terminate-instance unmonitor-instance allocate-new-key-pair delete-key-pair enumerate-key-pairs allow-access-to-security-group create-security-group delete-security-group describe-security-groups get-security-group-details revoke-access-to-security-group bundle-windows-instance cancel-bundle-task enumerate-bundle-tasks get-bundle-task-details ec2-dashboard sandbox" ;;
-        'enumerate-availability-zones') _opts="--delimiter --filter $_ec2ops_common" ;;
-        'enumerate-regions') _opts="--row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'enumerate-availability-zones') _opts="--delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'enumerate-regions') _opts="--row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'create-shared-snapshot') _opts="--volume-id --user-ids --groups --delimiter --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'create-snapshot') _opts="--volume-id --snapshot-description --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'delete-snapshot') _opts="--snapshot-id --dry-run $_ec2ops_common" ;;
-        'describe-snapshots') _opts="--snapshot-ids --delimiter --row-delimiter --col-delimiter --snapshot-owners --restorable-by --filter $_ec2ops_common" ;;
-        'get-snapshot-details') _opts="--snapshot-id --filter $_ec2ops_common" ;;
+        'describe-snapshots') _opts="--snapshot-ids --delimiter --row-delimiter --col-delimiter --snapshot-owners --restorable-by --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-snapshot-details') _opts="--snapshot-id --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'modify-snapshot-attribute') _opts="--snapshot-id --attribute --operation-type --user-ids --groups --delimiter --dry-run $_ec2ops_common" ;;
         'reset-snapshot-attribute') _opts="--snapshot-id --attribute --dry-run $_ec2ops_common" ;;
         'attach-volume') _opts="--volume-id --instance-id --device-name --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'create-volume') _opts="--size --snapshot-id --availability-zone --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'delete-volume') _opts="--volume-id --dry-run $_ec2ops_common" ;;
-        'describe-volumes') _opts="--volume-ids --delimiter --row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'describe-volumes') _opts="--volume-ids --delimiter --row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'detach-volume') _opts="--volume-id --instance-id --device-name --force --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
-        'get-volume-details') _opts="--volume-id --row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'get-volume-details') _opts="--volume-id --row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'allocate-new-elastic-ip') _opts="--dry-run $_ec2ops_common" ;;
         'associate-elastic-ip') _opts="--ip-address --instance-id --dry-run $_ec2ops_common" ;;
         'disassociate-elastic-ip') _opts="--ip-address --dry-run $_ec2ops_common" ;;
-        'enumerate-elastic-ips') _opts="--row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'enumerate-elastic-ips') _opts="--row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'release-elastic-ip') _opts="--ip-address --dry-run $_ec2ops_common" ;;
-        'enumerate-images') _opts="--image-owners --executable-by --row-delimiter --col-delimiter --delimiter --filter $_ec2ops_common" ;;
-        'get-image-details') _opts="--image-id --delimiter --filter $_ec2ops_common" ;;
+        'enumerate-images') _opts="--image-owners --executable-by --row-delimiter --col-delimiter --delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-image-details') _opts="--image-id --delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'modify-image-attribute') _opts="--ami-id --attribute --operation-type --user-ids --groups --product-code --delimiter --dry-run $_ec2ops_common" ;;
         'register-image') _opts="--image-location --name --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'remove-image') _opts="--ami-id --dry-run $_ec2ops_common" ;;
         'reset-image-attribute') _opts="--ami-id --attribute --dry-run $_ec2ops_common" ;;
-        'describe-instances') _opts="--instance-ids --delimiter --row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
-        'get-instance-details') _opts="--instance-identifier --delimiter --filter $_ec2ops_common" ;;
-        'get-system-log') _opts="--instance-id $_ec2ops_common" ;;
+        'describe-instances') _opts="--instance-ids --delimiter --row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-instance-details') _opts="--instance-identifier --delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-system-log') _opts="--instance-id --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'monitor-instance') _opts="--instance-identifier --dry-run $_ec2ops_common" ;;
         'restart-instance') _opts="--instance-identifier --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'run-instances') _opts="--ami-id --min-count --max-count --kernel-id --ramdisk-id --key-name --security-groups --instance-type --placement-zone --monitoring --delimiter --virtual-name --device-name --snapshot-id --volume-size --delete-on-termination --subnet-id --disable-api-termination --instance-initiated-shutdown-behavior --client-token --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
@@ -49,18 +49,18 @@ _ec2ops_node() {
         'unmonitor-instance') _opts="--instance-identifier --dry-run $_ec2ops_common" ;;
         'allocate-new-key-pair') _opts="--key-name --key-file --force --dry-run $_ec2ops_common" ;;
         'delete-key-pair') _opts="--key-name --dry-run $_ec2ops_common" ;;
-        'enumerate-key-pairs') _opts="--row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'enumerate-key-pairs') _opts="--row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'allow-access-to-security-group') _opts="--group-name --source-security-group-name --source-security-group-owner-id --ip-protocol --from-port --to-port --cidr-ip --dry-run $_ec2ops_common" ;;
         'create-security-group') _opts="--group-name --group-description --dry-run $_ec2ops_common" ;;
         'delete-security-group') _opts="--group-name --dry-run $_ec2ops_common" ;;
-        'describe-security-groups') _opts="--group-names --delimiter --row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
-        'get-security-group-details') _opts="--group-name --row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
+        'describe-security-groups') _opts="--group-names --delimiter --row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-security-group-details') _opts="--group-name --row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'revoke-access-to-security-group') _opts="--group-name --source-security-group-name --source-security-group-owner-id --ip-protocol --from-port --to-port --cidr-ip --dry-run $_ec2ops_common" ;;
         'bundle-windows-instance') _opts="--instance-id --storage-bucket --storage-prefix --s3-access-key-id --s3-access-key --dry-run --wait --wait-timeout --wait-interval $_ec2ops_common" ;;
         'cancel-bundle-task') _opts="--bundle-id --dry-run $_ec2ops_common" ;;
-        'enumerate-bundle-tasks') _opts="--row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
-        'get-bundle-task-details') _opts="--bundle-id --filter $_ec2ops_common" ;;
-        'ec2-dashboard') _opts="--notify-method --file --smtp-host --smtp-port --smtp-from --smtp-to --smtp-starttls --smtp-user --smtp-password-stdin --regions $_ec2ops_common" ;;
+        'enumerate-bundle-tasks') _opts="--row-delimiter --col-delimiter --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'get-bundle-task-details') _opts="--bundle-id --filter --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'ec2-dashboard') _opts="--notify-method --file --smtp-host --smtp-port --smtp-from --smtp-to --smtp-starttls --smtp-user --smtp-password-stdin --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'sandbox') _opts="--port -h --help" _subs="run" ;;
         'sandbox run') _opts="-h --help" _rest=command ;;
     esac
@@ -70,7 +70,7 @@ _ec2ops_node() {
 _ec2ops_value() {
     case "$1 $2" in
         'detach-volume --force') COMPREPLY=() ;;
-        *' --delimiter'|*' --filter'|*' --access-key-id'|*' --accessKeyId'|*' --access-key'|*' --accessKey'|*' --session-token'|*' --profile'|*' --service-endpoint'|*' --serviceEndpoint'|*' --endpoint'|*' --region'|*' --proxy-host'|*' --proxyHost'|*' --proxy-port'|*' --proxyPort'|*' --api-version'|*' --connect-timeout'|*' --read-timeout'|*' --max-attempts'|*' --get'|*' --row-delimiter'|*' --rowDelimiter'|*' --col-delimiter'|*' --colDelimiter'|*' --volume-id'|*' --volumeId'|*' --user-ids'|*' --userIds'|*' --groups'|*' --wait-timeout'|*' --wait-interval'|*' --snapshot-description'|*' --snapshotDescription'|*' --snapshot-id'|*' --snapshotId'|*' --snapshot-ids'|*' --snapshotIds'|*' --snapshot-owners'|*' --snapshotOwners'|*' --restorable-by'|*' --restorableBy'|*' --attribute'|*' --operation-type'|*' --operationType'|*' --instance-id'|*' --instanceId'|*' --device-name'|*' --deviceName'|*' --size'|*' --availability-zone'|*' --availabilityZone'|*' --volume-ids'|*' --volumeIds'|*' --ip-address'|*' --ipAddress'|*' --image-owners'|*' --imageOwners'|*' --executable-by'|*' --executableBy'|*' --image-id'|*' --imageId'|*' --ami-id'|*' --amiId'|*' --product-code'|*' --productCode'|*' --image-location'|*' --imageLocation'|*' --name'|*' --instance-ids'|*' --instanceIds'|*' --instance-identifier'|*' --instanceIdentifier'|*' --min-count'|*' --minCount'|*' --max-count'|*' --maxCount'|*' --kernel-id'|*' --kernelId'|*' --ramdisk-id'|*' --ramdiskId'|*' --key-name'|*' --keyName'|*' --security-groups'|*' --securityGroups'|*' --instance-type'|*' --instanceType'|*' --placement-zone'|*' --placementZone'|*' --monitoring'|*' --virtual-name'|*' --virtualName'|*' --volume-size'|*' --volumeSize'|*' --delete-on-termination'|*' --deleteOnTermination'|*' --subnet-id'|*' --subnetId'|*' --disable-api-termination'|*' --disableApiTermination'|*' --instance-initiated-shutdown-behavior'|*' --instanceInitiatedShutdownBehavior'|*' --client-token'|*' --clientToken'|*' --group-name'|*' --groupName'|*' --source-security-group-name'|*' --sourceSecurityGroupName'|*' --source-security-group-owner-id'|*' --sourceSecurityGroupOwnerId'|*' --ip-protocol'|*' --ipProtocol'|*' --from-port'|*' --fromPort'|*' --to-port'|*' --toPort'|*' --cidr-ip'|*' --cidrIp'|*' --group-description'|*' --groupDescription'|*' --group-names'|*' --groupNames'|*' --storage-bucket'|*' --storageBucket'|*' --storage-prefix'|*' --storagePrefix'|*' --s3-access-key-id'|*' --s3AccessKeyId'|*' --s3-access-key'|*' --s3AccessKey'|*' --bundle-id'|*' --bundleId'|*' --smtp-host'|*' --smtpHost'|*' --smtp-port'|*' --smtpPort'|*' --smtp-from'|*' --smtpFrom'|*' --smtp-to'|*' --smtpTo'|*' --smtp-user'|*' --smtpUser'|*' --regions'|*' --port') COMPREPLY=() ;;
+        *' --delimiter'|*' --filter'|*' --regions'|*' --profiles'|*' --max-concurrency'|*' --access-key-id'|*' --accessKeyId'|*' --access-key'|*' --accessKey'|*' --session-token'|*' --profile'|*' --service-endpoint'|*' --serviceEndpoint'|*' --endpoint'|*' --region'|*' --proxy-host'|*' --proxyHost'|*' --proxy-port'|*' --proxyPort'|*' --api-version'|*' --connect-timeout'|*' --read-timeout'|*' --max-attempts'|*' --get'|*' --row-delimiter'|*' --rowDelimiter'|*' --col-delimiter'|*' --colDelimiter'|*' --volume-id'|*' --volumeId'|*' --user-ids'|*' --userIds'|*' --groups'|*' --wait-timeout'|*' --wait-interval'|*' --snapshot-description'|*' --snapshotDescription'|*' --snapshot-id'|*' --snapshotId'|*' --snapshot-ids'|*' --snapshotIds'|*' --snapshot-owners'|*' --snapshotOwners'|*' --restorable-by'|*' --restorableBy'|*' --attribute'|*' --operation-type'|*' --operationType'|*' --instance-id'|*' --instanceId'|*' --device-name'|*' --deviceName'|*' --size'|*' --availability-zone'|*' --availabilityZone'|*' --volume-ids'|*' --volumeIds'|*' --ip-address'|*' --ipAddress'|*' --image-owners'|*' --imageOwners'|*' --executable-by'|*' --executableBy'|*' --image-id'|*' --imageId'|*' --ami-id'|*' --amiId'|*' --product-code'|*' --productCode'|*' --image-location'|*' --imageLocation'|*' --name'|*' --instance-ids'|*' --instanceIds'|*' --instance-identifier'|*' --instanceIdentifier'|*' --min-count'|*' --minCount'|*' --max-count'|*' --maxCount'|*' --kernel-id'|*' --kernelId'|*' --ramdisk-id'|*' --ramdiskId'|*' --key-name'|*' --keyName'|*' --security-groups'|*' --securityGroups'|*' --instance-type'|*' --instanceType'|*' --placement-zone'|*' --placementZone'|*' --monitoring'|*' --virtual-name'|*' --virtualName'|*' --volume-size'|*' --volumeSize'|*' --delete-on-termination'|*' --deleteOnTermination'|*' --subnet-id'|*' --subnetId'|*' --disable-api-termination'|*' --disableApiTermination'|*' --instance-initiated-shutdown-behavior'|*' --instanceInitiatedShutdownBehavior'|*' --client-token'|*' --clientToken'|*' --group-name'|*' --groupName'|*' --source-security-group-name'|*' --sourceSecurityGroupName'|*' --source-security-group-owner-id'|*' --sourceSecurityGroupOwnerId'|*' --ip-protocol'|*' --ipProtocol'|*' --from-port'|*' --fromPort'|*' --to-port'|*' --toPort'|*' --cidr-ip'|*' --cidrIp'|*' --group-description'|*' --groupDescription'|*' --group-names'|*' --groupNames'|*' --storage-bucket'|*' --storageBucket'|*' --storage-prefix'|*' --storagePrefix'|*' --s3-access-key-id'|*' --s3AccessKeyId'|*' --s3-access-key'|*' --s3AccessKey'|*' --bundle-id'|*' --bundleId'|*' --smtp-host'|*' --smtpHost'|*' --smtp-port'|*' --smtpPort'|*' --smtp-from'|*' --smtpFrom'|*' --smtp-to'|*' --smtpTo'|*' --smtp-user'|*' --smtpUser'|*' --port') COMPREPLY=() ;;
         *' --signature-version') _ec2ops_choices '2
 4' ;;
         *' --signature-method') _ec2ops_choices 'HmacSHA256

@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        click.echo(f"ec2ops: {exc}", err=True)
+        if str(exc):  # else already told, line by line (Reported)
+            click.echo(f"ec2ops: {exc}", err=True)
         request_id = getattr(exc, "request_id", None)
         if request_id:
             click.echo(f"ec2ops: requestId: {request_id}", err=True)

@@ -35,6 +35,19 @@ def read_profile(profile: str | None) -> tuple[dict[str, str], str | None]:
     return creds, region
 
 
+def of_profile(profile: str):
+    """A profile's own keys, from the files alone (for --profiles: the environment's keys are another
+    account's); a profile without them is bad input."""
+    from ec2ops.client.signing import Credentials
+
+    stored, _ = read_profile(profile)
+    if not (stored.get("aws_access_key_id") and stored.get("aws_secret_access_key")):
+        raise InputError(f"The profile '{profile}' has no aws_access_key_id and aws_secret_access_key "
+                         "in ~/.aws/credentials or ~/.aws/config.")
+    return Credentials(stored["aws_access_key_id"], stored["aws_secret_access_key"],
+                       stored.get("aws_session_token") or None)
+
+
 def resolve(access_key_id: str | None, access_key: str | None, session_token: str | None, profile: str | None):
     """Returns signing.Credentials; flags beat the environment, the environment beats the profile."""
     from ec2ops.client.signing import Credentials

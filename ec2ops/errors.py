@@ -45,6 +45,15 @@ class Ec2opsError(Exception):
     status = ExitStatus.EC2_REFUSED
 
 
+class Reported(Ec2opsError):
+    """Failures already told on stderr, one line each (the regions of a run that failed): only the
+    exit status, the worst of them, is left to give."""
+
+    def __init__(self, status: ExitStatus):
+        super().__init__("")
+        self.status = status
+
+
 class InputError(Ec2opsError):
     """Bad input found before any request: the guide's own message where it has one."""
 

@@ -1,19 +1,106 @@
 """The shared runner: independent calls at once over the one connection pool, their results in
-the order they were asked for, whatever order the answers arrive in."""
+the order they were asked for, whatever order the answers arrive in; and the targets of a command
+run in several regions or accounts (--regions, --profiles)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator
+
+from ec2ops.errors import InputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from ec2ops.session import Session
 
 MAX_CONCURRENCY = 16
+
+
+@contextmanager
+def started(tasks: dict[Hashable, Callable[[], Any]], max_workers: int = MAX_CONCURRENCY
+            ) -> Iterator[dict[Hashable, Future]]:
+    """The tasks' futures, in the tasks' order, at most `max_workers` running at once. Leaving
+    early (a closed pipe, Ctrl-C) cancels the tasks not yet started and waits for none."""
+    from concurrent.futures import ThreadPoolExecutor  # here: threads are for running, not for --help
+
+    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks))))
+    try:
+        yield {key: pool.submit(task) for key, task in tasks.items()}
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def run_all(tasks: dict[Hashable, Callable[[], Any]], max_workers: int = MAX_CONCURRENCY) -> dict[Hashable, Any]:
     """{key: task()} for every task, run concurrently; the first failure, in the tasks' order, is raised."""
     if len(tasks) <= 1:
         return {key: task() for key, task in tasks.items()}
-    from concurrent.futures import ThreadPoolExecutor  # here: threads are for running, not for --help
-
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks)))) as pool:
-        futures = {key: pool.submit(task) for key, task in tasks.items()}
+    with started(tasks, max_workers) as futures:
         return {key: future.result() for key, future in futures.items()}
+
+
+# -- regions and profiles ------------------------------------------------------------------------
+@dataclass
+class Target:
+    """One place a command runs: a region, with a profile's keys under --profiles."""
+
+    session: Session
+    region: str
+    profile: str | None = None
+
+    @property
+    def label(self) -> dict[str, str]:
+        """The columns that say where a row comes from."""
+        return {"profile": self.profile, "region": self.region} if self.profile else {"region": self.region}
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile}/{self.region}" if self.profile else self.region
+
+
+def targets(session: Session, regions: str | None, profiles: str | None) -> list[Target]:
+    """Every (profile, region) to run in, in the order given; all checked before any other call."""
+    names = _names("--profiles", profiles) if profiles is not None else [None]
+    if profiles is not None:
+        flags = [flag for flag, key in (("--access-key-id", "access_key_id"), ("--access-key", "access_key"),
+                                        ("--session-token", "session_token")) if session.options.get(key)]
+        if flags:
+            raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
+    first = session.for_target(None, names[0]) if profiles is not None else session
+    wanted = _regions(first, regions) if regions is not None else [None]
+    found = []
+    for profile in names:
+        for region in wanted:
+            each = first if (profile == names[0] and region is None) else session.for_target(region, profile)
+            found.append(Target(each, region or each.endpoint_and_region()[1], profile))
+    return found
+
+
+def _regions(session: Session, given: str) -> list[str]:
+    """`all`: the regions DescribeRegions lists, in its order; a list: checked against them."""
+    from ec2ops.client import document
+
+    wanted = _names("--regions", given)
+    body = session.call("DescribeRegions").body
+    known = [r.get("regionName") for r in document.items(body, "regionInfo")]
+    if wanted == ["all"]:
+        return known
+    unknown = [r for r in wanted if r not in known]
+    if unknown:
+        raise InputError(f"--regions: {', '.join(unknown)} {'is not a region' if len(unknown) == 1 else 'are not regions'}"
+                         f" of this account (DescribeRegions lists {', '.join(known)}).")
+    return wanted
+
+
+def _names(flag: str, given: str) -> list[str]:
+    names = [part.strip() for part in given.split(",")]
+    if not all(names):
+        raise InputError(f"{flag} needs names, comma-separated{', or all' if flag == '--regions' else ''}; "
+                         f"not '{given}'.")
+    twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+    if twice:
+        raise InputError(f"{flag} names {twice} more than once.")
+    return names

@@ -122,6 +122,8 @@ class Printer:
     """One form's way of printing a result. `begin(columns)` and `row(row)` stream returnResult's
     rows; `end(outputs)` prints the rest (all of the outputs when nothing was streamed)."""
 
+    structured = False  # a form for programs: it also carries what stderr tells people (errors)
+
     def __init__(self, sink: Sink, delimiters: Delimiters, get: str | None = None, color: bool | None = None):
         self.sink, self.delimiters, self.get, self.color = sink, delimiters, get, color
         self.columns: list[tuple[str, str]] | None = None
@@ -178,6 +180,8 @@ class PlainPrinter(Printer):
 class JsonPrinter(Printer):
     """One JSON object, laid out as json.dumps(indent=2) would, written as the rows come. Nothing is
     written before the first row or the end, so a failure before then leaves stdout empty."""
+
+    structured = True
 
     def row(self, row: dict) -> None:
         import json  # only for this form: start-up

@@ -9,10 +9,11 @@ outputs gathered on the way; 8. traits act after the printing (wait).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
-from ec2ops import output, traits
-from ec2ops.errors import Ec2opsError, NotWritten, OperationFailed
+from ec2ops import fanout, output, traits
+from ec2ops.errors import Ec2opsError, NotWritten, OperationFailed, Reported
 from ec2ops.session import Session
 from ec2ops.spec import Operation, read_inputs, table_row
 
@@ -33,25 +34,46 @@ def delimiters_of(values: dict) -> output.Delimiters:
     )
 
 
+@dataclass
+class Answer:
+    """What one call of the command brought: its pages, or the failure that ended it; `where` is the
+    region (and profile) it ran in when the command ran in several."""
+
+    lookups: Any = None
+    pages: Iterable = ()
+    where: fanout.Target | None = None
+    error: Ec2opsError | None = None
+
+
 def run(op: Operation, session: Session, values: dict) -> None:
     applied = traits.of(op)
     given = traits.take_all(applied, values)
     values = read_inputs(op.inputs, values, op.validate)
-    session.check_get(op.output_names)
+    session.check_get(op.output_names + [name for trait, o in given.items() for name in trait.outputs(op, o)])
     for trait, options in given.items():
         trait.prepare(session, options)
     show = session.printer(delimiters_of(values))
+    targets = next((t for trait, o in given.items() if (t := trait.targets(session, o)) is not None), None)
     try:
-        if op.fans_out:
-            regions = next((r for t, o in given.items() if (r := t.regions(session, o)) is not None), None)
-            result = op.merge(fan_out(op, session, values, given, regions))
-            deliver(op, session, show, values, result)
+        if op.merge:  # a flow run in each region, its results made one
+            if targets:
+                answers = list(fan_out(op, session, values, given, targets))
+            else:
+                answers = [Answer(call(op, session, values, given), where=fanout.targets(session, None, None)[0])]
+            failures = [a for a in answers if a.error is not None]
+            for answer in failures:
+                tell(answer)
+            result = op.merge([(a.where, a.lookups) for a in answers if a.error is None])
+            deliver(op, session, show, values, failed(result, failures, show) if targets else result)
+            raise_worst(failures)
+        elif targets:
+            stream(op, show, values, fan_out(op, session, values, given, targets), several=targets)
         else:
             answer = call(op, session, values, given)
             if isinstance(answer, dict):
                 deliver(op, session, show, values, answer)
             else:
-                stream(op, show, values, *answer)
+                stream(op, show, values, [Answer(*answer)])
     except Partial as partly:
         deliver(op, session, show, values, partly.result)
         raise partly.error from None
@@ -82,61 +104,121 @@ def call(op: Operation, session: Session, values: dict, given: dict) -> dict | t
     return lookups, [session.call(op.action, params)]
 
 
-def fan_out(op: Operation, session: Session, values: dict, given: dict, regions: list[str] | None) -> dict:
-    """{region: result}: the operation once in each region, concurrently, in the regions' order."""
-    from ec2ops import fanout
+def fan_out(op: Operation, session: Session, values: dict, given: dict, targets: list) -> Iterator[Answer]:
+    """The command in every target at once, at most --max-concurrency calls running; the answers in
+    the targets' order, each as soon as it and those before it are in. A flow's result stands in
+    an Answer's `lookups`."""
+    workers = next((o["max_concurrency"] for o in given.values() if o.get("max_concurrency")), fanout.MAX_CONCURRENCY)
 
-    if regions is None:
-        return {session.endpoint_and_region()[1]: call(op, session, values, given)}
-    sessions = {region: session.for_region(region) for region in regions}
-    for each in sessions.values():
-        each.client  # noqa: B018 - made here, before the threads share the connection pool
-    return fanout.run_all({region: (lambda s=s: call(op, s, dict(values), given)) for region, s in sessions.items()})
+    def one(target: fanout.Target):
+        answer = call(op, target.session, dict(values), given)
+        return answer if isinstance(answer, dict) else (answer[0], list(answer[1]))  # every page, in the thread
+
+    for target in targets:
+        target.session.client  # noqa: B018 - made here, before the threads share the connection pool
+    tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
+    with fanout.started(tasks, workers) as futures:
+        for target, future in zip(targets, futures.values()):
+            try:
+                answer = future.result()
+            except Ec2opsError as exc:
+                yield Answer(where=target, error=exc)
+            else:
+                yield Answer(answer, None, target) if isinstance(answer, dict) else Answer(*answer, where=target)
 
 
-def stream(op: Operation, show: output.Printer, values: dict, lookups, pages: Iterable) -> None:
+def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[Answer], several=None) -> None:
     """Step 7: the items of each page as they arrive; returnResult's rows to the printer at once
     (held back only to put them in the order of the ids given), the other outputs gathered over
-    the items in the order they are printed."""
+    the items in the order they are printed. Run in `several` regions, each row starts with where
+    it comes from, a failed region is one line on stderr, and a region that does not have the
+    thing asked for (an answer *.NotFound) is one where it is not."""
     table = op.table
     gathered = {o.name: [] for o in op.outputs if o.many and o is not table}
     first: dict | None = None
+    found: Answer | None = None
     count = 0
-    request_id = None
-    held: list[dict] = []
+    request_ids: list[str] = []
+    held: list[tuple[int, Answer, dict]] = []
+    failures: list[Answer] = []
+    absent: list[Answer] = []
     order = table.order_by if table is not None and table.order_by and values.get(table.order_by[0]) else None
+    labels = [(key, key.capitalize()) for key in several[0].label] if several else []
 
-    def take(item: dict) -> None:
+    def take(answer: Answer, item: dict) -> None:
         for o in op.outputs:
             if o.name in gathered and (o.where is None or o.where(item)):
                 gathered[o.name].extend(o.value(item))
         if table is not None:
-            show.row(table_row(table.columns, item))
+            show.row({**(answer.where.label if several else {}), **table_row(table.columns, item)})
 
     if table is not None:
-        show.begin(table.titles)
-    for page in pages:
-        request_id = request_id or page.request_id
-        items = list(op.items.of(page.body)) if op.items else [page.body]
-        if op.complete:
-            op.complete(lookups, items)
-        for item in items:
-            count += 1
-            first = item if first is None else first
-            held.append(item) if order else take(item)
-    if op.empty_error and not count:
-        raise OperationFailed(op.empty_error.format_map(values))
+        show.begin(labels + table.titles)
+    for index, answer in enumerate(answers):
+        if answer.error is not None:
+            if getattr(answer.error, "code", "").endswith(".NotFound"):
+                absent.append(answer)
+            else:
+                failures.append(answer)
+                tell(answer)
+            continue
+        answered = False
+        for page in answer.pages:
+            if not answered and page.request_id:
+                request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
+                answered = True
+            items = list(op.items.of(page.body)) if op.items else [page.body]
+            if op.complete:
+                op.complete(answer.lookups, items)
+            for item in items:
+                count += 1
+                if first is None:
+                    first, found = item, answer
+                held.append((index, answer, item)) if order else take(answer, item)
+    if not count and not failures:
+        if absent:
+            raise absent[0].error
+        if op.empty_error:
+            raise OperationFailed(op.empty_error.format_map(values))
     if order:
         position = {v: i for i, v in enumerate(values[order[0]])}
         key = next(c for c in table.columns if c.key == order[1])
-        for item in sorted(held, key=lambda item: position.get(key.value(item), len(position))):
-            take(item)
+        held.sort(key=lambda entry: (entry[0], position.get(key.value(entry[2]), len(position))))
+        for _, answer, item in held:
+            take(answer, item)
     result: dict[str, Any] = {}
     for o in op.outputs:
         if o is not table:
             result[o.name] = gathered[o.name] if o.name in gathered else o.value(first or {})
-    result["requestId"] = request_id
-    finish(op, show, values, result, show.end)
+        if o is op.outputs[0] and several and op.details:
+            result.update(found.where.label if found else dict.fromkeys(several[0].label))
+    result["requestId"] = (request_ids or [None])[0] if not several else request_ids
+    finish(op, show, values, failed(result, failures, show) if several else result, show.end)
+    raise_worst(failures)
+
+
+def tell(answer: Answer) -> None:
+    """A region that failed: one line on stderr, as the others go on."""
+    import click
+
+    request_id = getattr(answer.error, "request_id", None)
+    click.echo(f"ec2ops: {answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else ""),
+               err=True)
+
+
+def failed(result: dict, answers: list[Answer], show: output.Printer) -> dict:
+    """JSON says which regions failed, in an `errors` list (stderr says it to people)."""
+    if not show.structured:
+        return result
+    return {**result, "errors": [
+        {**dict.fromkeys(("profile", "region")), **a.where.label, "code": getattr(a.error, "code", None),
+         "status": int(a.error.status), "message": str(a.error)} for a in answers if a.error is not None]}
+
+
+def raise_worst(failures: list[Answer]) -> None:
+    """The exit status of a run in several regions: the worst of its calls (each already told)."""
+    if failures:
+        raise Reported(max(a.error.status for a in failures))
 
 
 def deliver(op: Operation, session: Session, show: output.Printer, values: dict, result: dict) -> None:

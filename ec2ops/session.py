@@ -96,6 +96,9 @@ class Session:
         self.sink = output.Sink()
         self._client = None
         self._parent: Session | None = None
+        self._credentials = None  # set for a profile of --profiles
+        self._pool = None  # the connection pool every session of the run shares (kept by the first)
+        self._warned: set[str] = set()
 
     # -- where requests go ---------------------------------------------------------------------
     def endpoint_and_region(self) -> tuple[str, str]:
@@ -135,18 +138,21 @@ class Session:
             from ec2ops.client.query import Client, Settings, is_loopback
 
             o = self.options
-            if self._parent is not None:  # another region of this run: its keys (stdin is read once), warned once
+            root = self._root()
+            if self._credentials is not None:  # a profile of --profiles: its own keys
+                creds = self._credentials
+            elif self._parent is not None:  # another region of this run: its keys (stdin is read once)
                 creds = self._parent.client.settings.credentials
             else:
                 creds = credentials.resolve(o.get("access_key_id"), o.get("access_key"), o.get("session_token"),
                                             o.get("profile"))
-            if o.get("access_key") not in (None, "-") and self._parent is None:
-                warn("the secret key given as --access-key shows in the process list; "
-                     "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
+            if o.get("access_key") not in (None, "-"):
+                root.warn_once("the secret key given as --access-key shows in the process list; "
+                               "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
             endpoint, region = self.endpoint_and_region()
             host = urlsplit(endpoint).hostname
-            if endpoint.startswith("http://") and not is_loopback(host) and self._parent is None:
-                warn(f"{host} is reached over plain http: requests and answers can be read on the way.")
+            if endpoint.startswith("http://") and not is_loopback(host):
+                root.warn_once(f"{host} is reached over plain http: requests and answers can be read on the way.")
             proxy = f"http://{o['proxy_host']}:{o['proxy_port']}" if o.get("proxy_host") else None
             self._client = Client(Settings(
                 credentials=creds,
@@ -163,19 +169,38 @@ class Session:
                 retry_base_delay=env_number("EC2OPS_RETRY_BASE_DELAY", 0.25, float),
                 max_response_bytes=env_number("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024, int),
                 debug=self.debug,
-            ), http=self._parent.client.http if self._parent else None)
+            ), http=root._pool)
+            root._pool = self._client.http  # one connection pool for every region and profile of the run
         return self._client
 
-    def for_region(self, region: str) -> "Session":
-        """The same inputs for another region, sharing this session's connections: its regional
-        endpoint, or the explicit one (e.g. a sandbox) signed for that region."""
-        options = {**self.options, "region": region, "pinned_region": region}
+    def _root(self) -> "Session":
+        return self._parent._root() if self._parent is not None else self
+
+    def warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            warn(message)
+
+    def for_target(self, region: str | None, profile: str | None = None) -> "Session":
+        """The same inputs for another region, or another profile (its keys, and its region when
+        none is given), sharing this session's connections: the region's own endpoint, or the
+        explicit one (e.g. a sandbox) signed for that region."""
+        from ec2ops import credentials
+
+        options = dict(self.options)
+        keys = None
+        if profile is not None:
+            keys = credentials.of_profile(profile)
+            region = region or options.get("region") or credentials.read_profile(profile)[1]
+            options["profile"] = profile
+        other = Session(options)
+        other._parent, other._credentials = self, keys
+        region = region or other.endpoint_and_region()[1]
         endpoint = options.get("service_endpoint") or ""
         host = urlsplit(endpoint if "://" in endpoint else "https://" + endpoint).hostname or ""
         if any(pattern.match(host) for pattern in REGION_IN_HOST):
             options["service_endpoint"] = None
-        other = Session(options)
-        other._parent = self
+        options.update(region=region, pinned_region=region)
         return other
 
     def call(self, action: str, params: dict[str, Any] | None = None):

@@ -227,8 +227,7 @@ class Operation:
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     change: Change | None = None
     extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
-    fans_out: bool = False  # runs once per region with --regions, its results merged by `merge`
-    merge: Callable[[dict], dict] | None = None  # {region: result} -> one result
+    merge: Callable[[list], dict] | None = None  # a flow run in each region: [(where, result)] -> one result
     present: Callable[[Any, dict, dict], bool] | None = None  # (session, result, inputs): shown its own way?
 
     # -- kinds ---------------------------------------------------------------------------------
@@ -254,6 +253,11 @@ class Operation:
         """returnResult, when it is the table of the answer's items: a stream of rows."""
         first = self.outputs[0]
         return first if first.columns and self.items is not None and first.path is None else None
+
+    @property
+    def details(self) -> bool:
+        """One thing's fields (get-*-details, get-system-log): across regions, the region that has it."""
+        return self.reads and self.perform is None and self.table is None and not self.outputs[0].many
 
     @property
     def resource(self) -> Resource | None:

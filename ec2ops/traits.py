@@ -5,7 +5,8 @@ once here and reaches every operation of its kind; no declaration names one.
 - WAIT (operations whose change settles in a state): --wait, --wait-timeout, --wait-interval.
 - DRY_RUN (operations that change something): --dry-run.
 - FILTER (operations that list a Describe answer): --filter NAME=VALUE[,VALUE...].
-- REGIONS (operations that fan out over regions): --regions all|LIST.
+- REGIONS (operations that only read): --regions all|LIST, --profiles LIST, --max-concurrency N.
+- ONE_REGION (operations that change something): refuses --regions and --profiles.
 """
 
 from __future__ import annotations
@@ -46,8 +47,12 @@ class Trait:
     def after(self, session: Session, op: Operation, given: dict, result: dict, values: dict) -> None:
         pass
 
-    def regions(self, session: Session, given: dict) -> list[str] | None:
-        """The regions to run in, when this trait fans a command out."""
+    def outputs(self, op: Operation, given: dict) -> list[str]:
+        """Outputs this trait adds to the command's, with its options as given (for --get)."""
+        return []
+
+    def targets(self, session: Session, given: dict) -> list | None:
+        """The fanout.Targets to run in, when this trait fans the command out."""
         return None
 
 
@@ -133,31 +138,55 @@ def parse_filter(text: str) -> tuple[str, list[str]]:
 
 class Regions(Trait):
     name = "regions"
-    options = [click.Option(["--regions"], metavar="LIST",
-                            help="Regions to run in, comma-separated, or all: one row per region and a total.")]
+    options = [
+        click.Option(["--regions"], metavar="all|LIST",
+                     help="Run in these regions (comma-separated), or in all the account's regions, concurrently: "
+                          "one merged result, with a region column."),
+        click.Option(["--profiles"], metavar="LIST",
+                     help="Run with each of these profiles of ~/.aws (their keys, and their region without "
+                          "--regions): a profile column too."),
+        click.Option(["--max-concurrency"], type=click.IntRange(1, 256), default=16, show_default=True,
+                     metavar="N", help="With --regions or --profiles: at most N calls at once."),
+    ]
 
     def applies(self, op: Operation) -> bool:
-        return op.fans_out
+        return op.reads
 
-    def regions(self, session, given) -> list[str] | None:
-        wanted = given.get("regions")
-        if wanted is None:
+    def outputs(self, op, given) -> list[str]:
+        wanted = given.get("regions") is not None or given.get("profiles") is not None
+        return (["profile"] if given.get("profiles") is not None else []) + ["region"] if wanted and op.details else []
+
+    def targets(self, session, given):
+        if given.get("regions") is None and given.get("profiles") is None:
             return None
-        if wanted.strip().lower() == "all":
-            from ec2ops.client import document
+        from ec2ops import fanout
 
-            body = session.call("DescribeRegions").body
-            return [r.get("regionName") for r in document.items(body, "regionInfo")]
-        regions = [part.strip() for part in wanted.split(",") if part.strip()]
-        if not regions:
-            raise InputError("--regions needs region names, comma-separated, or all.")
-        return regions
+        return fanout.targets(session, given.get("regions"), given.get("profiles"))
 
 
-WAIT, DRY_RUN, FILTER, REGIONS = Wait(), DryRun(), Filter(), Regions()
-TRAITS: tuple[Trait, ...] = (FILTER, REGIONS, DRY_RUN, WAIT)
-READER_TRAITS = (FILTER,)  # every command that lists a Describe answer
-CHANGER_TRAITS = (DRY_RUN,)  # every command that changes something
+class OneRegion(Trait):
+    """Commands that change something take no --regions or --profiles: changing many regions or
+    accounts at once is another, more dangerous tool. The options are there only to say so."""
+
+    name = "one-region"
+    options = [click.Option([flag], hidden=True, expose_value=True) for flag in ("--regions", "--profiles")]
+
+    def applies(self, op: Operation) -> bool:
+        return op.changes
+
+    def take(self, values: dict) -> dict:
+        for flag in ("regions", "profiles"):
+            if values.pop(flag, None) is not None:
+                raise InputError(f"--{flag} is only for commands that only read: this one changes something, "
+                                 "and changes are made in one region with one profile.")
+        return {}
+
+
+WAIT, DRY_RUN, FILTER, REGIONS, ONE_REGION = Wait(), DryRun(), Filter(), Regions(), OneRegion()
+TRAITS: tuple[Trait, ...] = (FILTER, REGIONS, ONE_REGION, DRY_RUN, WAIT)
+READER_TRAITS = (REGIONS,)  # every command that only reads
+LISTER_TRAITS = (FILTER,)  # every command that lists a Describe answer
+CHANGER_TRAITS = (ONE_REGION, DRY_RUN)  # every command that changes something
 
 
 def of(op: Operation) -> list[Trait]:

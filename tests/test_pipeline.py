@@ -24,7 +24,8 @@ AMI = "ami-12345678"
 
 
 def flags(name: str) -> set[str]:
-    return {flag for param in cli.commands[name].params for flag in param.opts}
+    """The options --help shows."""
+    return {flag for param in cli.commands[name].params if not getattr(param, "hidden", False) for flag in param.opts}
 
 
 # -- kinds and traits ----------------------------------------------------------------------------
@@ -49,13 +50,13 @@ def test_readers_have_the_reader_traits_and_changers_the_changer_traits(name):
     assert has == set(traits.of(op))
     if op.changes:
         assert set(traits.CHANGER_TRAITS) <= has and "--dry-run" in flags(name)
-        assert not has & set(traits.READER_TRAITS) and "--filter" not in flags(name)
+        assert not has & set(traits.READER_TRAITS + traits.LISTER_TRAITS)
+        assert not {"--filter", "--regions", "--profiles"} & flags(name)
     else:
+        assert set(traits.READER_TRAITS) <= has and {"--regions", "--profiles", "--max-concurrency"} <= flags(name)
         assert not has & set(traits.CHANGER_TRAITS) and "--dry-run" not in flags(name)
-    if op.lists:
-        assert set(traits.READER_TRAITS) <= has and "--filter" in flags(name)
+    assert (set(traits.LISTER_TRAITS) <= has) == op.lists == ("--filter" in flags(name))
     assert (traits.WAIT in has) == bool(op.change and op.change.becomes) == ("--wait" in flags(name))
-    assert (traits.REGIONS in has) == (name == "ec2-dashboard") == ("--regions" in flags(name))
 
 
 CROSS_CUTTING = re.compile(r"--wait|wait=|waiting|Filter\.|--filter|filters=|TagSpecification|DryRun|dry_run|"

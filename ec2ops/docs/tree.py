@@ -77,7 +77,7 @@ def walk(command: click.Command = cli, path: tuple[str, ...] = (), parent: click
     ctx = click.Context(command, info_name=path[-1] if path else "ec2ops", parent=parent, **command.context_settings)
     node = Node(path, command, ctx)
     for param in command.get_params(ctx):
-        if isinstance(param, click.Option):
+        if isinstance(param, click.Option) and not param.hidden:
             node.options.append(describe(param))
         elif isinstance(param, click.Argument):
             node.rest = "command" if param.type is click.UNPROCESSED else "file"

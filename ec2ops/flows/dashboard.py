@@ -86,14 +86,16 @@ def count_region(session: Session, values: dict, params: dict) -> dict[str, int]
     return row
 
 
-def merge(rows: dict[str, dict]) -> dict:
-    """One row per region (and a total when there are several); each count is an output too."""
+def merge(rows: list[tuple]) -> dict:
+    """One row per region (and profile), and a total when there are several; each count is an
+    output too (the total)."""
     names = [c[0] for c in COUNTS]
-    totals = {name: sum(row[name] for row in rows.values()) for name in names}
-    table = output.Table([("region", "Region")] + [(c[0], c[1]) for c in COUNTS],
-                         [{"region": r, **row} for r, row in rows.items()])
+    totals = {name: sum(row[name] for _, row in rows) for name in names}
+    where = list(rows[0][0].label) if rows else ["region"]
+    table = output.Table([(key, key.capitalize()) for key in where] + [(c[0], c[1]) for c in COUNTS],
+                         [{**target.label, **row} for target, row in rows])
     if len(rows) > 1:
-        table.rows.append({"region": "total", **totals})
+        table.rows.append({**dict.fromkeys(where, "total"), **totals})
     return {"returnResult": table, **totals}
 
 
@@ -121,9 +123,19 @@ def dashboard_text(table: output.Table) -> str:
     when = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [f"EC2 dashboard, {when}"]
     for row in table.rows:
-        lines.append(f"[{row['region']}]")
-        lines += [f"  {title}: {row[key]}" for key, title in table.columns[1:]]
+        lines.append(f"[{where(row)}]")
+        lines += [f"  {title}: {row[key]}" for key, title in counted(table)]
     return "\n".join(lines) + "\n"
+
+
+def where(row: dict) -> str:
+    """A row's region, or profile/region; the total row's `total`."""
+    profile = row.get("profile")
+    return row["region"] if profile in (None, row["region"]) else f"{profile}/{row['region']}"
+
+
+def counted(table: output.Table) -> list[tuple[str, str]]:
+    return [(key, title) for key, title in table.columns if key not in ("profile", "region")]
 
 
 def display(table: output.Table, session: Session) -> None:
@@ -134,10 +146,10 @@ def display(table: output.Table, session: Session) -> None:
     grid = RichTable(show_header=len(table.rows) > 1, box=None, pad_edge=False)
     grid.add_column("")
     for row in table.rows:
-        grid.add_column(row["region"], justify="right")
-    for key, title in table.columns[1:]:
+        grid.add_column(where(row), justify="right")
+    for key, title in counted(table):
         grid.add_row(title, *(str(row[key]) for row in table.rows))
-    title = "EC2 dashboard" + ("" if len(table.rows) > 1 else f" ({table.rows[0]['region']})")
+    title = "EC2 dashboard" + ("" if len(table.rows) != 1 else f" ({where(table.rows[0])})")
     Console(no_color=session.color is False or None).print(Panel(grid, title=title, expand=False))
 
 
@@ -208,7 +220,6 @@ OPERATIONS = [
                    for name, title, *_ in COUNTS)),
         validate=_validate,
         perform=count_region,
-        fans_out=True,
         merge=merge,
         finish=notify,
         present=present,
