@@ -1,3 +1,3 @@
-from ec2ops.cli import run
+from ec2ops.console import run
 
 run()

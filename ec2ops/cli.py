@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
@@ -107,8 +108,11 @@ def run() -> None:
         main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:  # between main's end and here
+        code = ExitStatus.INTERRUPTED
     else:
         code = ExitStatus.OK
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # from here on, an interrupt ends the process as it is
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
@@ -128,6 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("EC2OPS_DEBUG", "").lower() in ("1", "true", "yes")
     try:
+        _interrupt_by_exception()
         cli.main(args=args, prog_name="ec2ops", standalone_mode=False,
                  default_map=config.default_map(cli.commands, args))  # ~/.config/ec2ops/config.toml
     except PipeClosed:
@@ -154,8 +159,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        click.echo(f"ec2ops: {usage_line(exc, args)}", err=True)
+        sys.exit(ExitStatus.BAD_INPUT)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"ec2ops: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("ec2ops: interrupted", err=True)
@@ -169,6 +177,31 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"ec2ops: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(ExitStatus.EC2_REFUSED)
     sys.exit(ExitStatus.OK)
+
+
+def usage_line(exc: click.UsageError, args: list[str]) -> str:
+    """click's four lines of a usage error as one: what is wrong, and where the help is."""
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        text = f"No such option '{exc.option_name}'"
+        kebab = [p for p in exc.possibilities or () if p == p.lower()] or exc.possibilities
+        if kebab:
+            text += " (did you mean " + " or ".join(f"'{p}'" for p in kebab) + "?)"
+    else:
+        text = " ".join(exc.format_message().split()).rstrip(".")
+    if exc.ctx is not None:
+        path = exc.ctx.command_path
+    else:  # click raised it before the command's context was made
+        path = " ".join(["ec2ops"] + [a for a in args if a in cli.commands][:1])
+    return f"{text}; see '{path} --help'."
+
+
+def _interrupt_by_exception() -> None:
+    """Ctrl-C from here on is a KeyboardInterrupt, caught below (the console script starts with
+    SIGINT's default action, so that an interrupt while modules load leaves no traceback)."""
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread (an embedding program): its handler stays
+        pass
 
 
 def _stdout_to_devnull() -> None:

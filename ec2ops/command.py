@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ec2ops import traits
+from ec2ops.errors import Interrupted
 from ec2ops.session import SECTIONS, Session, common_options
 
 if TYPE_CHECKING:
@@ -48,9 +49,12 @@ class Command(click.Command):
 
 def build(op: Operation) -> click.Command:
     def callback(session: Session, **values):
-        from ec2ops import pipeline  # the steps: loaded to run a command, not to list it
+        try:
+            from ec2ops import pipeline  # the steps: loaded to run a command, not to list it
 
-        pipeline.run(op, session, values)
+            pipeline.run(op, session, values)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
 
     applied = traits.of(op)
     notes = [line for line in (trait.help(op) for trait in applied) if line]

@@ -54,6 +54,12 @@ class Reported(Ec2opsError):
         self.status = status
 
 
+class Interrupted(Ec2opsError):
+    """Ctrl-C while a command ran (not a KeyboardInterrupt: click would print a blank line for it)."""
+
+    status = ExitStatus.INTERRUPTED
+
+
 class InputError(Ec2opsError):
     """Bad input found before any request: the guide's own message where it has one."""
 
