@@ -4,12 +4,13 @@ traits, then the common inputs; --help lists them in that order, under their sec
 from __future__ import annotations
 
 import inspect
+import os
 from typing import TYPE_CHECKING
 
 import click
 
 from ec2ops import traits
-from ec2ops.errors import Interrupted
+from ec2ops.errors import InputError, Interrupted
 from ec2ops.session import SECTIONS, Session, common_options
 
 if TYPE_CHECKING:
@@ -27,6 +28,24 @@ class Command(click.Command):
         self.example = example
         self.operation = operation
         self.traits = traits.of(operation) if operation is not None else []
+
+    def invoke(self, ctx):
+        """An empty value given explicitly is bad input, not "not given" (`--service-endpoint ''`
+        would go to real AWS): on the command line, and in an EC2OPS_* variable (click reads an
+        empty one as unset). The guide's inputs are checked in their own words (spec.read_inputs)."""
+        from click.core import ParameterSource
+
+        own = {spec.name for spec in self.operation.inputs} if self.operation else set()
+        for param in self.params:
+            if not isinstance(param, click.Option) or param.is_flag or param.name in own:
+                continue
+            value = ctx.params.get(param.name)
+            if ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE and value in ("", ("",)):
+                raise InputError(f"{param.opts[0]} cannot be empty; leave it out for its default.")
+            envvar = param.envvar if isinstance(param.envvar, str) else None
+            if envvar and envvar.startswith("EC2OPS_") and os.environ.get(envvar) == "":
+                raise InputError(f"{envvar} is set but empty; unset it for the default.")
+        return super().invoke(ctx)
 
     def format_help_text(self, ctx, formatter):
         super().format_help_text(ctx, formatter)

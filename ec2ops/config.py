@@ -57,19 +57,27 @@ def read(file: str, profile: str) -> dict[str, str]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
+    from ec2ops import files
+
+    text = files.read_small(file, "configuration file")
+    if text is None:
+        raise InputError(f"The configuration file {file} cannot be read: it does not exist.")
     try:
-        with open(file, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"The configuration file {file} cannot be read: {exc}") from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"The configuration file {file} is not valid TOML: {exc}.") from None
     profiles = data.pop("profile", {})
-    tables = [("", data)] + [(f"profile.{name}", table) for name, table in profiles.items()]
+    if not isinstance(profiles, dict) or not all(isinstance(t, dict) for t in profiles.values()):
+        raise InputError(f"{file}: profile must be tables, [profile.NAME], each with its settings.")
+    tables = [("", data)] + [(f"profile.{name}.", table) for name, table in profiles.items()]
     for where, table in tables:
         for key, value in table.items():
             if key not in KEYS or not isinstance(value, str):
                 known = ", ".join(KEYS)
-                raise InputError(f"{file}: {where + '.' if where else ''}{key} is not a setting ec2ops knows "
+                raise InputError(f"{file}: {where}{key} is not a setting ec2ops knows "
                                  f"(a string value of one of: {known}; and [profile.NAME] tables).")
+            if not value.strip():
+                raise InputError(f"{file}: {where}{key} is empty; leave it out for the default.")
             if key == "output" and value not in FORMS:
                 raise InputError(f"{file}: output must be one of {', '.join(FORMS)}, not '{value}'.")
     settings = dict(data)

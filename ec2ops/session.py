@@ -4,6 +4,7 @@ transport settings and the output form. Nothing here loads httpx, rich or xmltod
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from typing import Any, Callable
@@ -21,6 +22,31 @@ REGION_IN_HOST = (
     re.compile(r"^ec2\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$"),
     re.compile(r"^([a-z]{2}(-gov)?-[a-z]+-\d)\.ec2\.amazonaws\.com$"),
 )
+
+
+class Number(click.ParamType):
+    """A finite number in a range: click's FloatRange lets nan and inf through."""
+
+    name = "number"
+
+    def __init__(self, low: float, low_open: bool = False, high: float | None = None, unit: str = "seconds"):
+        self.low, self.low_open, self.high, self.unit = low, low_open, high, unit
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                number = float("nan")
+        above = number > self.low if self.low_open else number >= self.low
+        if not (math.isfinite(number) and above and (self.high is None or number <= self.high)):
+            bound = f"above {self.low:g}" if self.low_open else f"of at least {self.low:g}"
+            if self.high is not None:
+                bound += f" and at most {self.high:g}"
+            self.fail(f"'{value}' is not a finite number of {self.unit} {bound}", param, ctx)
+        return number
 
 
 def _opt(*decls: str, **kw) -> click.Option:
@@ -58,9 +84,9 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
           default="HmacSHA256", show_default=True, help="HMAC of Signature Version 2."), TRANSPORT),
     (_opt("--api-version", "api_version", default="2016-11-15", envvar="EC2OPS_API_VERSION", show_default=True,
           metavar="DATE", help="EC2 API version sent with each request (the guide's is 2009-11-30)."), TRANSPORT),
-    (_opt("--connect-timeout", "connect_timeout", type=float, default=10.0, envvar="EC2OPS_CONNECT_TIMEOUT",
+    (_opt("--connect-timeout", "connect_timeout", type=Number(0, low_open=True, high=3600), default=10.0, envvar="EC2OPS_CONNECT_TIMEOUT",
           show_default=True, metavar="SECONDS", help="Seconds to wait for a connection."), TRANSPORT),
-    (_opt("--read-timeout", "read_timeout", type=float, default=60.0, envvar="EC2OPS_READ_TIMEOUT",
+    (_opt("--read-timeout", "read_timeout", type=Number(0, low_open=True, high=3600), default=60.0, envvar="EC2OPS_READ_TIMEOUT",
           show_default=True, metavar="SECONDS", help="Seconds to wait for an answer."), TRANSPORT),
     (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), default=5, envvar="EC2OPS_MAX_ATTEMPTS",
           show_default=True, help="Tries per call on throttling, 5xx and lost connections (safe calls only)."),
@@ -90,8 +116,11 @@ class Session:
         self.color = False if (options.get("no_color") or os.environ.get("NO_COLOR")) else None
         if bool(options.get("proxy_host")) != bool(options.get("proxy_port")):
             raise InputError(PROXY_ERROR)
-        if options.get("proxy_port") and not str(options["proxy_port"]).isdigit():
+        if options.get("proxy_port") and not (str(options["proxy_port"]).isdigit()
+                                              and 0 < int(options["proxy_port"]) < 65536):
             raise InputError(f"proxyPort must be a port number, not '{options['proxy_port']}'.")
+        if options.get("proxy_host") and not re.fullmatch(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]", options["proxy_host"]):
+            raise InputError("proxyHost must be a host name or an IP address (no scheme, port, user or password).")
         self.dry_run = False  # --dry-run: every changing call asks EC2 only whether it would do it
         self.sink = output.Sink()
         self._client = None
@@ -118,6 +147,9 @@ class Session:
             parts.port  # noqa: B018 - raises ValueError for a port out of range, as urlsplit does for "http://[::1"
         except ValueError:
             parts = urlsplit("")
+        if "@" in parts.netloc:  # user:password@host: never sent (it would replace the signature), never shown
+            raise InputError("serviceEndpoint carries a user name or password (user:password@host): requests are "
+                             "signed with the access keys; give the endpoint without them.")
         if parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9._:%-]+", parts.hostname or ""):
             given = opts.get("service_endpoint") or endpoint
             raise InputError(f"serviceEndpoint '{given}' is not a host or an http(s) URL.")

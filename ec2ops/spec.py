@@ -299,6 +299,8 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
         if value is None or value == "":
             if spec.required:  # `--image-id "$UNSET"`: sent without it, a Describe would answer for everything
                 raise InputError(f"The input {spec.name} is required and cannot be empty.")
+            if value == "":  # `--instance-ids "$UNSET"` would describe every instance: empty is not absent
+                raise InputError(f"The input {spec.name} cannot be empty; leave --{kebab(spec.name)} out not to give it.")
             values[spec.name] = None
             continue
         if spec.is_list:

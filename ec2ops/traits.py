@@ -61,13 +61,14 @@ class Wait(Trait):
 
     def __init__(self):
         from ec2ops import waiting
+        from ec2ops.session import Number
 
         self.options = [
             click.Option(["--wait"], is_flag=True, help="Wait until the change is done (see the command's help)."),
-            click.Option(["--wait-timeout"], type=click.FloatRange(0), default=waiting.DEFAULT_TIMEOUT,
+            click.Option(["--wait-timeout"], type=Number(0), default=waiting.DEFAULT_TIMEOUT,
                          show_default=True, envvar="EC2OPS_WAIT_TIMEOUT", metavar="SECONDS",
                          help="Give up waiting after this long (exit 1)."),
-            click.Option(["--wait-interval"], type=click.FloatRange(0.01), default=waiting.DEFAULT_INTERVAL,
+            click.Option(["--wait-interval"], type=Number(0.01), default=waiting.DEFAULT_INTERVAL,
                          show_default=True, envvar="EC2OPS_WAIT_INTERVAL", metavar="SECONDS",
                          help="First pause between polls; it grows 1.5x up to 30 s."),
         ]

@@ -75,7 +75,7 @@ def test_the_file_is_found_under_xdg_config_home(ec2ops, tmp_path, monkeypatch):
     ('regoin = "eu-west-1"\n', "regoin is not a setting ec2ops knows"),
     ('[profile.work]\ncolour = "x"\n', "profile.work.colour is not a setting ec2ops knows"),
     ('output = "yaml"\n', "output must be one of plain, table, json, not 'yaml'"),
-    ("output = \n", "cannot be read"),
+    ("output = \n", "is not valid TOML: Invalid value (at line 1, column 10)."),
 ])
 def test_a_bad_file_is_bad_input_and_names_the_file(ec2ops, settings, text, message):
     path = settings(text)

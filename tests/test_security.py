@@ -258,7 +258,7 @@ def test_key_file_that_appears_while_the_key_is_made_is_not_overwritten(tmp_path
     with FaultServer() as server:
         server.on_request = lambda params: path.write_text("someone else's\n")
         run = run_cli(["allocate-new-key-pair", "--key-name", "race", "--key-file", path, "--endpoint", server.url])
-    assert path.read_text() == "someone else's\n" and run.code == 1 and run.out == ""
+    assert path.read_text() == "someone else's\n" and run.code == 4 and run.out == ""
     assert run.err == (f"ec2ops: The key pair 'race' was created, but its private key could not be written to {path} "
                        "(File exists). Delete the key pair and allocate it again.\n")
     assert PRIVATE_KEY not in run.err

@@ -8,9 +8,9 @@ import datetime as dt
 import os
 import sys
 
-from ec2ops import output, resources
+from ec2ops import files, output, resources
 from ec2ops.client import document
-from ec2ops.errors import EndpointError, InputError, OperationFailed
+from ec2ops.errors import EndpointError, InputError, NotWritten, OperationFailed
 from ec2ops.session import Session
 from ec2ops.spec import Input, Operation, Output, split_list
 
@@ -54,6 +54,8 @@ def _validate(values: dict) -> None:
     method = values["notifyMethod"]
     if method == "Write to File" and not values.get("file"):
         raise InputError("notifyMethod Write to File needs --file PATH.")
+    if method == "Write to File":
+        files.check_writable(values["file"], "dashboard file")
     if method == "Email" and not (values.get("smtpFrom") and values.get("smtpTo")):
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
     if not str(values.get("smtpPort") or "25").isdigit():
@@ -154,11 +156,13 @@ def display(table: output.Table, session: Session) -> None:
 
 
 def write_to_file(path: str, text: str) -> None:
+    """Appended whole or not at all; a file that cannot be written is exit 4, as stdout is."""
     try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        files.append_whole(path, text + "\n")
     except OSError as exc:
-        raise OperationFailed(f"Cannot write the dashboard to {path}: {exc.strerror}.") from None
+        reason = exc.strerror or type(exc).__name__
+        raise NotWritten(f"The dashboard could not be written to {path} ({reason}); the file is as it was.",
+                         reason) from None
 
 
 def smtp_password(values: dict) -> str | None:

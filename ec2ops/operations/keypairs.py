@@ -2,7 +2,8 @@
 
 import os
 
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops import files
+from ec2ops.errors import InputError, NotWritten
 from ec2ops.resources import KEY_PAIR
 from ec2ops.spec import Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, RETURNED_TRUE
 
@@ -11,38 +12,28 @@ KEY_NAME = Input("keyName", "The name of the key pair.", query="KeyName", requir
 
 def _check_key_file(inputs: dict) -> None:
     path = inputs.get("keyFile")
-    if path and os.path.lexists(path) and not inputs.get("force"):
+    if path is None:
+        return
+    if os.path.lexists(path) and not inputs.get("force"):
         raise InputError(f"{path} already exists; give --force to replace it (nothing was sent to EC2).")
-    directory = os.path.dirname(os.path.abspath(path)) if path else None
-    if directory and not (os.path.isdir(directory) and os.access(directory, os.W_OK)):
-        raise InputError(f"Cannot write {path}: {directory} is not a writable directory (nothing was sent to EC2).")
-
-
-def write_private_key(path: str, material: str, force: bool) -> None:
-    """Mode 0600 from the first byte, whatever the umask; an existing file is replaced only with force."""
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary if force else path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)
-        os.write(descriptor, material.encode("utf-8") + (b"" if material.endswith("\n") else b"\n"))
-    finally:
-        os.close(descriptor)
-    if force:
-        os.replace(temporary, path)
+    files.check_writable(path, "key file")
 
 
 def _save_key(result: dict, inputs: dict) -> dict:
+    """The private key into --key-file, mode 0600, whole or not at all; a file that cannot be written
+    after EC2 made the key pair is exit 4, with the key pair's name (never the key)."""
     path = inputs.get("keyFile")
     if not path:
         return result
+    material = result["returnResult"] or ""
     try:
-        write_private_key(path, result["returnResult"] or "", bool(inputs.get("force")))
+        files.write_whole(path, (material if material.endswith("\n") else material + "\n").encode("utf-8"),
+                          replace=bool(inputs.get("force")))
     except OSError as exc:
-        raise OperationFailed(
+        reason = exc.strerror or type(exc).__name__
+        raise NotWritten(
             f"The key pair '{inputs['keyName']}' was created, but its private key could not be written to "
-            f"{path} ({exc.strerror}). Delete the key pair and allocate it again."
-        ) from None
+            f"{path} ({reason}). Delete the key pair and allocate it again.", reason) from None
     return {"keyFile": path, **{k: v for k, v in result.items() if k != "returnResult"}}
 
 
