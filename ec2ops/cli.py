@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ExitStatus.OK)
     except NotWritten as exc:
         _stdout_to_devnull()  # what is still buffered for stdout would fail again at exit
-        click.echo(f"ec2ops: {exc}", err=True)
+        say(str(exc))
         sys.exit(exc.status)
     except Ec2opsError as exc:
         if debug:
@@ -152,18 +152,18 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         if str(exc):  # else already told, line by line (Reported)
-            click.echo(f"ec2ops: {exc}", err=True)
+            say(str(exc))
         request_id = getattr(exc, "request_id", None)
         if request_id:
-            click.echo(f"ec2ops: requestId: {request_id}", err=True)
+            say(f"requestId: {request_id}")
         sys.exit(exc.status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
-        click.echo(f"ec2ops: {usage_line(exc, args)}", err=True)
+        say(usage_line(exc, args))
         sys.exit(ExitStatus.BAD_INPUT)
     except click.ClickException as exc:
-        click.echo(f"ec2ops: {' '.join(exc.format_message().split())}", err=True)
+        say(" ".join(exc.format_message().split()))
         sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("ec2ops: interrupted", err=True)
@@ -174,9 +174,16 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug of ours: say so in one line, the traceback only with --debug
         if debug:
             raise
-        click.echo(f"ec2ops: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(ExitStatus.EC2_REFUSED)
     sys.exit(ExitStatus.OK)
+
+
+def say(message: str) -> None:
+    """A message on stderr, on one line whatever it quotes (an endpoint's text, a file name)."""
+    from ec2ops.output import escape
+
+    click.echo(f"ec2ops: {escape(message)}", err=True)
 
 
 def usage_line(exc: click.UsageError, args: list[str]) -> str:

@@ -8,6 +8,7 @@ which turns a closed pipe and a failed write into their exit statuses.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -79,12 +80,33 @@ def _not_written(exc: Exception) -> NotWritten:
 
 
 # -- values --------------------------------------------------------------------------------------
+class Lines(str):
+    """A text of several lines (a console log, a private key): plain output keeps its line breaks."""
+
+
+# Characters that would end a line or drive a terminal: C0 and C1 controls, DEL, and the line and
+# paragraph separators that str.splitlines() also breaks at.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+KEPT_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # all but \t, \n and \r
+NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str, lines: bool = False) -> str:
+    """One value on one line: a line break or a control character from a hostile or broken endpoint
+    shows as \\n, \\t, \\x1b, ... and never forges a line (`requestId: ...`) or moves a terminal's cursor."""
+    pattern = KEPT_IN_LINES if lines else CONTROL
+    if not pattern.search(text):
+        return text
+    return pattern.sub(lambda m: NAMED.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                           else f"\\u{ord(m.group()):04x}"), text)
+
+
 def cell(value: Any, delimiters: Delimiters) -> str:
     if value is None or value == "" or value == []:
         return NULL
     if isinstance(value, list):
         return delimiters.delimiter.join(cell(v, delimiters) for v in value)
-    return str(value)
+    return escape(str(value), isinstance(value, Lines))
 
 
 def plain_row(row: dict, columns: list[tuple[str, str]], delimiters: Delimiters) -> str:

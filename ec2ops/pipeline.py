@@ -202,8 +202,8 @@ def tell(answer: Answer) -> None:
     import click
 
     request_id = getattr(answer.error, "request_id", None)
-    click.echo(f"ec2ops: {answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else ""),
-               err=True)
+    text = f"{answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else "")
+    click.echo(f"ec2ops: {output.escape(text)}", err=True)
 
 
 def failed(result: dict, answers: list[Answer], show: output.Printer) -> dict:

@@ -305,7 +305,7 @@ def env_number(name: str, default, kind):
 
 
 def warn(message: str) -> None:
-    click.echo(f"ec2ops: warning: {message}", err=True)
+    click.echo(f"ec2ops: warning: {output.escape(message)}", err=True)
 
 
 def common_options(function: Callable) -> Callable:

@@ -151,6 +151,7 @@ class Output:
     explode: Callable[[dict], Iterable[dict]] | None = None
     where: Callable[[dict], bool] | None = None
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
+    lines: bool = False  # a text of several lines (a console log, a key): plain output keeps its line breaks
 
     def __post_init__(self):
         if not self.help:
@@ -167,7 +168,12 @@ class Output:
             items = Items(self.path or "", self.explode).of(node)
             return Table(self.titles, [table_row(self.columns, item) for item in items])
         value = list(document.walk(node, self.path or "")) if self.many else document.first(node, self.path or "")
-        return self.convert(value) if self.convert else value
+        value = self.convert(value) if self.convert else value
+        if self.lines and isinstance(value, str):
+            from ec2ops.output import Lines
+
+            value = Lines(value)
+        return value
 
 
 def returned_true(value: Any) -> str:

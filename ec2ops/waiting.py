@@ -15,6 +15,7 @@ import click
 
 from ec2ops.client import document
 from ec2ops.errors import Ec2Error, OperationFailed
+from ec2ops.output import escape
 from ec2ops.resources import Resource
 
 DEFAULT_TIMEOUT = 600.0
@@ -67,7 +68,8 @@ def wait_for(session, resource: Resource, target: str, ids: list[str], timeout: 
                 f"Timed out after {timeout:g}s waiting for {kind}(s) to be {target}: {_listing(behind)}."
             )
         if progress:
-            click.echo(f"\r\033[Kec2ops: waiting for {kind}(s) to be {target}: {_listing(behind)}", nl=False, err=True)
+            click.echo(f"\r\033[Kec2ops: waiting for {kind}(s) to be {target}: {escape(_listing(behind))}",
+                       nl=False, err=True)
         sleep(min(pause, remaining))
         pause = min(pause * BACKOFF, MAX_INTERVAL)
 

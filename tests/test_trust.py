@@ -11,8 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 
+
+from conftest import ec2_error_xml
 
 EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 
@@ -262,3 +266,44 @@ def test_the_dashboard_file_is_checked_before_any_call(ec2ops, tmp_path, where):
                 else f"Cannot write the dashboard file {path}: {path.parent} is not a writable directory (nothing "
                      "was sent to EC2).")
     assert run.err.splitlines()[-1] == f"ec2ops: {expected}" and ">>> POST" not in run.err
+
+
+# -- one value, one line ------------------------------------------------------------------------------
+FORGED = ('<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId>'
+          '<regionInfo><item><regionName>us-east-1&#10;requestId: forged&#155;2J&#8232;x</regionName>'
+          '<regionEndpoint>ec2.us-east-1.amazonaws.com&#9;x</regionEndpoint></item></regionInfo>'
+          '</DescribeRegionsResponse>')
+
+
+@respx.mock
+def test_a_value_with_line_breaks_or_control_characters_stays_on_its_line(offline):
+    respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=FORGED))
+    run = offline("enumerate-regions")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "us-east-1\\nrequestId: forged\\x9b2J\\u2028x,ec2.us-east-1.amazonaws.com\\tx\nrequestId: r-1\n"
+    got = offline("enumerate-regions", "--get", "returnResult")
+    assert got.out == "us-east-1\\nrequestId: forged\\x9b2J\\u2028x,ec2.us-east-1.amazonaws.com\\tx\n"
+    assert offline("enumerate-regions", "-o", "json").json()["returnResult"][0]["regionName"] == (
+        "us-east-1\nrequestId: forged\x9b2J\u2028x")  # JSON escapes them itself
+
+
+@respx.mock
+def test_an_error_message_with_line_breaks_is_one_line(offline):
+    respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(
+        400, text=ec2_error_xml("InvalidParameterValue", "Bad value&#13;&#10;ec2ops: all is well&#155;0m", "r-2")))
+    run = offline("enumerate-regions")
+    assert (run.code, run.out) == (1, "")
+    assert run.err == ("ec2ops: Bad value\\r\\nec2ops: all is well\\x9b0m. Error code: InvalidParameterValue.\n"
+                       "ec2ops: requestId: r-2\n")
+
+
+@respx.mock
+def test_a_console_log_keeps_its_lines_but_not_its_terminal_escapes(offline):
+    import base64
+
+    log = base64.b64encode(b"boot\r\nlogin: \x1b]0;owned\x07ok\n").decode()
+    respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=(
+        '<GetConsoleOutputResponse><requestId>r-3</requestId><instanceId>i-1</instanceId>'
+        f'<timestamp>2026-12-01T10:00:00.000Z</timestamp><output>{log}</output></GetConsoleOutputResponse>')))
+    run = offline("get-system-log", "--instance-id", "i-1", "--get", "returnResult")
+    assert (run.code, run.out) == (0, "boot\r\nlogin: \\x1b]0;owned\\x07ok\n")

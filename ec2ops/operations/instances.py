@@ -317,7 +317,7 @@ OPERATIONS = [
         inputs=(Input("instanceId", "The ID of the instance (i-...).", query="InstanceId", required=True,
                       check=instance_id, metavar="ID"),),
         outputs=(
-            Output("returnResult", path="output", convert=_console_text, help="The console output."),
+            Output("returnResult", path="output", convert=_console_text, lines=True, help="The console output."),
             Output("updateTime", path="timestamp", help="When the output was last updated."),
         ),
         example="ec2ops get-system-log --instance-id i-0123456789abcdef0 --get returnResult | tail",

@@ -54,7 +54,7 @@ OPERATIONS = [
             Input("force", "Replace an existing --key-file.", flag=True),
         ),
         outputs=(
-            Output("returnResult", path="keyMaterial", help="The private key, PEM."),
+            Output("returnResult", path="keyMaterial", lines=True, help="The private key, PEM."),
             Output("keyFingerprint", path="keyFingerprint", help="The key's fingerprint."),
         ),
         validate=_check_key_file,
