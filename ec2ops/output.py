@@ -169,8 +169,8 @@ class PlainPrinter(Printer):
             if text:  # an empty table prints nothing: the guide's "empty string"
                 self.sink.line(text)
         for name, value in items:
-            text = plain_value(value, self.delimiters) or ("" if isinstance(value, Table) else NULL)
-            if "\n" in text or isinstance(value, Table):
+            text = plain_value(value, self.delimiters) or NULL  # an empty table too: `attachmentSet: null`
+            if "\n" in text or (isinstance(value, Table) and value.rows):
                 self.sink.write(f"{name}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
             else:
                 self.sink.write(f"{name}: {text}\n")

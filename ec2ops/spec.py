@@ -14,7 +14,7 @@ import click
 
 from ec2ops import resources
 from ec2ops.client import document
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, OperationFailed, missing_parameter
 from ec2ops.resources import Resource
 
 # The guide's areas, in its order: (key, title).
@@ -222,7 +222,7 @@ class Operation:
     shape: Callable[[dict, dict], dict | None] | None = None  # (inputs, query) -> the query; None: nothing to send
     complete: Callable[[Any, list], None] | None = None  # (lookups, items): reads what the answer lacks
     perform: Callable[..., Any] | None = None  # a flow: (session, inputs, query) -> a Response or a result
-    empty_error: str | None = None  # the guide's failure when there is no item; {input} is its value
+    empty_error: str | None = None  # no item: a code of errors.GUIDE_MESSAGES (its message), or a failure
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     change: Change | None = None
@@ -272,6 +272,24 @@ class Operation:
     def output_names(self) -> list[str]:
         return [o.name for o in self.outputs] + ["requestId", *self.extra_outputs]
 
+    def given_ids(self, values: dict) -> dict[str, list[str]]:
+        """What the user named, by query parameter without its numbers (VolumeId.1 -> VolumeId,
+        BlockDeviceMapping.1.Ebs.SnapshotId -> SnapshotId): the ids of the guide's error messages."""
+        given: dict[str, list[str]] = {}
+        for key, value in self.query(values).items():
+            given.setdefault(next(p for p in reversed(key.split(".")) if not p.isdigit()), []).append(value)
+        return given
+
+    def in_guide_words(self, error, values: dict):
+        """An EC2 error in the guide's words, with the ids given (errors.GUIDE_MESSAGES)."""
+        return error.in_guide_words(self.given_ids(values)) if isinstance(error, Ec2Error) else error
+
+    def nothing_found(self, values: dict) -> Exception:
+        """The failure of an answer without items: a guide's code reads as EC2's error for it."""
+        if any(m.matches(self.empty_error or "") for m in GUIDE_MESSAGES):
+            return self.in_guide_words(Ec2Error(self.empty_error, ""), values)
+        return OperationFailed((self.empty_error or "").format_map(values))
+
     def query(self, values: dict) -> dict[str, str]:
         params = dict(self.fixed)
         for spec in self.inputs:
@@ -297,6 +315,8 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
         if spec.flag:
             continue
         if value is None or value == "":
+            if spec.required and spec.query and "." not in spec.query:  # what EC2 would answer: MissingParameter
+                raise InputError(missing_parameter(spec.query))
             if spec.required:  # `--image-id "$UNSET"`: sent without it, a Describe would answer for everything
                 raise InputError(f"The input {spec.name} is required and cannot be empty.")
             values[spec.name] = None

@@ -376,7 +376,7 @@ MODIFY = ["modify-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d"]
     (["attach-volume", "--volume-id", "snap-1", "--instance-id", "i-1", "--device-name", "/dev/sdh"],
      VOLUME_MESSAGE.format("snap-1")),
     (["attach-volume", "--volume-id", "vol-1", "--instance-id", "vol-2", "--device-name", "/dev/sdh"],
-     "Invalid id: 'vol-2' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed."),
+     "Value (vol-2) for parameter instance is invalid. Expected: 'i-...'. Error code: InvalidParameterValue."),
     (["detach-volume", "--volume-id", "vol-1a2b3c4d", "--force", "yes"],
      'Possible values for input "force" are true or false.'),
     (["create-snapshot", "--volume-id", "volume1"], VOLUME_MESSAGE.format("volume1")),

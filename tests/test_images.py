@@ -108,8 +108,8 @@ def test_modify_launch_permission(ec2ops, moto):
 
     refused = ec2ops("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission",
                      "--operation-type", "add", "--groups", "everyone")
-    assert refused.code == 1
-    assert "for UserGroup item type. Error code: InvalidAMIAttributeItemValue." in refused.err
+    assert (refused.code, refused.err.splitlines()[0]) == (1, "ec2ops: Invalid attribute item value 'everyone' for "
+                                                              "UserGroup item type. Error code: InvalidAMIAttributeItemValue.")
 
 
 @pytest.mark.parametrize("args,message", [
@@ -119,7 +119,7 @@ def test_modify_launch_permission(ec2ops, moto):
     (["--attribute", "launchPermission", "--operation-type", "add"],
      "If attribute=launchPermission, userIds or groups must be set!"),
     (["--attribute", "launchPermission", "--operation-type", "add", "--user-ids", "1111-2222-3333"],
-     "Invalid user id: '1111-2222-3333'. Error code: InvalidUserID.Malformed."),
+     "Invalid attribute item value '1111-2222-3333' for userId item type. Error code: InvalidAMIAttributeItemValue."),
     (["--attribute", "productCode"], "If attribute=productCodes, productCode must be set!"),
     (["--attribute", "productCodes", "--operation-type", "add", "--groups", "all"],
      "If attribute=productCodes, productCode must be set!"),

@@ -144,10 +144,11 @@ def test_describe_and_details_of_nothing(ec2ops):
     assert ec2ops("describe-instances", "-o", "json").json()["returnResult"] == []
     missing = ec2ops("get-instance-details", "--instance-identifier", "i-0123456789abcdef0")
     assert missing.code == 1 and missing.out == ""
-    assert ("The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceID.NotFound."
+    assert ("The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound."
             in missing.err)
     stop = ec2ops("stop-instance", "--instance-identifier", "i-0123456789abcdef0")
-    assert stop.code == 1 and "InvalidInstanceID.NotFound" in stop.err
+    assert stop.code == 1 and stop.err.splitlines()[0] == (
+        "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound.")
 
 
 def test_get_system_log_is_decoded(ec2ops):

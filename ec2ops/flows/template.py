@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from ec2ops.client import document
-from ec2ops.errors import OperationFailed
+from ec2ops.errors import Ec2Error
 from ec2ops.operations.instances import (
     INSTANCES,
     LAUNCH_OUTPUTS,
-    NOT_FOUND_MESSAGE,
     RUN_INSTANCES,
     check_launch,
     instance_input,
@@ -38,7 +37,7 @@ def _launch_like(session, values: dict, params: dict):
     described = session.call("DescribeInstances", {"InstanceId.1": values["instanceIdentifier"]})
     found = list(INSTANCES.of(described.body))
     if not found:
-        raise OperationFailed(NOT_FOUND_MESSAGE.format_map(values))
+        raise Ec2Error("InvalidInstanceID.NotFound", "")  # the pipeline words it
     template = found[0]
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
     values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
