@@ -117,6 +117,39 @@ FIELD_HELP = {
 }
 
 
+def _boolean(text: str) -> bool:
+    return {"true": True, "false": False}[text.strip().lower()]
+
+
+def _percent(text: str) -> int | float:
+    number = float(text.strip().rstrip("%"))
+    return int(number) if number.is_integer() else number
+
+
+# EC2's integer and boolean fields (botocore's service model agrees; tests/test_json.py checks it),
+# by element name, and progress ("80%"), a number of percent: JSON numbers and booleans. Plain
+# output keeps EC2's text, as the guide printed it.
+TYPES: dict[str, Callable[[str], Any]] = {
+    "size": int, "volumeSize": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int, "progress": _percent,
+    "isPublic": _boolean, "deleteOnTermination": _boolean, "encrypted": _boolean, "return": _boolean,
+}
+
+
+def typed(path: str, value: Any) -> Any:
+    """EC2's text for the field at `path`, carrying its JSON type; kept as it is when it does not parse."""
+    kind = TYPES.get(path.rsplit("/", 1)[-1])
+    if kind is None or value in (None, ""):
+        return value
+    if isinstance(value, list):
+        return [typed(path, v) for v in value]
+    from ec2ops.output import Shown
+
+    try:
+        return Shown(str(value), kind(str(value)))
+    except (KeyError, ValueError):
+        return value
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the EC2 field name: the JSON key
@@ -128,7 +161,7 @@ class Column:
     def value(self, row: Any) -> Any:
         path = self.path or self.key
         value = list(document.walk(row, path)) if self.many else document.first(row, path)
-        return self.convert(value) if self.convert else value
+        return typed(path, self.convert(value) if self.convert else value)
 
 
 def table_row(columns: tuple[Column, ...], item: dict) -> dict:
@@ -167,7 +200,7 @@ class Output:
             items = Items(self.path or "", self.explode).of(node)
             return Table(self.titles, [table_row(self.columns, item) for item in items])
         value = list(document.walk(node, self.path or "")) if self.many else document.first(node, self.path or "")
-        return self.convert(value) if self.convert else value
+        return typed(self.path or "", self.convert(value) if self.convert else value)
 
 
 def returned_true(value: Any) -> str:
@@ -229,6 +262,7 @@ class Operation:
     extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
     merge: Callable[[list], dict] | None = None  # a flow run in each region: [(where, result)] -> one result
     present: Callable[[Any, dict, dict], bool] | None = None  # (session, result, inputs): shown its own way?
+    request_id: bool = True  # requestId is an output (not for a result counted over many calls)
 
     # -- kinds ---------------------------------------------------------------------------------
     @property
@@ -270,7 +304,7 @@ class Operation:
 
     @property
     def output_names(self) -> list[str]:
-        return [o.name for o in self.outputs] + ["requestId", *self.extra_outputs]
+        return [o.name for o in self.outputs] + ["requestId"] * self.request_id + [*self.extra_outputs]
 
     def given_ids(self, values: dict) -> dict[str, list[str]]:
         """What the user named, by query parameter without its numbers (VolumeId.1 -> VolumeId,

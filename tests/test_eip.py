@@ -67,7 +67,7 @@ def test_associate_moves_the_address_and_disassociate(ec2ops, moto):
     moved = ec2ops("associate-elastic-ip", "--ipAddress", ip, "--instanceId", second, "-o", "json")
     assert moved.code == 0, moved.err
     association = moved.json()["associationId"]
-    assert moved.json()["returnResult"] == "true" and association.startswith("eipassoc-")
+    assert moved.json()["returnResult"] is True and association.startswith("eipassoc-")
     assert ec2ops("enumerate-elastic-ips").out.splitlines()[0] == f"{ip},{second}"
 
     gone = ec2ops("disassociate-elastic-ip", "--ip-address", ip, "--debug")
@@ -78,7 +78,7 @@ def test_associate_moves_the_address_and_disassociate(ec2ops, moto):
 
     # Not associated: the guide's "succeeds but does nothing"; nothing but the lookup is sent.
     again = ec2ops("disassociate-elastic-ip", "--ip-address", ip, "--debug", "-o", "json")
-    assert again.code == 0 and again.json()["returnResult"] == "true"
+    assert again.code == 0 and again.json()["returnResult"] is True
     assert actions(again.err) == ["DescribeAddresses"]
 
 

@@ -130,8 +130,9 @@ def test_local_checks_use_the_guides_words(offline, args, message):
 
 
 def test_a_size_above_the_guides_1024_is_ec2s_to_judge(ec2ops):
-    run = ec2ops("create-volume", "--size", "2048", "--availability-zone", "us-east-1a", "--get", "size")
-    assert (run.code, run.out) == (0, "2048\n"), run.err
+    run = ec2ops("create-volume", "--size", "2048", "--availability-zone", "us-east-1a", "-o", "json")
+    assert run.code == 0, run.err
+    assert run.json()["size"] == 2048
 
 
 # -- revoke: success even when the permission does not exist --------------------------------------

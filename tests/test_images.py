@@ -102,7 +102,7 @@ def test_modify_launch_permission(ec2ops, moto):
     assert debug_params(removed.err) == {  # productCode is not launchPermission's: not sent
         "Action": "ModifyImageAttribute", "Version": "2016-11-15", "ImageId": ami, "Attribute": "launchPermission",
         "OperationType": "remove", "UserId.1": "111122223333", "UserId.2": "444455556666", "UserGroup.1": "all"}
-    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] == "true"
+    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] is True
     assert launch_permissions(moto, ami) == []
     assert ec2ops("get-image-details", "--image-id", ami, "--get", "isPublic").out == "false\n"
 
@@ -183,7 +183,7 @@ def test_reset_image_attribute(offline):
     assert sent_params(route.calls.last.request) == {"Action": "ResetImageAttribute", "Version": "2016-11-15",
                                                      "ImageId": "ami-61a54008", "Attribute": "launchPermission"}
     assert offline("reset-image-attribute", "--amiId", "ami-61a54008", "--attribute", "launchPermission",
-                   "-o", "json").json() == {"returnResult": "true",
+                   "-o", "json").json() == {"returnResult": True,
                                             "requestId": "59dbff89-35bd-4eac-99ed-be587EXAMPLE"}
     for attribute, message in [("productCodes", "Attribute productCodes can not be reset currently."),
                                ("kernel", "Invalid attribute.")]:

@@ -87,7 +87,7 @@ def test_run_instances_then_read_back_type_zone_key_groups(ec2ops, moto):
                          "requestId"]
     assert (got["returnResult"], got["imageId"], got["status"], got["machineType"], got["keyPairName"]) == (
         ids[1], AMI, "running", "t2.micro", "ops")
-    assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", "1", "enabled")
+    assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", 1, "enabled")
     assert got["reservationId"] == lines[1].split(": ")[1] and got["ownerId"] == "123456789012"
     assert got["groupSet"] == ["web", "default"] and got["productCodes"] == []
     assert got["publicDns"].endswith(".amazonaws.com") and got["privateDns"].endswith(".internal")

@@ -215,7 +215,8 @@ def command_page(node: Node, nodes: list[Node]) -> str:
             if output.columns:
                 text += (" " if text else "") + "Columns: " + ", ".join(c.title for c in output.columns) + "."
             lines += tp(bold(output.name), esc(text) or "\\&")
-        lines += tp(bold("requestId"), "The ID of the request sent to EC2.")
+        if "requestId" in operation.output_names:
+            lines += tp(bold("requestId"), "The ID of the request sent to EC2.")
     for section, heading in (("Common inputs", "COMMON INPUTS"), ("Connection", "CONNECTION"),
                              ("Output", "OUTPUT OPTIONS")):
         items = option_items(node, section)

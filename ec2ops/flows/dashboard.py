@@ -223,6 +223,7 @@ OPERATIONS = [
         merge=merge,
         finish=notify,
         present=present,
+        request_id=False,  # six calls (in each region): no one requestId
         example="ec2ops ec2-dashboard --notify-method 'Write to File' --file /var/log/ec2-dashboard.log",
     )
 ]

@@ -56,12 +56,15 @@ ATTRIBUTE = Input("attribute", "The attribute: createVolumePermission, the only 
 
 
 def local_time(value):
-    """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset."""
+    """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset, as the guide
+    prints it; JSON keeps EC2's own."""
+    from ec2ops.output import Shown
+
     try:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return value
-    return moment.astimezone().isoformat(timespec="seconds") if moment.tzinfo else value
+    return Shown(moment.astimezone().isoformat(timespec="seconds"), value) if moment.tzinfo else value
 
 
 def _check_permission(inputs: dict) -> None:
