@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 
 class ExitStatus(enum.IntEnum):
@@ -110,7 +111,7 @@ class Ec2Error(Ec2opsError):
         -> values): those EC2's text names, or all of them when it names none and is empty."""
         for entry in GUIDE_MESSAGES:
             ids = given.get(entry.parameter or "", []) if entry.matches(self.code) else []
-            named = [i for i in ids if i and i in self.message]
+            named = [i for i in ids if i and re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w-])", self.message)]
             if named or (ids and not self.message and not entry.named):
                 self.guide = entry.format(named or ids)
                 self.args = (str(self),)

@@ -60,6 +60,17 @@ def test_ec2s_own_text_stays_in_debug(ec2ops):
     assert "ec2ops: The AMI ID 'ami-12345678' does not exist. Error code: InvalidAMIID.NotFound." in run.err
 
 
+def test_several_ids_not_found_are_the_guides_plural(offline):
+    """EC2 names the ids it did not find; the guide's plural names them, and only them (i-1a2b3c4d is
+    not i-1a2b3c4d0)."""
+    with respx.mock:
+        respx.post(URL).mock(return_value=httpx.Response(400, text=ec2_error_xml(
+            "InvalidInstanceID.NotFound", "The instance IDs 'i-1a2b3c4d0, i-5e6f7a8b' do not exist")))
+        run = offline("describe-instances", "--instance-ids", "i-1a2b3c4d,i-1a2b3c4d0,i-5e6f7a8b")
+    assert (run.code, run.out, first_line(run)) == (1, "", "ec2ops: The instance IDs 'i-1a2b3c4d0, i-5e6f7a8b' do "
+                                                         "not exist. Error code: InvalidInstanceId.NotFound.")
+
+
 def test_not_found_in_an_empty_answer_is_the_same_message(offline):
     """Real EC2 may answer an empty set rather than an error: the same words."""
     with respx.mock:

@@ -213,7 +213,7 @@ OPERATIONS = [
         notifyMethod: Display (a panel on a terminal, the plain outputs otherwise), Write to File
         (appended to --file with a timestamp), Email (sent over SMTP), or None. In every case the
         counts are the command's outputs (returnResult is the table; each count also has its own
-        output).""",
+        output); there is no requestId, the counts coming from several calls.""",
         inputs=INPUTS,
         outputs=(Output("returnResult", help="The counts: one row per region (and a total row)."),
                  *(Output(name, help=f"{title}: the count (the total over the regions).")

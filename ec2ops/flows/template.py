@@ -51,7 +51,8 @@ OPERATIONS = [
         area="instances",
         help="""Launches minCount..maxCount new instances configured like a template instance: its AMI,
         availability zone, instance type, kernel, RAM disk, monitoring, key pair and security groups
-        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs. If EC2 cannot
+        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs; reservationID and
+        requesterId are those of the launch, as run-instances prints them. If EC2 cannot
         launch minCount instances, none is launched; each launch carries a client token, so a retried
         request never launches twice.""",
         inputs=(
