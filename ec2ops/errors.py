@@ -177,9 +177,10 @@ GUIDE_MESSAGES = (
 )
 
 
-def missing_parameter(parameter: str) -> str:
-    """The guide's message for a request without a parameter it must have (KeyName)."""
-    return next(m for m in GUIDE_MESSAGES if m.matches("MissingParameter")).format([parameter])
+def guide_says(code: str, parameter: str | None = None, ids: str = "###") -> str:
+    """The guide's message for `code` (and the parameter its ### is about), for a local check to
+    say before sending what EC2 would answer: ### stays for validate's checks to fill in."""
+    return next(m for m in GUIDE_MESSAGES if m.matches(code) and m.parameter == parameter).format([ids])
 
 
 class NotWritten(Ec2opsError):

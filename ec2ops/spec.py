@@ -14,7 +14,7 @@ import click
 
 from ec2ops import resources
 from ec2ops.client import document
-from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, OperationFailed, missing_parameter
+from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, OperationFailed, guide_says
 from ec2ops.resources import Resource
 
 # The guide's areas, in its order: (key, title).
@@ -350,7 +350,7 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
             continue
         if value is None or value == "":
             if spec.required and spec.query and "." not in spec.query:  # what EC2 would answer: MissingParameter
-                raise InputError(missing_parameter(spec.query))
+                raise InputError(guide_says("MissingParameter", ids=spec.query))
             if spec.required:  # `--image-id "$UNSET"`: sent without it, a Describe would answer for everything
                 raise InputError(f"The input {spec.name} is required and cannot be empty.")
             values[spec.name] = None

@@ -3,14 +3,13 @@
 import re
 
 from ec2ops import validate
-from ec2ops.errors import InputError
+from ec2ops.errors import InputError, guide_says
 from ec2ops.resources import IMAGE
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
-ITEM = "Invalid attribute item value '###' for {type} item type. Error code: InvalidAMIAttributeItemValue."
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")
 
 
@@ -155,7 +154,7 @@ OPERATIONS = [
             Input("operationType", "add or remove (launchPermission).", query="OperationType",
                   check=validate.one_of("Invalid operationType.", "add", "remove")),
             Input("userIds", "Numeric account ids to grant or revoke (launchPermission).", query="UserId.N",
-                  check=validate.item(ITEM.format(type="userId"), str.isdigit)),
+                  check=validate.item(guide_says("InvalidAMIAttributeItemValue", "UserId"), str.isdigit)),
             Input("groups", "Groups to grant or revoke; EC2 knows only 'all' (launchPermission).",
                   query="UserGroup.N"),  # EC2 refuses others in the guide's words (InvalidAMIAttributeItemValue)
             Input("productCode", "The product code to associate (productCode).", query="ProductCode.1"),
