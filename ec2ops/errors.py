@@ -161,9 +161,11 @@ GUIDE_MESSAGES = (
     GuideMessage("InvalidSnapshot.NotFound", "The snapshot '###' does not exist.", "SnapshotId"),
     GuideMessage("InvalidGroup.NotFound", "The security group '###' does not exist.", "GroupName"),
     GuideMessage("InvalidGroup.Duplicate", "The security group '###' already exists.", "GroupName"),
+    GuideMessage("InvalidGroup.Reserved", "The security group '###' is reserved.", "GroupName"),
     GuideMessage("InvalidKeyPair.Duplicate", "The keypair '###' already exists.", "KeyName"),
     GuideMessage("InvalidZone.NotFound", "The zone '###' does not exist.", "AvailabilityZone"),
     GuideMessage("InvalidBundleID.NotFound", "Invalid bundle ids: ###.", "BundleId"),
+    GuideMessage("InvalidManifest", "Invalid manifest path: '###'.", "ImageLocation"),
     # An address that is not yours: AuthFailure in 2009, InvalidAddress.NotFound today.
     GuideMessage("AuthFailure,InvalidAddress.NotFound", "The address '###' does not belong to you.", "PublicIp",
                  named=True),
