@@ -356,7 +356,10 @@ def section(args, argv: list[str], minutes: float, by_key: dict, wire: dict, cpu
         f"the fastest runs: {bench.fmt_ms(least('ec2ops, 16 regions'))} / {bench.fmt_ms(least('ec2ops, 1 region'))} "
         f"= {least_ratio:.2f}x; the median of the rounds' own ratios: {paired:.2f}x"
         + ("" if (least_ratio <= 2) == (paired <= 2) == (ratio <= 2) else
-           " (these disagree on the target: the margin is within this machine's noise)"),
+           f". These disagree on the target: from the fastest run to the median, the machine's load added about "
+           f"the same to both ({bench.fmt_ms(one - least('ec2ops, 1 region'))} to one region, "
+           f"{bench.fmt_ms(many - least('ec2ops, 16 regions'))} to 16), which lowers the ratio; the fastest runs are "
+           "the nearest to an idle machine"),
         f"  - where the time goes: the server's delays alone put {delay_ms:.0f} ms under one region and "
         f"{2 * delay_ms:.0f} ms under {len(REGIONS)}, since DescribeRegions (which checks the list) is answered "
         f"before the {len(REGIONS)} DescribeInstances go out together; and ec2ops uses {bench.fmt_ms(cpu_many)} of "

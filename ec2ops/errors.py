@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 
 class ExitStatus(enum.IntEnum):
@@ -86,7 +87,8 @@ CLOCK_CODES = {"RequestExpired", "RequestTimeTooSkewed", "SignatureDoesNotMatch-
 
 
 class Ec2Error(Ec2opsError):
-    """EC2 answered with an error document."""
+    """EC2 answered with an error document. It is printed in the guide's words where the guide has
+    some for its code (`in_guide_words`); EC2's own text stays in `message` and in --debug traces."""
 
     status = ExitStatus.EC2_REFUSED
 
@@ -95,15 +97,32 @@ class Ec2Error(Ec2opsError):
         self.message = (message or "").strip()
         self.request_id = request_id
         self.http_status = http_status
+        self.guide: str | None = None  # the guide's message, with the ids the user gave
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        # The guide's form: "<Message>. Error code: <Code>." with exactly one period in between.
-        message = self.message.rstrip(".") if self.message else self.code
-        text = f"{message}. Error code: {self.code}."
+        if self.guide:
+            text = self.guide
+        elif self.message:  # the guide's form: "<Message>. Error code: <Code>.", one period in between
+            text = f"{self.message.rstrip('.')}. Error code: {self.code}."
+        else:  # never "Code. Error code: Code.": the guide's words for the code, else the code alone
+            text = next((m.format([]) for m in GUIDE_MESSAGES if m.matches(self.code) and "###" not in m.text),
+                        f"Error code: {self.code}.")
         if self.clock_related:
             text += " " + CLOCK_HINT
         return text
+
+    def in_guide_words(self, given: dict[str, list[str]]) -> "Ec2Error":
+        """The guide's message for this code, naming the ids the user gave (`given`: query parameter
+        -> values): those EC2's text names, or all of them when it names none and is empty."""
+        for entry in GUIDE_MESSAGES:
+            ids = given.get(entry.parameter or "", []) if entry.matches(self.code) else []
+            named = [i for i in ids if i and re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w-])", self.message)]
+            if named or (ids and not self.message and not entry.named):
+                self.guide = entry.format(named or ids)
+                self.args = (str(self),)
+                break
+        return self
 
     @property
     def clock_related(self) -> bool:
@@ -118,6 +137,58 @@ class Ec2Error(Ec2opsError):
     @property
     def throttled(self) -> bool:
         return self.code in {"RequestLimitExceeded", "Throttling", "ThrottlingException"}
+
+
+class GuideMessage:
+    """One of the guide's error messages: for EC2's `codes` (any case), `text` with ### for the ids
+    the user gave in `parameter` (a query parameter, without .N), printed with the guide's code."""
+
+    def __init__(self, codes: str, text: str, parameter: str | None = None, plural: str | None = None,
+                 named: bool = False, code: str | None = None):
+        self.codes = {c.strip().lower() for c in codes.split(",")}
+        self.text, self.parameter, self.plural = text, parameter, plural
+        self.named = named  # a code with other causes too: only when EC2's text names one of the ids
+        self.code = code or codes.split(",")[0].strip()
+
+    def matches(self, code: str) -> bool:
+        return code.lower() in self.codes
+
+    def format(self, ids: list[str]) -> str:
+        text = self.plural if len(ids) > 1 and self.plural else self.text
+        return f"{text.replace('###', ', '.join(ids))} Error code: {self.code}."
+
+
+# The guide's "Error messages" for EC2's codes, word for word (with its spelling of the codes).
+GUIDE_MESSAGES = (
+    GuideMessage("InvalidAMIID.NotFound", "The AMI ID '###' does not exist.", "ImageId"),
+    GuideMessage("InvalidInstanceID.NotFound", "The instance ID '###' does not exist.", "InstanceId",
+                 plural="The instance IDs '###' do not exist.", code="InvalidInstanceId.NotFound"),
+    GuideMessage("InvalidVolume.NotFound", "The volume '###' does not exist.", "VolumeId"),
+    GuideMessage("InvalidSnapshot.NotFound", "The snapshot '###' does not exist.", "SnapshotId"),
+    GuideMessage("InvalidGroup.NotFound", "The security group '###' does not exist.", "GroupName"),
+    GuideMessage("InvalidGroup.Duplicate", "The security group '###' already exists.", "GroupName"),
+    GuideMessage("InvalidGroup.Reserved", "The security group '###' is reserved.", "GroupName"),
+    GuideMessage("InvalidKeyPair.Duplicate", "The keypair '###' already exists.", "KeyName"),
+    GuideMessage("InvalidZone.NotFound", "The zone '###' does not exist.", "AvailabilityZone"),
+    GuideMessage("InvalidBundleID.NotFound", "Invalid bundle ids: ###.", "BundleId"),
+    GuideMessage("InvalidManifest", "Invalid manifest path: '###'.", "ImageLocation"),
+    # An address that is not yours: AuthFailure in 2009, InvalidAddress.NotFound today.
+    GuideMessage("AuthFailure,InvalidAddress.NotFound", "The address '###' does not belong to you.", "PublicIp",
+                 named=True),
+    GuideMessage("AuthFailure", "Not authorized for image: ###.", "ImageId", named=True),
+    GuideMessage("InvalidAMIAttributeItemValue", "Invalid attribute item value '###' for UserGroup item type.",
+                 "UserGroup", named=True),
+    GuideMessage("InvalidAMIAttributeItemValue", "Invalid attribute item value '###' for userId item type.",
+                 "UserId", named=True),
+    GuideMessage("AuthFailure", "AWS was not able to validate the provided access credentials."),
+    GuideMessage("MissingParameter", "The request must contain the parameter ###."),
+)
+
+
+def guide_says(code: str, parameter: str | None = None, ids: str = "###") -> str:
+    """The guide's message for `code` (and the parameter its ### is about), for a local check to
+    say before sending what EC2 would answer: ### stays for validate's checks to fill in."""
+    return next(m for m in GUIDE_MESSAGES if m.matches(code) and m.parameter == parameter).format([ids])
 
 
 class NotWritten(Ec2opsError):

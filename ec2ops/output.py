@@ -25,6 +25,27 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+class Shown(str):
+    """A value as the guide prints it (plain, table, --get), which JSON writes as EC2 typed it: a
+    number, a boolean, or a timestamp as EC2 sent it (ISO 8601 with its offset)."""
+
+    json: Any
+
+    def __new__(cls, text: str, json: Any):
+        value = super().__new__(cls, text)
+        value.json = json
+        return value
+
+
+def for_json(value: Any) -> Any:
+    """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
+    if isinstance(value, Shown):
+        return value.json
+    if isinstance(value, list):
+        return [for_json(v) for v in value]
+    return None if value == "" else value
+
+
 @dataclass
 class Delimiters:
     delimiter: str = ","
@@ -130,13 +151,13 @@ def raw_value(value: Any, delimiters: Delimiters) -> str:
 
 
 def json_row(row: dict, columns: list[tuple[str, str]]) -> dict:
-    return {key: row.get(key) if row.get(key) != "" else None for key, _ in columns}
+    return {key: for_json(row.get(key)) for key, _ in columns}
 
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, Table):
         return [json_row(row, value.columns) for row in value.rows]
-    return value
+    return for_json(value)
 
 
 # -- printers: begin, row, end -------------------------------------------------------------------
@@ -191,8 +212,8 @@ class PlainPrinter(Printer):
             if text:  # an empty table prints nothing: the guide's "empty string"
                 self.sink.line(text)
         for name, value in items:
-            text = plain_value(value, self.delimiters) or ("" if isinstance(value, Table) else NULL)
-            if "\n" in text or isinstance(value, Table):
+            text = plain_value(value, self.delimiters) or NULL  # an empty table too: `attachmentSet: null`
+            if "\n" in text or (isinstance(value, Table) and value.rows):
                 self.sink.write(f"{name}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
             else:
                 self.sink.write(f"{name}: {text}\n")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from ec2ops import fanout, output, traits
-from ec2ops.errors import Ec2opsError, NotWritten, OperationFailed, Reported
+from ec2ops.errors import Ec2Error, Ec2opsError, NotWritten, Reported
 from ec2ops.session import Session
 from ec2ops.spec import Operation, read_inputs, table_row
 
@@ -49,6 +49,14 @@ def run(op: Operation, session: Session, values: dict) -> None:
     applied = traits.of(op)
     given = traits.take_all(applied, values)
     values = read_inputs(op.inputs, values, op.validate)
+    try:
+        steps(op, session, values, given)
+    except Ec2Error as exc:  # EC2's refusal in the guide's words, with the ids given
+        op.in_guide_words(exc, values)
+        raise
+
+
+def steps(op: Operation, session: Session, values: dict, given: dict) -> None:
     session.check_get(op.output_names + [name for trait, o in given.items() for name in trait.outputs(op, o)])
     for trait, options in given.items():
         trait.prepare(session, options)
@@ -122,7 +130,7 @@ def fan_out(op: Operation, session: Session, values: dict, given: dict, targets:
             try:
                 answer = future.result()
             except Ec2opsError as exc:
-                yield Answer(where=target, error=exc)
+                yield Answer(where=target, error=op.in_guide_words(exc, values))
             else:
                 yield Answer(answer, None, target) if isinstance(answer, dict) else Answer(*answer, where=target)
 
@@ -179,7 +187,7 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         if absent:
             raise absent[0].error
         if op.empty_error:
-            raise OperationFailed(op.empty_error.format_map(values))
+            raise op.nothing_found(values)
     if order:
         position = {v: i for i, v in enumerate(values[order[0]])}
         key = next(c for c in table.columns if c.key == order[1])

@@ -14,7 +14,7 @@ import click
 
 from ec2ops import resources
 from ec2ops.client import document
-from ec2ops.errors import InputError, OperationFailed
+from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, OperationFailed, guide_says
 from ec2ops.resources import Resource
 
 # The guide's areas, in its order: (key, title).
@@ -117,6 +117,39 @@ FIELD_HELP = {
 }
 
 
+def _boolean(text: str) -> bool:
+    return {"true": True, "false": False}[text.strip().lower()]
+
+
+def _percent(text: str) -> int | float:
+    number = float(text.strip().rstrip("%"))
+    return int(number) if number.is_integer() else number
+
+
+# EC2's integer and boolean fields (botocore's service model agrees; tests/test_json.py checks it),
+# by element name, and progress ("80%"), a number of percent: JSON numbers and booleans. Plain
+# output keeps EC2's text, as the guide printed it.
+TYPES: dict[str, Callable[[str], Any]] = {
+    "size": int, "volumeSize": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int, "progress": _percent,
+    "isPublic": _boolean, "deleteOnTermination": _boolean, "encrypted": _boolean, "return": _boolean,
+}
+
+
+def typed(path: str, value: Any) -> Any:
+    """EC2's text for the field at `path`, carrying its JSON type; kept as it is when it does not parse."""
+    kind = TYPES.get(path.rsplit("/", 1)[-1])
+    if kind is None or value in (None, ""):
+        return value
+    if isinstance(value, list):
+        return [typed(path, v) for v in value]
+    from ec2ops.output import Shown
+
+    try:
+        return Shown(str(value), kind(str(value)))
+    except (KeyError, ValueError):
+        return value
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the EC2 field name: the JSON key
@@ -128,7 +161,7 @@ class Column:
     def value(self, row: Any) -> Any:
         path = self.path or self.key
         value = list(document.walk(row, path)) if self.many else document.first(row, path)
-        return self.convert(value) if self.convert else value
+        return typed(path, self.convert(value) if self.convert else value)
 
 
 def table_row(columns: tuple[Column, ...], item: dict) -> dict:
@@ -168,7 +201,7 @@ class Output:
             items = Items(self.path or "", self.explode).of(node)
             return Table(self.titles, [table_row(self.columns, item) for item in items])
         value = list(document.walk(node, self.path or "")) if self.many else document.first(node, self.path or "")
-        value = self.convert(value) if self.convert else value
+        value = typed(self.path or "", self.convert(value) if self.convert else value)
         if self.lines and isinstance(value, str):
             from ec2ops.output import Lines
 
@@ -228,13 +261,14 @@ class Operation:
     shape: Callable[[dict, dict], dict | None] | None = None  # (inputs, query) -> the query; None: nothing to send
     complete: Callable[[Any, list], None] | None = None  # (lookups, items): reads what the answer lacks
     perform: Callable[..., Any] | None = None  # a flow: (session, inputs, query) -> a Response or a result
-    empty_error: str | None = None  # the guide's failure when there is no item; {input} is its value
+    empty_error: str | None = None  # no item: a code of errors.GUIDE_MESSAGES (its message), or a failure
     fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     change: Change | None = None
     extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
     merge: Callable[[list], dict] | None = None  # a flow run in each region: [(where, result)] -> one result
     present: Callable[[Any, dict, dict], bool] | None = None  # (session, result, inputs): shown its own way?
+    request_id: bool = True  # requestId is an output (not for a result counted over many calls)
 
     # -- kinds ---------------------------------------------------------------------------------
     @property
@@ -276,7 +310,25 @@ class Operation:
 
     @property
     def output_names(self) -> list[str]:
-        return [o.name for o in self.outputs] + ["requestId", *self.extra_outputs]
+        return [o.name for o in self.outputs] + ["requestId"] * self.request_id + [*self.extra_outputs]
+
+    def given_ids(self, values: dict) -> dict[str, list[str]]:
+        """What the user named, by query parameter without its numbers (VolumeId.1 -> VolumeId,
+        BlockDeviceMapping.1.Ebs.SnapshotId -> SnapshotId): the ids of the guide's error messages."""
+        given: dict[str, list[str]] = {}
+        for key, value in self.query(values).items():
+            given.setdefault(next(p for p in reversed(key.split(".")) if not p.isdigit()), []).append(value)
+        return given
+
+    def in_guide_words(self, error, values: dict):
+        """An EC2 error in the guide's words, with the ids given (errors.GUIDE_MESSAGES)."""
+        return error.in_guide_words(self.given_ids(values)) if isinstance(error, Ec2Error) else error
+
+    def nothing_found(self, values: dict) -> Exception:
+        """The failure of an answer without items: a guide's code reads as EC2's error for it."""
+        if any(m.matches(self.empty_error or "") for m in GUIDE_MESSAGES):
+            return self.in_guide_words(Ec2Error(self.empty_error, ""), values)
+        return OperationFailed((self.empty_error or "").format_map(values))
 
     def query(self, values: dict) -> dict[str, str]:
         params = dict(self.fixed)
@@ -303,6 +355,8 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
         if spec.flag:
             continue
         if value is None or value == "":
+            if spec.required and spec.query and "." not in spec.query:  # what EC2 would answer: MissingParameter
+                raise InputError(guide_says("MissingParameter", ids=spec.query))
             if spec.required:  # `--image-id "$UNSET"`: sent without it, a Describe would answer for everything
                 raise InputError(f"The input {spec.name} is required and cannot be empty.")
             if value == "":  # `--instance-ids "$UNSET"` would describe every instance: empty is not absent

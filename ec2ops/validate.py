@@ -19,6 +19,7 @@ CIDR_MESSAGE = (
 PROTOCOL_MESSAGE = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp'."
 FORCE_MESSAGE = 'Possible values for input "force" are true or false.'
 SIZE_MESSAGE = "The following input must be a valid integer: size."
+VOLUME_SIZE_MESSAGE = "The volume size must be an integer between 1 and 1024 inclusive."
 
 _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 # re.ASCII: \d would also take other scripts' digits ("١.١.١.١"), which EC2 does not read as an address.
@@ -84,7 +85,13 @@ def integer(message: str, minimum: int | None = None) -> Callable[[str], str]:
     return check
 
 
-size = integer(SIZE_MESSAGE)
+def size(value: str) -> str:
+    """A volume's size: an integer (the guide's first message), at least 1 (its second). The guide's
+    upper bound, 1024 GiB, is long gone: EC2 judges sizes above it by the volume type."""
+    number = integer(SIZE_MESSAGE)(value)
+    if int(number) < 1:
+        raise InputError(VOLUME_SIZE_MESSAGE)
+    return number
 
 
 def one_of(message: str, *allowed: str) -> Callable[[str], str]:
@@ -118,11 +125,19 @@ INSTANCE_MESSAGE = "Invalid id: '###' (expecting \"i-...\"). Error code: Invalid
 instance_id = prefixed(resources.INSTANCE.prefix, INSTANCE_MESSAGE)
 
 
-def numeric_user_id(value: str) -> str:
-    text = value.strip()
-    if not text.isdigit():
-        raise InputError(f"Invalid user id: '{text}'. Error code: InvalidUserID.Malformed.")
-    return text
+def item(message: str, allowed: Callable[[str], bool]) -> Callable[[str], str]:
+    """One element of a list input (a user id, a group); `message` may hold ### for the value."""
+
+    def check(value: str) -> str:
+        text = value.strip()
+        if not allowed(text):
+            raise InputError(message.replace("###", text))
+        return text
+
+    return check
+
+
+numeric_user_id = item("Invalid user id: '###'. Error code: InvalidUserID.Malformed.", str.isdigit)
 
 
 def required(value, message: str):

@@ -149,7 +149,7 @@ def test_enumerate_bundle_tasks(offline):
                                     "requestId: 59dbff89-35bd-4eac-99ed-be587EXAMPLE"]
     rows = offline("enumerate-bundle-tasks", "-o", "json").json()["returnResult"]
     assert rows[1] == {"bundleId": "bun-4f789d26", "instanceId": "i-d63cd5be", "state": "failed",
-                       "startTime": "2008-10-07T11:41:50.000Z", "progress": "0%"}
+                       "startTime": "2008-10-07T11:41:50.000Z", "progress": 0}
     route.mock(return_value=httpx.Response(200, text=described()))
     empty = offline("enumerate-bundle-tasks")
     assert (empty.code, empty.out.splitlines()[0].startswith("requestId: ")) == (0, True)

@@ -58,7 +58,7 @@ def test_create_volume_query_outputs_and_state(ec2ops):
     doc = ec2ops("create-volume", "--size", "7", "--availability-zone", "us-east-1b", "-o", "json").json()
     assert list(doc) == ["returnResult", "volumeId", "size", "status", "createTime", "availabilityZone",
                          "snapshotId", "requestId"]
-    assert doc["returnResult"] == doc["volumeId"] != volume and doc["size"] == "7" and doc["snapshotId"] is None
+    assert doc["returnResult"] == doc["volumeId"] != volume and doc["size"] == 7 and doc["snapshotId"] is None
 
     listed = ec2ops("describe-volumes")
     assert listed.code == 0
@@ -66,7 +66,7 @@ def test_create_volume_query_outputs_and_state(ec2ops):
                                            f"{doc['volumeId']},7,null,us-east-1b,available"]
     only = ec2ops("describe-volumes", "--volume-ids", f"{doc['volumeId']}", "-o", "json", "--debug")
     assert debug_params(only.err) == {"Action": "DescribeVolumes", **V, "VolumeId.1": doc["volumeId"]}
-    assert only.json()["returnResult"] == [{"volumeId": doc["volumeId"], "size": "7", "snapshotId": None,
+    assert only.json()["returnResult"] == [{"volumeId": doc["volumeId"], "size": 7, "snapshotId": None,
                                             "availabilityZone": "us-east-1b", "status": "available"}]
     table = ec2ops("describe-volumes", "-o", "table")
     assert "Availability zone" in table.out and volume in table.out
@@ -175,7 +175,7 @@ def test_snapshot_lifecycle(ec2ops):
     doc = ec2ops("create-snapshot", "--volumeId", volume, "-o", "json").json()
     assert list(doc) == ["returnResult", "returnCode", "volumeId", "status", "startTime", "progress", "ownerId",
                          "volumeSize", "description", "requestId"]
-    assert doc["returnResult"] == doc["returnCode"] != snapshot and doc["volumeSize"] == "5"
+    assert doc["returnResult"] == doc["returnCode"] != snapshot and doc["volumeSize"] == 5
 
     listed = ec2ops("describe-snapshots", "--snapshot-ids", f"{snapshot};{doc['returnResult']}", "--delimiter", ";",
                     "--col-delimiter", " ", "--debug")
@@ -201,7 +201,7 @@ def test_snapshot_lifecycle(ec2ops):
     assert debug_params(from_snapshot.err) == {"Action": "CreateVolume", **V, "SnapshotId": snapshot,
                                                "AvailabilityZone": "us-east-1a"}
     made = from_snapshot.json()
-    assert (made["snapshotId"], made["size"]) == (snapshot, "5")
+    assert (made["snapshotId"], made["size"]) == (snapshot, 5)
     assert f"{made['volumeId']},5,{snapshot},us-east-1a,available" in ec2ops("describe-volumes").out.splitlines()
 
     deleted = ec2ops("delete-snapshot", "--snapshot-id", snapshot, "--debug")
@@ -239,7 +239,7 @@ def test_modify_snapshot_attribute_grants_and_revokes(ec2ops, moto):
     assert removed.code == 0, removed.err
     assert debug_params(removed.err)["OperationType"] == "remove"
     assert debug_params(removed.err)["Attribute"] == "createVolumePermission"
-    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] == "true"
+    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] is True
     assert permissions() == ["444455556666"]
 
 
@@ -255,7 +255,7 @@ def test_reset_snapshot_attribute(offline):
     assert run.out == "true\nrequestId: 59dbff89-35bd-4eac-99ed-be587EXAMPLE\n"
     doc = offline("reset-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d", "--attribute",
                   "createVolumePermission", "-o", "json").json()
-    assert doc == {"returnResult": "true", "requestId": "59dbff89-35bd-4eac-99ed-be587EXAMPLE"}
+    assert doc == {"returnResult": True, "requestId": "59dbff89-35bd-4eac-99ed-be587EXAMPLE"}
 
 
 @respx.mock
@@ -376,7 +376,7 @@ MODIFY = ["modify-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d"]
     (["attach-volume", "--volume-id", "snap-1", "--instance-id", "i-1", "--device-name", "/dev/sdh"],
      VOLUME_MESSAGE.format("snap-1")),
     (["attach-volume", "--volume-id", "vol-1", "--instance-id", "vol-2", "--device-name", "/dev/sdh"],
-     "Invalid id: 'vol-2' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed."),
+     "Value (vol-2) for parameter instance is invalid. Expected: 'i-...'. Error code: InvalidParameterValue."),
     (["detach-volume", "--volume-id", "vol-1a2b3c4d", "--force", "yes"],
      'Possible values for input "force" are true or false.'),
     (["create-snapshot", "--volume-id", "volume1"], VOLUME_MESSAGE.format("volume1")),

@@ -33,7 +33,7 @@ def test_create_describe_delete(ec2ops):
                                          "GroupName": "web", "GroupDescription": "Web servers"}
     doc = created.json()
     assert list(doc) == ["returnResult", "groupId", "requestId"]
-    assert doc["returnResult"] == "true" and doc["groupId"].startswith("sg-")
+    assert doc["returnResult"] is True and doc["groupId"].startswith("sg-")
     plain = _create(ec2ops, "app", "App servers").out.splitlines()
     assert plain[0] == "true" and plain[1].startswith("groupId: sg-") and plain[2].startswith("requestId: ")
 
@@ -91,7 +91,7 @@ def test_allow_and_revoke_a_cidr_permission(ec2ops):
     assert debug_params(revoked.err)["Action"] == "RevokeSecurityGroupIngress"
     assert {k: v for k, v in debug_params(revoked.err).items() if k != "Action"} == {
         k: v for k, v in debug_params(allowed.err).items() if k != "Action"}
-    assert _permissions(ec2ops, "web") == [{"ipProtocol": "icmp", "fromPort": "-1", "toPort": "-1",
+    assert _permissions(ec2ops, "web") == [{"ipProtocol": "icmp", "fromPort": -1, "toPort": -1,
                                             "groupName": None, "userId": None, "cidrIp": "10.1.0.0/16"}]
 
 
@@ -113,7 +113,7 @@ def test_a_source_group_gets_tcp_udp_and_icmp_and_shows_by_name(ec2ops):
     rows = details.json()["ipPermissions"]
     assert rows == [
         {"ipProtocol": p, "fromPort": f, "toPort": t, "groupName": "lb", "userId": OWNER, "cidrIp": None}
-        for p, f, t in [("tcp", "0", "65535"), ("udp", "0", "65535"), ("icmp", "-1", "-1")]
+        for p, f, t in [("tcp", 0, 65535), ("udp", 0, 65535), ("icmp", -1, -1)]
     ]
     plain = ec2ops("get-security-group-details", "--group-name", "web", "--get", "ipPermissions",
                    "--row-delimiter", "|")
@@ -176,11 +176,11 @@ def test_source_groups_ec2_cannot_name_show_their_id(offline):
     doc = run.json()
     assert (doc["returnResult"], doc["ownerId"], doc["groupDescription"]) == ("web", "111122223333", "Web")
     assert doc["ipPermissions"] == [
-        {"ipProtocol": "tcp", "fromPort": "22", "toPort": "22", "groupName": "sg-9f8e7d6c", "userId": "444455556666",
+        {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "groupName": "sg-9f8e7d6c", "userId": "444455556666",
          "cidrIp": None},
-        {"ipProtocol": "tcp", "fromPort": "22", "toPort": "22", "groupName": "web", "userId": "111122223333",
+        {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "groupName": "web", "userId": "111122223333",
          "cidrIp": None},
-        {"ipProtocol": "tcp", "fromPort": "22", "toPort": "22", "groupName": None, "userId": None,
+        {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "groupName": None, "userId": None,
          "cidrIp": "2001:db8::/32"},
         {"ipProtocol": "-1", "fromPort": None, "toPort": None, "groupName": None, "userId": None, "cidrIp": None},
     ]

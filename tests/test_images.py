@@ -102,14 +102,14 @@ def test_modify_launch_permission(ec2ops, moto):
     assert debug_params(removed.err) == {  # productCode is not launchPermission's: not sent
         "Action": "ModifyImageAttribute", "Version": "2016-11-15", "ImageId": ami, "Attribute": "launchPermission",
         "OperationType": "remove", "UserId.1": "111122223333", "UserId.2": "444455556666", "UserGroup.1": "all"}
-    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] == "true"
+    assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] is True
     assert launch_permissions(moto, ami) == []
     assert ec2ops("get-image-details", "--image-id", ami, "--get", "isPublic").out == "false\n"
 
     refused = ec2ops("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission",
                      "--operation-type", "add", "--groups", "everyone")
-    assert refused.code == 1
-    assert "for UserGroup item type. Error code: InvalidAMIAttributeItemValue." in refused.err
+    assert (refused.code, refused.err.splitlines()[0]) == (1, "ec2ops: Invalid attribute item value 'everyone' for "
+                                                              "UserGroup item type. Error code: InvalidAMIAttributeItemValue.")
 
 
 @pytest.mark.parametrize("args,message", [
@@ -119,7 +119,7 @@ def test_modify_launch_permission(ec2ops, moto):
     (["--attribute", "launchPermission", "--operation-type", "add"],
      "If attribute=launchPermission, userIds or groups must be set!"),
     (["--attribute", "launchPermission", "--operation-type", "add", "--user-ids", "1111-2222-3333"],
-     "Invalid user id: '1111-2222-3333'. Error code: InvalidUserID.Malformed."),
+     "Invalid attribute item value '1111-2222-3333' for userId item type. Error code: InvalidAMIAttributeItemValue."),
     (["--attribute", "productCode"], "If attribute=productCodes, productCode must be set!"),
     (["--attribute", "productCodes", "--operation-type", "add", "--groups", "all"],
      "If attribute=productCodes, productCode must be set!"),
@@ -183,7 +183,7 @@ def test_reset_image_attribute(offline):
     assert sent_params(route.calls.last.request) == {"Action": "ResetImageAttribute", "Version": "2016-11-15",
                                                      "ImageId": "ami-61a54008", "Attribute": "launchPermission"}
     assert offline("reset-image-attribute", "--amiId", "ami-61a54008", "--attribute", "launchPermission",
-                   "-o", "json").json() == {"returnResult": "true",
+                   "-o", "json").json() == {"returnResult": True,
                                             "requestId": "59dbff89-35bd-4eac-99ed-be587EXAMPLE"}
     for attribute, message in [("productCodes", "Attribute productCodes can not be reset currently."),
                                ("kernel", "Invalid attribute.")]:

@@ -87,7 +87,7 @@ def test_run_instances_then_read_back_type_zone_key_groups(ec2ops, moto):
                          "requestId"]
     assert (got["returnResult"], got["imageId"], got["status"], got["machineType"], got["keyPairName"]) == (
         ids[1], AMI, "running", "t2.micro", "ops")
-    assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", "1", "enabled")
+    assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", 1, "enabled")
     assert got["reservationId"] == lines[1].split(": ")[1] and got["ownerId"] == "123456789012"
     assert got["groupSet"] == ["web", "default"] and got["productCodes"] == []
     assert got["publicDns"].endswith(".amazonaws.com") and got["privateDns"].endswith(".internal")
@@ -144,10 +144,11 @@ def test_describe_and_details_of_nothing(ec2ops):
     assert ec2ops("describe-instances", "-o", "json").json()["returnResult"] == []
     missing = ec2ops("get-instance-details", "--instance-identifier", "i-0123456789abcdef0")
     assert missing.code == 1 and missing.out == ""
-    assert ("The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceID.NotFound."
+    assert ("The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound."
             in missing.err)
     stop = ec2ops("stop-instance", "--instance-identifier", "i-0123456789abcdef0")
-    assert stop.code == 1 and "InvalidInstanceID.NotFound" in stop.err
+    assert stop.code == 1 and stop.err.splitlines()[0] == (
+        "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound.")
 
 
 def test_get_system_log_is_decoded(ec2ops):

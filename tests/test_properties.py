@@ -86,7 +86,7 @@ def test_a_port_is_a_number_in_range_or_the_guides_message(value, wildcard):
 @given(ANY_TEXT)
 def test_every_other_validator_answers_a_value_or_its_message(value):
     checks = [
-        (validate.size, validate.SIZE_MESSAGE),
+        (validate.size, None),
         (validate.integer("minCount must be a positive integer.", minimum=1), "minCount must be a positive integer."),
         (validate.protocol, validate.PROTOCOL_MESSAGE),
         (validate.force, validate.FORCE_MESSAGE),
@@ -99,11 +99,12 @@ def test_every_other_validator_answers_a_value_or_its_message(value):
         result = _accepts(check, value)
         if isinstance(result, InputError):
             assert message is None or str(result) == message
+            assert check is not validate.size or str(result) in (validate.SIZE_MESSAGE, validate.VOLUME_SIZE_MESSAGE)
             assert str(result) and "\n" not in str(result).replace(value.strip(), "")
         else:
             assert isinstance(result, str) and result
     if not isinstance(_accepts(validate.size, value), InputError):
-        assert re.fullmatch(r"-?[0-9]+", validate.size(value))
+        assert re.fullmatch(r"[0-9]+", validate.size(value)) and int(validate.size(value)) >= 1
 
 
 # -- every command, any string for each of its inputs ---------------------------------------------

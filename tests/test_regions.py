@@ -110,7 +110,7 @@ def test_an_id_found_in_no_region_is_the_guides_not_found_message(ec2ops, launch
     run = ec2ops("get-instance-details", "--instance-identifier", missing, "--regions", "us-east-1,eu-west-1")
     assert (run.code, run.out) == (1, "")
     assert run.err.splitlines()[0] == here.err.splitlines()[0] == (
-        f"ec2ops: The instance ID '{missing}' does not exist. Error code: InvalidInstanceID.NotFound.")
+        f"ec2ops: The instance ID '{missing}' does not exist. Error code: InvalidInstanceId.NotFound.")
 
 
 # -- profiles ----------------------------------------------------------------------------------------

@@ -69,13 +69,16 @@ OUTPUT_FORMS = [
     ("plain", "The default; a stable layout for scripts. returnResult first, exactly as the guide formats it: "
               "lists joined by --delimiter (default ,), tables with rows separated by --row-delimiter "
               "(default a newline) and columns by --col-delimiter; an empty cell is null and an empty "
-              "table prints nothing. Then every other output as name: value, one a line, requestId last; a "
+              "returnResult table prints nothing. Then every other output as name: value, one a line, an empty "
+              "value, list or table null, requestId last; a "
               "multi-line value follows its name: line, indented two spaces. Delimiters may be typed as "
               "\\n, \\t, \\r."),
     ("table", "Tables with the guide's column names as headers; colour only on a terminal, never with "
               "NO_COLOR or --no-color."),
     ("json", "One JSON object per call, keyed by the guide's output names; a table is a list of objects keyed "
-             "by the EC2 field names, in the guide's column order; empty is null."),
+             "by the EC2 field names, in the guide's column order. EC2's integers and booleans are JSON numbers "
+             "and booleans (progress a number of percent), a list or table is [] when empty, a missing "
+             "scalar null; timestamps are EC2's own, ISO 8601 with their offset."),
     ("--get NAME", "Only that output's raw value, for $(...): a list or table as in plain, an empty value "
                    "as an empty line."),
 ]
@@ -215,7 +218,8 @@ def command_page(node: Node, nodes: list[Node]) -> str:
             if output.columns:
                 text += (" " if text else "") + "Columns: " + ", ".join(c.title for c in output.columns) + "."
             lines += tp(bold(output.name), esc(text) or "\\&")
-        lines += tp(bold("requestId"), "The ID of the request sent to EC2.")
+        if "requestId" in operation.output_names:
+            lines += tp(bold("requestId"), "The ID of the request sent to EC2.")
     for section, heading in (("Common inputs", "COMMON INPUTS"), ("Connection", "CONNECTION"),
                              ("Output", "OUTPUT OPTIONS")):
         items = option_items(node, section)

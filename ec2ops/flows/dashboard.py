@@ -217,7 +217,7 @@ OPERATIONS = [
         notifyMethod: Display (a panel on a terminal, the plain outputs otherwise), Write to File
         (appended to --file with a timestamp), Email (sent over SMTP), or None. In every case the
         counts are the command's outputs (returnResult is the table; each count also has its own
-        output).""",
+        output); there is no requestId, the counts coming from several calls.""",
         inputs=INPUTS,
         outputs=(Output("returnResult", help="The counts: one row per region (and a total row)."),
                  *(Output(name, help=f"{title}: the count (the total over the regions).")
@@ -227,6 +227,7 @@ OPERATIONS = [
         merge=merge,
         finish=notify,
         present=present,
+        request_id=False,  # six calls (in each region): no one requestId
         example="ec2ops ec2-dashboard --notify-method 'Write to File' --file /var/log/ec2-dashboard.log",
     )
 ]

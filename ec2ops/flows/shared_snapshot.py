@@ -40,7 +40,7 @@ OPERATIONS = [
         area="ebs",
         help="""Creates a snapshot of an EBS volume and shares it: with --groups all it becomes public,
         otherwise only the accounts in --user-ids may create volumes from it. returnResult is the new
-        snapshot's ID. At least one of userIds or groups is required.
+        snapshot's ID, requestId that of the sharing call. At least one of userIds or groups is required.
 
         If the snapshot is made but sharing fails, the snapshot ID is still printed and the exit status is 1.""",
         inputs=(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from ec2ops.client import document
-from ec2ops.errors import OperationFailed
+from ec2ops.errors import Ec2Error
 from ec2ops.operations.instances import (
     INSTANCES,
     LAUNCH_OUTPUTS,
-    NOT_FOUND_MESSAGE,
     RUN_INSTANCES,
     check_launch,
     instance_input,
@@ -38,7 +37,7 @@ def _launch_like(session, values: dict, params: dict):
     described = session.call("DescribeInstances", {"InstanceId.1": values["instanceIdentifier"]})
     found = list(INSTANCES.of(described.body))
     if not found:
-        raise OperationFailed(NOT_FOUND_MESSAGE.format_map(values))
+        raise Ec2Error("InvalidInstanceID.NotFound", "")  # the pipeline words it
     template = found[0]
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
     values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
@@ -52,7 +51,8 @@ OPERATIONS = [
         area="instances",
         help="""Launches minCount..maxCount new instances configured like a template instance: its AMI,
         availability zone, instance type, kernel, RAM disk, monitoring, key pair and security groups
-        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs. If EC2 cannot
+        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs; reservationID and
+        requesterId are those of the launch, as run-instances prints them. If EC2 cannot
         launch minCount instances, none is launched; each launch carries a client token, so a retried
         request never launches twice.""",
         inputs=(

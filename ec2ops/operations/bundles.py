@@ -178,7 +178,7 @@ OPERATIONS = [
         inputs=(_bundle_id("BundleId.1"),),
         items=Items("bundleInstanceTasksSet"),
         outputs=_task_outputs("will hold the image"),
-        empty_error="Invalid bundle ids: {bundleId}. Error code: InvalidBundleID.NotFound.",
+        empty_error="InvalidBundleID.NotFound",
         example="ec2ops get-bundle-task-details --bundle-id bun-c1a540a8 --get status",
     ),
 ]

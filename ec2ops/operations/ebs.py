@@ -6,7 +6,7 @@ import datetime as dt
 
 from ec2ops import validate
 from ec2ops.errors import InputError
-from ec2ops.resources import SNAPSHOT, VOLUME, VOLUME_ATTACHMENT
+from ec2ops.resources import INSTANCE, SNAPSHOT, VOLUME, VOLUME_ATTACHMENT
 from ec2ops.spec import (
     RETURNED_TRUE,
     ROW_DELIMITER,
@@ -40,7 +40,8 @@ def _snapshot(help: str, query: str = "SnapshotId", required: bool = True) -> In
 def _attachment(required: bool) -> tuple[Input, Input]:
     return (
         Input("instanceId", "The ID of the instance.", query="InstanceId", required=required,
-              check=validate.instance_id),
+              check=validate.prefixed(INSTANCE.prefix, "Value (###) for parameter instance is invalid. "
+                                                       "Expected: 'i-...'. Error code: InvalidParameterValue.")),
         Input("deviceName", "How the device is exposed to the instance (e.g. /dev/sdh or xvdh).", query="Device",
               required=required),
     )
@@ -55,12 +56,15 @@ ATTRIBUTE = Input("attribute", "The attribute: createVolumePermission, the only 
 
 
 def local_time(value):
-    """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset."""
+    """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset, as the guide
+    prints it; JSON keeps EC2's own."""
+    from ec2ops.output import Shown
+
     try:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return value
-    return moment.astimezone().isoformat(timespec="seconds") if moment.tzinfo else value
+    return Shown(moment.astimezone().isoformat(timespec="seconds"), value) if moment.tzinfo else value
 
 
 def _check_permission(inputs: dict) -> None:
@@ -185,7 +189,7 @@ OPERATIONS = [
             Output("returnResult", path="snapshotId", help="The snapshot's ID."),
             *_scalars("snapshotId", "status", "volumeId", "startTime", "progress"),
         ),
-        empty_error="The snapshot '{snapshotId}' does not exist. Error code: InvalidSnapshot.NotFound.",
+        empty_error="InvalidSnapshot.NotFound",
         example="ec2ops get-snapshot-details --snapshot-id snap-0abc123 --get status",
     ),
     Operation(
@@ -349,7 +353,7 @@ OPERATIONS = [
             Output("attachmentSet", path="attachmentSet", columns=ATTACHMENT_COLUMNS,
                    help="The attachments: Instance ID, Device, Status, Attach time, Volume ID."),
         ),
-        empty_error="The volume '{volumeId}' does not exist. Error code: InvalidVolume.NotFound.",
+        empty_error="InvalidVolume.NotFound",
         example="ec2ops get-volume-details --volume-id vol-0abc123 --get status",
     ),
 ]

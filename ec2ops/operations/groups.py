@@ -6,7 +6,7 @@ DescribeSecurityGroups: get-security-group-details looks the names up so its tab
 
 from ec2ops import validate
 from ec2ops.client import document
-from ec2ops.errors import InputError
+from ec2ops.errors import Ec2Error, InputError
 from ec2ops.resources import SECURITY_GROUP
 from ec2ops.traits import filter_query
 from ec2ops.spec import (
@@ -67,6 +67,37 @@ def _permissions(values: dict, params: dict) -> dict:
     for number, permission in enumerate(permissions, 1):
         params.update({f"IpPermissions.{number}.{key}": value for key, value in permission.items() if value})
     return params
+
+
+REVOKE = "RevokeSecurityGroupIngress"
+
+
+def _revoke(session, values: dict, params: dict):
+    """The guide's revoke "goes to success even when the permission does not exist". EC2 refuses the
+    whole call when one permission is missing (InvalidPermission.NotFound): then each is revoked
+    alone, so that a source group's tcp rule still goes when its udp and icmp ones never existed."""
+    try:
+        return session.call(REVOKE, params)
+    except Ec2Error as exc:
+        if exc.code != "InvalidPermission.NotFound":
+            raise
+        absent = exc
+    common = {k: v for k, v in params.items() if not k.startswith("IpPermissions.")}
+    numbers = sorted({k.split(".")[1] for k in params if k.startswith("IpPermissions.")}, key=int)
+    done = None
+    for number in numbers if len(numbers) > 1 else ():
+        prefix = f"IpPermissions.{number}."
+        one = {**common, **{"IpPermissions.1." + k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}}
+        try:
+            done = session.call(REVOKE, one)
+        except Ec2Error as exc:
+            if exc.code != "InvalidPermission.NotFound":
+                raise
+    if done is not None:
+        return done
+    from ec2ops.client.query import Response  # nothing was there to revoke: success, EC2's request id
+
+    return Response(REVOKE, {}, absent.request_id)
 
 
 def _source_names(lookups, groups: list) -> None:
@@ -205,14 +236,15 @@ OPERATIONS = [
         action="RevokeSecurityGroupIngress",
         area="groups",
         help=f"""Removes permissions from a security group. Only a permission given exactly as it was
-        added (e.g. the same inputs as allow-access-to-security-group) is removed; EC2 may report
-        success when nothing matched.
+        added (e.g. the same inputs as allow-access-to-security-group) is removed. As in the guide, it
+        succeeds even when the permission does not exist: returnResult true, exit status 0.
 
         {PERMISSION_HELP}""",
         inputs=PERMISSION_INPUTS,
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,
         shape=_permissions,
+        perform=_revoke,
         change=CHANGES_GROUP,
         example="ec2ops revoke-access-to-security-group --group-name web --source-security-group-name lb",
     ),

@@ -3,14 +3,13 @@
 import re
 
 from ec2ops import validate
-from ec2ops.errors import InputError
+from ec2ops.errors import InputError, guide_says
 from ec2ops.resources import IMAGE
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
-NOT_FOUND = "The AMI ID '{imageId}' does not exist. Error code: InvalidAMIID.NotFound."
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")
 
 
@@ -134,7 +133,7 @@ OPERATIONS = [
             Output("rootDeviceName", path="rootDeviceName"),
             Output("stateReason", path="stateReason/message"),
         ),
-        empty_error=NOT_FOUND,
+        empty_error="InvalidAMIID.NotFound",
         example="ec2ops get-image-details --image-id ami-0abc1234 --get status",
     ),
     Operation(
@@ -155,9 +154,9 @@ OPERATIONS = [
             Input("operationType", "add or remove (launchPermission).", query="OperationType",
                   check=validate.one_of("Invalid operationType.", "add", "remove")),
             Input("userIds", "Numeric account ids to grant or revoke (launchPermission).", query="UserId.N",
-                  check=validate.numeric_user_id),
+                  check=validate.item(guide_says("InvalidAMIAttributeItemValue", "UserId"), str.isdigit)),
             Input("groups", "Groups to grant or revoke; EC2 knows only 'all' (launchPermission).",
-                  query="UserGroup.N"),
+                  query="UserGroup.N"),  # EC2 refuses others in the guide's words (InvalidAMIAttributeItemValue)
             Input("productCode", "The product code to associate (productCode).", query="ProductCode.1"),
             delimiter_input(what="the elements of userIds and groups"),
         ),

@@ -24,7 +24,6 @@ from ec2ops.spec import (
     returned_true,
 )
 
-NOT_FOUND_MESSAGE = "The instance ID '{instanceIdentifier}' does not exist. Error code: InvalidInstanceId.NotFound."
 instance_id = validate.instance_id
 
 
@@ -304,7 +303,7 @@ OPERATIONS = [
             Output("groupSet", path="groupSet", many=True, convert=_group_names,
                    help="Its security groups, delimiter-separated."),
         ),
-        empty_error=NOT_FOUND_MESSAGE,
+        empty_error="InvalidInstanceID.NotFound",
         example="ec2ops get-instance-details --instance-identifier i-0123456789abcdef0 --get publicDns",
     ),
     Operation(
