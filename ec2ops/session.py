@@ -91,8 +91,8 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
     (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), default=5, envvar="EC2OPS_MAX_ATTEMPTS",
           show_default=True, help="Tries per call on throttling, 5xx and lost connections (safe calls only)."),
      TRANSPORT),
-    (_opt("--ca-bundle", "ca_bundle", envvar="AWS_CA_BUNDLE", metavar="PEM",
-          type=click.Path(dir_okay=False), help="CA certificates to verify the endpoint with."), TRANSPORT),
+    (_opt("--ca-bundle", "ca_bundle", envvar="AWS_CA_BUNDLE", metavar="FILE",  # read, and refused, by the client
+          help="CA certificates (PEM) to verify the endpoint with."), TRANSPORT),
     (_opt("-o", "--output", "output_form", type=click.Choice(output.FORMS), envvar="EC2OPS_OUTPUT",
           default="plain", show_default=True, help="Output form."), OUTPUT),
     (_opt("--get", "get", metavar="NAME", help="Print only this output's raw value (e.g. returnResult, requestId)."),
