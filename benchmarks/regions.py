@@ -1,7 +1,7 @@
 """ec2ops --regions against the AWS CLI in a shell loop, over 16 regions of a slow server: writes the
 "Across regions (--regions)" section of benchmarks/RESULTS.md.
 
-    python benchmarks/regions.py             # ~6 minutes; --runs 3 for a quick look
+    python benchmarks/regions.py             # ~7 minutes; --runs 3 for a quick look
     python benchmarks/regions.py --help
 
 Run it with the Python of ec2ops's development environment (it has moto[server]), like run.py, whose

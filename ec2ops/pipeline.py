@@ -62,6 +62,7 @@ def steps(op: Operation, session: Session, values: dict, given: dict) -> None:
         trait.prepare(session, options)
     show = session.printer(delimiters_of(values))
     targets = next((t for trait, o in given.items() if (t := trait.targets(session, o)) is not None), None)
+    limit = next((o["max_items"] for o in given.values() if o.get("max_items")), None)
     try:
         if op.merge:  # a flow run in each region, its results made one
             if targets:
@@ -75,13 +76,13 @@ def steps(op: Operation, session: Session, values: dict, given: dict) -> None:
             deliver(op, session, show, values, failed(result, failures, show) if targets else result)
             raise_worst(failures)
         elif targets:
-            stream(op, show, values, fan_out(op, session, values, given, targets), several=targets)
+            stream(op, show, values, fan_out(op, session, values, given, targets), several=targets, limit=limit)
         else:
             answer = call(op, session, values, given)
             if isinstance(answer, dict):
                 deliver(op, session, show, values, answer)
             else:
-                stream(op, show, values, [Answer(*answer)])
+                stream(op, show, values, [Answer(*answer)], limit=limit)
     except Partial as partly:
         deliver(op, session, show, values, partly.result)
         raise partly.error from None
@@ -135,12 +136,14 @@ def fan_out(op: Operation, session: Session, values: dict, given: dict, targets:
                 yield Answer(answer, None, target) if isinstance(answer, dict) else Answer(*answer, where=target)
 
 
-def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[Answer], several=None) -> None:
+def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[Answer], several=None,
+           limit: int | None = None) -> None:
     """Step 7: the items of each page as they arrive; returnResult's rows to the printer at once
     (held back only to put them in the order of the ids given), the other outputs gathered over
-    the items in the order they are printed. Run in `several` regions, each row starts with where
-    it comes from, a failed region is one line on stderr, and a region that does not have the
-    thing asked for (an answer *.NotFound) is one where it is not."""
+    the items in the order they are printed; after `limit` items (--max-items) no page is asked
+    for. Run in `several` regions, each row starts with where it comes from, a failed region is
+    one line on stderr, and a region that does not have the thing asked for (an answer *.NotFound)
+    is one where it is not."""
     table = op.table
     gathered = {o.name: [] for o in op.outputs if o.many and o is not table}
     first: dict | None = None
@@ -163,6 +166,8 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
     if table is not None:
         show.begin(labels + table.titles)
     for index, answer in enumerate(answers):
+        if limit is not None and count >= limit and not order:
+            break
         if answer.error is not None:
             if getattr(answer.error, "code", "").endswith(".NotFound"):
                 absent.append(answer)
@@ -178,11 +183,13 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
             items = list(op.items.of(page.body)) if op.items else [page.body]
             if op.complete:
                 op.complete(answer.lookups, items)
-            for item in items:
+            for item in items[:None if limit is None or order else max(limit - count, 0)]:
                 count += 1
                 if first is None:
                     first, found = item, answer
                 held.append((index, answer, item)) if order else take(answer, item)
+            if limit is not None and count >= limit and not order:
+                break  # before the next page is asked for
     if not count and not failures:
         if absent:
             raise absent[0].error
@@ -192,7 +199,7 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         position = {v: i for i, v in enumerate(values[order[0]])}
         key = next(c for c in table.columns if c.key == order[1])
         held.sort(key=lambda entry: (entry[0], position.get(key.value(entry[2]), len(position))))
-        for _, answer, item in held:
+        for _, answer, item in held[:limit]:
             take(answer, item)
     result: dict[str, Any] = {}
     for o in op.outputs:

@@ -29,6 +29,7 @@ class Resource:
     tag_type: str | None = None  # the ResourceType of a TagSpecification
     page_limits: tuple[int, int] | None = None  # MaxResults' range, when EC2 takes it
     max_results_with_ids: bool = False  # EC2 refuses MaxResults together with explicit ids
+    created_by: tuple[str, ...] = ()  # the actions that create it (and can tag it as they do)
 
     def watching(self, state_path: str, kind: str) -> "Resource":
         """The same resource, watched at another element (a volume's attachment state)."""
@@ -37,26 +38,27 @@ class Resource:
 
 INSTANCE = Resource("instance", "Instance", "DescribeInstances", "InstanceId", "instanceId",
                     "reservationSet/instancesSet", "describe-instances", prefix="i-", state_path="instanceState/name",
-                    page_list="reservationSet", tag_type="instance", page_limits=(5, 1000))
+                    page_list="reservationSet", tag_type="instance", page_limits=(5, 1000),
+                    created_by=("RunInstances",))
 VOLUME = Resource("volume", "Volume", "DescribeVolumes", "VolumeId", "volumeId", "volumeSet", "describe-volumes",
                   prefix="vol-", state_path="status", page_list="volumeSet", tag_type="volume",
-                  page_limits=(5, 500))
+                  page_limits=(5, 500), created_by=("CreateVolume", "RunInstances"))
 VOLUME_ATTACHMENT = VOLUME.watching("attachmentSet/status", "volume attachment")
 SNAPSHOT = Resource("snapshot", "Snapshot", "DescribeSnapshots", "SnapshotId", "snapshotId", "snapshotSet",
                     "describe-snapshots", prefix="snap-", state_path="status", page_list="snapshotSet",
-                    tag_type="snapshot", page_limits=(5, 1000))
+                    tag_type="snapshot", page_limits=(5, 1000), created_by=("CreateSnapshot",))
 IMAGE = Resource("image", "Image", "DescribeImages", "ImageId", "imageId", "imagesSet", "enumerate-images",
                  prefix="ami-", state_path="imageState", page_list="imagesSet", tag_type="image",
-                 page_limits=(5, 1000))
+                 page_limits=(5, 1000), created_by=("RegisterImage",))
 BUNDLE = Resource("bundle task", "Bundle", "DescribeBundleTasks", "BundleId", "bundleId", "bundleInstanceTasksSet",
                   "enumerate-bundle-tasks", prefix="bun-", state_path="state")
 KEY_PAIR = Resource("key pair", "KeyPair", "DescribeKeyPairs", "KeyName", "keyName", "keySet",
-                    "enumerate-key-pairs", tag_type="key-pair")
+                    "enumerate-key-pairs", tag_type="key-pair", created_by=("CreateKeyPair",))
 SECURITY_GROUP = Resource("security group", "SecurityGroup", "DescribeSecurityGroups", "GroupName", "groupName",
                           "securityGroupInfo", "describe-security-groups", page_list="securityGroupInfo",
-                          tag_type="security-group", page_limits=(5, 1000))
+                          tag_type="security-group", page_limits=(5, 1000), created_by=("CreateSecurityGroup",))
 ADDRESS = Resource("elastic IP", "Address", "DescribeAddresses", "PublicIp", "publicIp", "addressesSet",
-                   "enumerate-elastic-ips", tag_type="elastic-ip")
+                   "enumerate-elastic-ips", tag_type="elastic-ip", created_by=("AllocateAddress",))
 ZONE = Resource("availability zone", "AvailabilityZone", "DescribeAvailabilityZones", "ZoneName", "zoneName",
                 "availabilityZoneInfo", "enumerate-availability-zones")
 REGION = Resource("region", "Region", "DescribeRegions", "RegionName", "regionName", "regionInfo",
@@ -71,6 +73,13 @@ RESOURCES = (KEY_PAIR, SECURITY_GROUP, ADDRESS, VOLUME, SNAPSHOT, BUNDLE, IMAGE,
 def of_action(action: str) -> Resource | None:
     """The resource an EC2 action is about: CreateKeyPair -> KEY_PAIR, BundleInstance -> BUNDLE."""
     return next((r for r in RESOURCES if r.word in action), None)
+
+
+def tagged_by(action: str) -> list[str]:
+    """The TagSpecification types of what `action` creates, its own resource first: RunInstances ->
+    instance and volume."""
+    made = [r for r in RESOURCES if action in r.created_by and r.tag_type]
+    return [r.tag_type for r in sorted(made, key=lambda r: r is not of_action(action))]
 
 
 def how_to_check(action: str) -> str:

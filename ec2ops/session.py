@@ -122,6 +122,7 @@ class Session:
         if options.get("proxy_host") and not re.fullmatch(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]", options["proxy_host"]):
             raise InputError("proxyHost must be a host name or an IP address (no scheme, port, user or password).")
         self.dry_run = False  # --dry-run: every changing call asks EC2 only whether it would do it
+        self.tags: dict[str, str] = {}  # --tag: every creating call tags what it creates
         self.sink = output.Sink()
         self._client = None
         self._parent: Session | None = None
@@ -238,6 +239,10 @@ class Session:
     def call(self, action: str, params: dict[str, Any] | None = None):
         """Every call goes through here. A changing one under --dry-run carries DryRun, and EC2's
         DryRunOperation answer ends the command: it would have done it."""
+        if self.tags and resources.tagged_by(action):  # --tag: what this call creates carries them
+            from ec2ops.traits import tag_query
+
+            params = {**(params or {}), **tag_query(resources.tagged_by(action), self.tags)}
         if not self.dry_run or resources.reads(action):
             return self.client.call(action, params)
         from ec2ops.errors import DryRunDone, Ec2Error

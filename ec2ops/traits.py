@@ -4,7 +4,9 @@ once here and reaches every operation of its kind; no declaration names one.
 
 - WAIT (operations whose change settles in a state): --wait, --wait-timeout, --wait-interval.
 - DRY_RUN (operations that change something): --dry-run.
-- FILTER (operations that list a Describe answer): --filter NAME=VALUE[,VALUE...].
+- FILTER (operations that list a Describe answer): --filter NAME=VALUE[,VALUE...], --tag KEY[=VALUE].
+- PAGING (operations whose Describe pages): --page-size N, --max-items N.
+- TAG (operations that create something EC2 can tag): --tag KEY=VALUE, sent as TagSpecification.
 - REGIONS (operations that only read): --regions all|LIST, --profiles LIST, --max-concurrency N.
 - ONE_REGION (operations that change something): refuses --regions and --profiles.
 """
@@ -107,14 +109,20 @@ FILTER_HELP = ("Only what matches: EC2's filter NAME with one of the VALUEs (com
 class Filter(Trait):
     name = "filter"
     options = [click.Option(["--filter", "filters"], multiple=True, metavar="NAME=VALUE[,VALUE...]",
-                            help=FILTER_HELP)]
+                            help=FILTER_HELP),
+               click.Option(["--tag", "tags"], multiple=True, metavar="KEY[=VALUE]",
+                            help="Only what has this tag (KEY=VALUE: --filter tag:KEY=VALUE), or a tag with this "
+                                 "key (KEY: --filter tag-key=KEY). Repeatable.")]
 
     def applies(self, op: Operation) -> bool:
         return op.lists
 
     def take(self, values: dict) -> dict:
         """Read when taken: a malformed filter is bad input before anything is sent."""
-        return {"filters": [parse_filter(text) for text in values.pop("filters", None) or ()]}
+        filters = [parse_filter(text) for text in values.pop("filters", None) or ()]
+        for key, value in (parse_tag(text) for text in values.pop("tags", None) or ()):
+            filters.append((f"tag:{key}", [value]) if value is not None else ("tag-key", [key]))
+        return {"filters": filters}
 
     def query(self, op, given, params) -> dict:
         return {**params, **filter_query(given["filters"])}
@@ -135,6 +143,69 @@ def parse_filter(text: str) -> tuple[str, list[str]]:
     if not name.strip() or not values or any(not v for v in values):
         raise InputError(f"--filter {text!r}: give NAME=VALUE[,VALUE...], e.g. instance-state-name=running.")
     return name.strip(), values
+
+
+def parse_tag(text: str) -> tuple[str, str | None]:
+    """KEY=VALUE, or KEY alone (None: no value given)."""
+    key, equals, value = text.partition("=")
+    if not key.strip():
+        raise InputError(f"--tag {text!r}: give KEY=VALUE or KEY, e.g. Name=web.")
+    return key.strip(), (value if equals else None)
+
+
+class Tag(Trait):
+    """What a command creates carries the tags, in the same call (EC2's TagSpecification): each
+    creating call of the command, a flow's too, through Session.call."""
+
+    name = "tag"
+    options = [click.Option(["--tag", "tags"], multiple=True, metavar="KEY=VALUE",
+                            help="Tag what is created, in the same call (KEY alone: an empty value). Repeatable.")]
+
+    def applies(self, op: Operation) -> bool:
+        return bool(op.change and op.change.creates and op.change.resource.tag_type)
+
+    def take(self, values: dict) -> dict:
+        tags = {}
+        for key, value in (parse_tag(text) for text in values.pop("tags", None) or ()):
+            if key in tags:
+                raise InputError(f"--tag {key} is given twice.")
+            tags[key] = value or ""
+        return {"tags": tags}
+
+    def prepare(self, session, given) -> None:
+        session.tags = given["tags"]
+
+
+def tag_query(types: list[str], tags: dict[str, str]) -> dict[str, str]:
+    """EC2's TagSpecification.N.ResourceType and .Tag.M.Key/Value: the same tags on each type."""
+    params = {}
+    for n, kind in enumerate(types, 1):
+        params[f"TagSpecification.{n}.ResourceType"] = kind
+        for m, (key, value) in enumerate(tags.items(), 1):
+            params[f"TagSpecification.{n}.Tag.{m}.Key"] = key
+            params[f"TagSpecification.{n}.Tag.{m}.Value"] = value
+    return params
+
+
+class Paging(Trait):
+    name = "paging"
+    options = [click.Option(["--page-size"], type=click.IntRange(1), metavar="N",
+                            help="Ask EC2 for pages of N (MaxResults; not with ids: EC2 answers those at once)."),
+               click.Option(["--max-items"], type=click.IntRange(1), metavar="N",
+                            help="At most N rows: no page is asked for after the Nth row.")]
+
+    def applies(self, op: Operation) -> bool:
+        return bool(op.page_list)
+
+    def query(self, op, given, params) -> dict:
+        size, resource = given.get("page_size"), op.resource
+        if size is None or (any(k.startswith(resource.id_param + ".") for k in params)
+                            and not resource.max_results_with_ids):
+            return params
+        low, high = resource.page_limits or (1, size)
+        if not low <= size <= high:
+            raise InputError(f"--page-size must be from {low} to {high} for {op.action}, not {size}.")
+        return {**params, "MaxResults": str(size)}
 
 
 class Regions(Trait):
@@ -184,7 +255,8 @@ class OneRegion(Trait):
 
 
 WAIT, DRY_RUN, FILTER, REGIONS, ONE_REGION = Wait(), DryRun(), Filter(), Regions(), OneRegion()
-TRAITS: tuple[Trait, ...] = (FILTER, REGIONS, ONE_REGION, DRY_RUN, WAIT)
+TAG, PAGING = Tag(), Paging()
+TRAITS: tuple[Trait, ...] = (FILTER, PAGING, REGIONS, ONE_REGION, TAG, DRY_RUN, WAIT)
 READER_TRAITS = (REGIONS,)  # every command that only reads
 LISTER_TRAITS = (FILTER,)  # every command that lists a Describe answer
 CHANGER_TRAITS = (ONE_REGION, DRY_RUN)  # every command that changes something

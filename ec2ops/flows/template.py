@@ -12,7 +12,7 @@ from ec2ops.operations.instances import (
     instance_input,
     launch_params,
 )
-from ec2ops.spec import Operation, delimiter_input
+from ec2ops.spec import Input, Operation, delimiter_input
 
 _RUN_INPUTS = {spec.name: spec for spec in RUN_INSTANCES.inputs}
 
@@ -39,6 +39,10 @@ def _launch_like(session, values: dict, params: dict):
     if not found:
         raise Ec2Error("InvalidInstanceID.NotFound", "")  # the pipeline words it
     template = found[0]
+    if not values.get("noCopyTags"):  # the template's tags (not EC2's own aws:*), under those given with --tag
+        copied = {t.get("key"): t.get("value") or "" for t in document.walk(template, "tagSet")
+                  if t.get("key") and not t["key"].startswith("aws:")}
+        session.tags = {**copied, **session.tags}
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
     values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
     return session.call("RunInstances", launch_params(values, like(template)))
@@ -51,7 +55,8 @@ OPERATIONS = [
         area="instances",
         help="""Launches minCount..maxCount new instances configured like a template instance: its AMI,
         availability zone, instance type, kernel, RAM disk, monitoring, key pair and security groups
-        (and, in a VPC, its subnet). returnResult is the list of the new instance IDs; reservationID and
+        (and, in a VPC, its subnet), and its tags (unless --no-copy-tags; --tag adds or overrides).
+        returnResult is the list of the new instance IDs; reservationID and
         requesterId are those of the launch, as run-instances prints them. If EC2 cannot
         launch minCount instances, none is launched; each launch carries a client token, so a retried
         request never launches twice.""",
@@ -60,6 +65,7 @@ OPERATIONS = [
             _RUN_INPUTS["minCount"],
             _RUN_INPUTS["maxCount"],
             delimiter_input(what="the IDs in returnResult"),
+            Input("noCopyTags", "Do not copy the template instance's tags to the new instances.", flag=True),
         ),
         outputs=LAUNCH_OUTPUTS,
         validate=check_launch,
