@@ -16,7 +16,9 @@ Faults: throttle, unavailable (503 without an EC2 document), bad_gateway (502), 
 after acting on it), stall (seconds without a byte), trickle (the answer one byte at a time),
 html (a proxy's page), truncated (the real answer cut short), bomb (billion laughs, its DTD
 past the first 4 KB), huge (50 MB; arg "chunked" for no Content-Length), content_type (the
-real answer under another Content-Type), json, empty.
+real answer under another Content-Type), json, empty, raw ((status, body, headers): any answer,
+e.g. a redirect), trickle_headers (the status line and headers one byte every `arg` seconds,
+then the real answer), slow (the real answer after `arg` seconds).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Request:
     params: dict[str, str]
     headers: dict[str, str]
     fault: str
+    path: str = "/"  # as it came on the request line: percent-encoded, dot segments and all
 
     @property
     def action(self) -> str | None:
@@ -120,9 +123,9 @@ class FaultServer:
         with self._lock:
             return self.faults.popleft() if self.faults else ("ok", None)
 
-    def record(self, params: dict, headers: dict, fault: str) -> None:
+    def record(self, params: dict, headers: dict, fault: str, path: str = "/") -> None:
         with self._lock:
-            self.requests.append(Request(time.monotonic(), params, headers, fault))
+            self.requests.append(Request(time.monotonic(), params, headers, fault, path))
 
     def act(self, params: dict[str, str]) -> tuple[int, str]:
         """What EC2 would answer (and do) for this request."""
@@ -209,7 +212,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         owner = self.server.owner
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        owner.record(params, dict(self.headers.items()), self.fault)
+        owner.record(params, dict(self.headers.items()), self.fault, self.path)
         if owner.on_request:
             owner.on_request(params)
         fault, arg = self.fault, self.arg
@@ -247,17 +250,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._answer(200, '{"Regions": []}', "application/json")
         if fault == "empty":
             return self._answer(200, "")
+        if fault == "raw":
+            status, body, headers = arg
+            return self._answer(status, body, headers=headers)
+        if fault == "trickle_headers":
+            return self._trickle_headers(*owner.act(params), arg)
+        if fault == "slow":
+            owner._stop.wait(arg)
+            return self._answer(*owner.act(params))
         raise AssertionError(f"unknown fault {fault}")
 
-    def _answer(self, status: int, body, content_type: str = "text/xml;charset=UTF-8") -> None:
+    def _answer(self, status: int, body, content_type: str = "text/xml;charset=UTF-8", headers=None) -> None:
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Connection", "close")
         self.send_header("x-amzn-RequestId", REQUEST_ID)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _trickle_headers(self, status: int, body: str, interval: float) -> None:
+        """A peer that keeps the connection busy without ever finishing its headers in time: each
+        byte comes well within a read timeout, the whole header takes minutes."""
+        data = body.encode()
+        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: text/xml\r\nConnection: close\r\n"
+                f"X-Padding: {'p' * 400}\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+        try:
+            for byte in head:
+                if self.server.owner._stop.wait(interval):
+                    return
+                self.wfile.write(bytes([byte]))
+            self.wfile.write(data)
+        except OSError:
+            pass
 
     def _huge(self, chunked: bool) -> None:
         self.send_response(200)
