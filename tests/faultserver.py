@@ -72,6 +72,7 @@ class Request:
     headers: dict[str, str]
     fault: str
     path: str = "/"  # as it came on the request line: percent-encoded, dot segments and all
+    body: bytes = b""
 
     @property
     def action(self) -> str | None:
@@ -79,7 +80,7 @@ class Request:
 
 
 class FaultServer:
-    def __init__(self, tls: ssl.SSLContext | None = None):
+    def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"):
         self.faults: collections.deque = collections.deque()
         self.requests: list[Request] = []
         self.launches: dict[str, str] = {}  # ClientToken (or a fresh id) -> reservationId
@@ -89,11 +90,12 @@ class FaultServer:
         self.on_request = None  # a callable(params) run as each request arrives, e.g. to race the client
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._http = _Server(("127.0.0.1", 0), _Handler)
+        self._http = (_Server6 if ":" in host else _Server)((host, 0), _Handler)
         self._http.owner = self
         if tls:
             self._http.socket = tls.wrap_socket(self._http.socket, server_side=True)
         host, port = self._http.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
         self.url = f"{'https' if tls else 'http'}://{host}:{port}/"
         self._thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -123,9 +125,9 @@ class FaultServer:
         with self._lock:
             return self.faults.popleft() if self.faults else ("ok", None)
 
-    def record(self, params: dict, headers: dict, fault: str, path: str = "/") -> None:
+    def record(self, params: dict, headers: dict, fault: str, path: str = "/", body: bytes = b"") -> None:
         with self._lock:
-            self.requests.append(Request(time.monotonic(), params, headers, fault, path))
+            self.requests.append(Request(time.monotonic(), params, headers, fault, path, body))
 
     def act(self, params: dict[str, str]) -> tuple[int, str]:
         """What EC2 would answer (and do) for this request."""
@@ -192,6 +194,10 @@ class _Server(http.server.ThreadingHTTPServer):
         pass  # a client that went away mid-answer is what several faults are about
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -212,7 +218,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         owner = self.server.owner
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        owner.record(params, dict(self.headers.items()), self.fault, self.path)
+        path = self.requestline.split(" ")[1]  # not self.path: http.server folds a leading "//" into "/"
+        owner.record(params, dict(self.headers.items()), self.fault, path, body)
         if owner.on_request:
             owner.on_request(params)
         fault, arg = self.fault, self.arg

@@ -196,12 +196,12 @@ def test_the_deadline_is_each_threads_own_on_a_shared_pool(server):
 def checking_moto():
     """moto with its signature checks on, in a process of its own: its auth switch is global to a process,
     and the session's moto server must keep answering unsigned-checked requests. The first three requests
-    (unchecked) create an IAM user allowed ec2:*, and its access key."""
+    (unchecked) create an IAM user allowed ec2:*, and its access key. It listens on IPv4 and IPv6."""
     import botocore.session
 
     code = ("import logging, sys; from moto.server import ThreadedMotoServer;"
             "logging.getLogger('werkzeug').setLevel(logging.ERROR);"
-            "server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False); server.start();"
+            "server = ThreadedMotoServer(ip_address='::', port=0, verbose=False); server.start();"
             "print(server.get_host_and_port()[1], flush=True); sys.stdin.read()")
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3", MOTO_EC2_LOAD_DEFAULT_AMIS="false")
     process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -237,3 +237,12 @@ def test_a_wrong_secret_is_the_guides_auth_failure(checking_moto):
     lines = wrong.stderr.splitlines()
     assert lines[0] == "ec2ops: AWS was not able to validate the provided access credentials. Error code: AuthFailure."
     assert len(lines) == 2 and lines[1].startswith("ec2ops: requestId: ") and len(lines[1]) > 30, lines
+
+
+def test_a_server_that_checks_signatures_accepts_ours_over_ipv6(checking_moto):
+    """The Host header of an IPv6 endpoint has its brackets: moto signs it again as botocore does."""
+    url, key_id, secret = checking_moto
+    ipv6 = url.replace("127.0.0.1", "[::1]")
+    run = _ec2ops_process(ipv6, key_id, secret, "create-volume", "--availability-zone", "us-east-1a", "--size", "1",
+                          "--get", "volumeId")
+    assert (run.returncode, run.stderr) == (0, "") and run.stdout.startswith("vol-")

@@ -22,7 +22,7 @@ import httpx  # noqa: E402
 
 from ec2ops import resources
 from ec2ops.client import document, transport
-from ec2ops.client.signing import Credentials, sign_v2, sign_v4
+from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
@@ -154,7 +154,7 @@ class Client:
         deadline = time.monotonic() + s.read_timeout
         try:
             with transport.deadline(s.read_timeout):  # request sent to whole answer read, this attempt
-                with self.http.stream("POST", s.endpoint, headers=headers, content=body) as answer:
+                with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body) as answer:
                     content = self._read_bounded(answer, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
