@@ -71,6 +71,34 @@ def test_a_hostile_answer_to_a_create_says_its_outcome_is_unknown(server, case):
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize("body", [
+    "<Response><Errors><Error>x</Error></Errors></Response>",
+    "<Response><Errors>x</Errors></Response>",
+    "<ErrorResponse><Error><Code><a/></Code></Error></ErrorResponse>",
+    "<Response><Errors><Error><Code>X</Code><Message><m>1</m></Message></Error></Errors></Response>",
+])
+def test_a_malformed_error_document_is_exit_3_not_an_internal_error(server, body):
+    server.push("raw", (400, body, {}))
+    run = ec2ops("enumerate-regions")
+    assert (run.code, run.out, run.err) == (
+        3, "", f"ec2ops: {server.where} answered HTTP 400 with a malformed error document, not EC2 XML.\n")
+
+
+def test_a_body_that_cannot_be_decoded_after_a_create_says_its_outcome_is_unknown(server):
+    server.push("raw", (200, "not gzip at all", {"Content-Encoding": "gzip"}))
+    run = ec2ops("allocate-new-key-pair", "--key-name", "k1")
+    assert (run.code, run.out, run.err) == (3, "", (
+        f"ec2ops: {server.where} answered a body that could not be decoded: Error -3 while decompressing data: "
+        f"incorrect header check. {KEY_PAIR_ADVICE}\n"))
+
+
+def test_a_byte_order_mark_is_still_xml(server):
+    regions = ec2_doc("DescribeRegions", "<regionInfo><item><regionName>eu-west-1</regionName></item></regionInfo>")
+    server.push("raw", (200, b"\xef\xbb\xbf" + regions.encode(), {}))
+    run = ec2ops("enumerate-regions", "--get", "returnResult")
+    assert (run.code, run.out, run.err) == (0, "eu-west-1,null\n", "")
+
+
 def test_a_truncated_answer_to_a_create_says_its_outcome_is_unknown(server):
     server.push("truncated")
     run = ec2ops("allocate-new-key-pair", "--key-name", "k1")

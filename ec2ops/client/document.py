@@ -17,7 +17,7 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
     import xml.parsers.expat
 
-    head = content[:2048].lstrip()
+    head = content[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark is still XML
     if not head.startswith(b"<"):
         raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(content)}).")
     if b"<!DOCTYPE" in content[:4096].upper() or _DTD.search(content):
@@ -44,21 +44,22 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     return root, body if isinstance(body, dict) else {}
 
 
-def raise_for_error(root: str, body: dict, request_id: str | None, http_status: int) -> None:
+def raise_for_error(root: str, body: dict, request_id: str | None, http_status: int,
+                    endpoint: str = "The endpoint") -> None:
     """EC2's <Response><Errors><Error>, the <ErrorResponse><Error> of IAM-style services, or the
-    <ErrorResponse><Errors><Error> moto answers when it checks signatures."""
+    <ErrorResponse><Errors><Error> moto answers when it checks signatures. An error document whose
+    error, code, message or request id is not text is not EC2's: EndpointError."""
     if root == "Response" and "Errors" in body:
-        errors = items(body.get("Errors"), "Error") or [{}]
-        first = errors[0] or {}
-        raise Ec2Error(
-            first.get("Code") or "", first.get("Message") or "", request_id or body.get("RequestID"), http_status
-        )
-    if root == "ErrorResponse":
-        error = body.get("Error") or (items(body.get("Errors"), "Error") or [{}])[0] or {}
-        error = error if isinstance(error, dict) else {}
-        raise Ec2Error(
-            error.get("Code") or "", error.get("Message") or "", request_id or body.get("RequestId"), http_status
-        )
+        error, request_id = (items(body.get("Errors"), "Error") or [None])[0], request_id or body.get("RequestID")
+    elif root == "ErrorResponse":
+        error = body.get("Error") or (items(body.get("Errors"), "Error") or [None])[0]
+        request_id = request_id or body.get("RequestId")
+    else:
+        return
+    fields = (error.get("Code"), error.get("Message"), request_id) if isinstance(error, dict) else (0,)
+    if not all(field is None or isinstance(field, str) for field in fields):
+        raise EndpointError(f"{endpoint} answered HTTP {http_status} with a malformed error document, not EC2 XML.")
+    raise Ec2Error(error.get("Code") or "", error.get("Message") or "", request_id, http_status)
 
 
 def items(node: Any, key: str | None = None) -> list:

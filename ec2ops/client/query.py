@@ -176,6 +176,8 @@ class Client:
         except httpx.WriteTimeout:
             raise _MaybeSent(f"{self._where()} did not take the request within the timeout "
                              f"({s.read_timeout:g} s).") from None
+        except httpx.DecodingError as exc:  # an answer whose Content-Encoding lies: not EC2's
+            raise _NotEc2(f"{self._where()} answered a body that could not be decoded: {_reason(exc)}.") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise _MaybeSent(f"The connection to {self._where()} was lost: {_reason(exc)}.") from None
         except httpx.HTTPError as exc:
@@ -204,7 +206,10 @@ class Client:
                 raise _NotEc2(f"{self._where()} answered HTTP {status} without an EC2 error document "
                               f"({document._peek(content)}).") from None
             raise _NotEc2(str(exc)) from None
-        document.raise_for_error(root, tree, request_id, status)
+        try:
+            document.raise_for_error(root, tree, request_id, status, self._where())
+        except EndpointError as exc:
+            raise _NotEc2(str(exc)) from None
         if status >= 400:
             raise _NotEc2(f"{self._where()} answered HTTP {status} with a {root} document.")
         return Response(action, tree, request_id or tree.get("requestId"))
