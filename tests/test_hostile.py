@@ -170,6 +170,26 @@ def test_a_proxy_from_the_environment_that_refuses_is_named(server, monkeypatch)
                        f"{server.where}): [Errno 111] Connection refused.\n")
 
 
+@pytest.mark.parametrize("how", ["flags", "environment"])
+def test_a_working_proxy_is_used_and_keeps_the_read_timeout(server, monkeypatch, how):
+    """The fault server, asked in absolute form, plays the proxy: ec2.example.test is never resolved."""
+    host, port = server.where.split(":")
+    proxy = ["--proxy-host", host, "--proxy-port", port] if how == "flags" else []
+    if how == "environment":
+        monkeypatch.setenv("HTTP_PROXY", f"http://{server.where}")
+    warning = ("ec2ops: warning: ec2.example.test is reached over plain http: requests and answers can be read on "
+               "the way.\n")
+    run = ec2ops("enumerate-regions", "--endpoint", "http://ec2.example.test:8773/", "--get", "requestId", *proxy)
+    assert (run.code, run.err) == (0, warning) and server.requests[0].path == "http://ec2.example.test:8773/"
+    server.push("trickle_headers", 0.1)
+    started = time.monotonic()
+    run = ec2ops("enumerate-regions", "--endpoint", "http://ec2.example.test:8773/", "--read-timeout", "0.5",
+                 "--max-attempts", "1", *proxy)
+    assert time.monotonic() - started < 2
+    assert (run.code, run.err) == (
+        3, warning + "ec2ops: ec2.example.test:8773 did not answer within the read timeout (0.5 s).\n")
+
+
 # -- the read timeout bounds the whole answer ------------------------------------------------------
 def test_headers_that_trickle_are_cut_at_the_read_timeout(server):
     """A byte every 0.25 s: each read is well within the read timeout, the headers would take minutes."""
@@ -193,30 +213,34 @@ def test_headers_that_trickle_after_a_create_leave_its_outcome_unknown(server):
 
 
 def test_the_deadline_is_each_threads_own_on_a_shared_pool(server):
-    """Regions run in threads over one connection pool: one request's deadline must not cut another's."""
+    """Regions run in threads over one connection pool: a request that starts later, with a longer read
+    timeout, must not lend its deadline to one already waiting (nor the other way round)."""
     keys = Credentials(ACCESS_KEY_ID, SECRET_KEY)
-    patient = Client(Settings(keys, server.url, "us-east-1", read_timeout=5, max_attempts=1))
-    hasty = Client(Settings(keys, server.url, "eu-west-1", read_timeout=0.4, max_attempts=1), http=patient.http)
-    server.push("slow", 1.2)
-    outcomes = {}
+    hasty = Client(Settings(keys, server.url, "eu-west-1", read_timeout=0.5, max_attempts=1))
+    patient = Client(Settings(keys, server.url, "us-east-1", read_timeout=5, max_attempts=1), http=hasty.http)
+    outcomes, took = {}, {}
 
     def call(name, client):
+        started = time.monotonic()
         try:
             outcomes[name] = client.call("DescribeRegions").action
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
             outcomes[name] = str(exc)
+        took[name] = time.monotonic() - started
 
-    threads = [threading.Thread(target=call, args=("patient", patient))]
+    server.push("trickle_headers", 0.1)  # fifty seconds of headers
+    threads = [threading.Thread(target=call, args=("hasty", hasty))]
     threads[0].start()
-    time.sleep(0.2)  # the patient request is waiting for its answer when the hasty one starts
-    server.push("trickle_headers", 0.1)
-    threads.append(threading.Thread(target=call, args=("hasty", hasty)))
+    time.sleep(0.15)  # the hasty request is reading its headers when the patient one is sent
+    server.push("slow", 1.2)
+    threads.append(threading.Thread(target=call, args=("patient", patient)))
     threads[1].start()
     for thread in threads:
         thread.join(10)
-    patient.close()
+    hasty.close()
     assert outcomes == {"patient": "DescribeRegions",
-                        "hasty": f"{server.where} did not answer within the read timeout (0.4 s)."}
+                        "hasty": f"{server.where} did not answer within the read timeout (0.5 s)."}
+    assert took["hasty"] < 1.0 and took["patient"] >= 1.2, took
 
 
 # -- EC2's refusals, in both shapes, from a server that checks signatures ---------------------------

@@ -154,7 +154,10 @@ class Client:
         deadline = time.monotonic() + s.read_timeout
         try:
             with transport.deadline(s.read_timeout):  # request sent to whole answer read, this attempt
-                with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body) as answer:
+                # This client's timeouts, not those of the client whose pool it shares.
+                timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
+                with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body,
+                                      timeout=timeout) as answer:
                     content = self._read_bounded(answer, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
