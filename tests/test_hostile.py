@@ -190,6 +190,16 @@ def test_a_working_proxy_is_used_and_keeps_the_read_timeout(server, monkeypatch,
         3, warning + "ec2ops: ec2.example.test:8773 did not answer within the read timeout (0.5 s).\n")
 
 
+def test_a_proxy_that_refuses_the_tunnel_is_named(server):
+    """An https endpoint through a proxy that will not CONNECT (the fault server answers 501)."""
+    host, port = server.where.split(":")
+    run = ec2ops("enumerate-regions", "--endpoint", "https://ec2.example.test/", "--proxy-host", host,
+                 "--proxy-port", port, "--max-attempts", "1")
+    assert (run.code, run.out) == (3, "") and server.requests == []
+    assert run.err == (f"ec2ops: The proxy {server.where} refused the connection to ec2.example.test: "
+                       f"501 Unsupported method ('CONNECT').\n")
+
+
 # -- the read timeout bounds the whole answer ------------------------------------------------------
 def test_headers_that_trickle_are_cut_at_the_read_timeout(server):
     """A byte every 0.25 s: each read is well within the read timeout, the headers would take minutes."""

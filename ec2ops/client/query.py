@@ -171,7 +171,8 @@ class Client:
                               f"{self._where()}): {_reason(exc)}.") from None
             raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {_reason(exc)}.") from None
         except httpx.ProxyError as exc:
-            raise _Unsent(f"The proxy {self._proxy()} refused the connection to {self._where()}: "
+            proxy = self._proxy()
+            raise _Unsent(f"The proxy{' ' + proxy if proxy else ''} refused the connection to {self._where()}: "
                           f"{_reason(exc)}.") from None
         except httpx.ReadTimeout:
             raise _MaybeSent(f"{self._where()} did not answer within the read timeout "
