@@ -115,7 +115,7 @@ def test_a_deep_answer_is_refused_while_parsing():
     started = time.monotonic()
     with pytest.raises(EndpointError, match=r"^h answered XML nested deeper than 100 levels, not EC2 XML\.$"):
         document.parse(b"<a>" * 1_000_000, "h")
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2
     nested = "".join(f"<l{i}>" for i in range(100)) + "".join(f"</l{i}>" for i in reversed(range(100)))
     assert document.parse(nested.encode(), "h")[0] == "l0"  # 100 levels are still read
 
@@ -185,7 +185,7 @@ def test_a_working_proxy_is_used_and_keeps_the_read_timeout(server, monkeypatch,
     started = time.monotonic()
     run = ec2ops("enumerate-regions", "--endpoint", "http://ec2.example.test:8773/", "--read-timeout", "0.5",
                  "--max-attempts", "1", *proxy)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 3
     assert (run.code, run.err) == (
         3, warning + "ec2ops: ec2.example.test:8773 did not answer within the read timeout (0.5 s).\n")
 
@@ -216,7 +216,7 @@ def test_headers_that_trickle_after_a_create_leave_its_outcome_unknown(server):
     server.push("trickle_headers", 0.25)
     started = time.monotonic()
     run = ec2ops("allocate-new-key-pair", "--key-name", "k1", "--read-timeout", "0.5")
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 3
     assert (run.code, run.out) == (3, "") and len(server.requests) == 1
     assert run.err == (f"ec2ops: {server.where} did not answer within the read timeout (0.5 s). "
                        f"{KEY_PAIR_ADVICE}\n")
@@ -250,7 +250,7 @@ def test_the_deadline_is_each_threads_own_on_a_shared_pool(server):
     hasty.close()
     assert outcomes == {"patient": "DescribeRegions",
                         "hasty": f"{server.where} did not answer within the read timeout (0.5 s)."}
-    assert took["hasty"] < 1.0 and took["patient"] >= 1.2, took
+    assert took["hasty"] < 3 and took["patient"] >= 1.2, took  # shared, it would wait its 50 s of headers
 
 
 # -- EC2's refusals, in both shapes, from a server that checks signatures ---------------------------
