@@ -308,3 +308,9 @@ def test_a_server_that_checks_signatures_accepts_ours_over_ipv6(checking_moto):
     run = _ec2ops_process(ipv6, key_id, secret, "create-volume", "--availability-zone", "us-east-1a", "--size", "1",
                           "--get", "volumeId")
     assert (run.returncode, run.stderr) == (0, "") and run.stdout.startswith("vol-")
+
+
+def test_debug_shows_the_url_as_sent_and_signed(server):
+    run = ec2ops("enumerate-regions", "--endpoint", server.url + "a b/../é", "--debug")
+    assert run.code == 0 and server.requests[0].path == "/%C3%A9"
+    assert f">>> POST {server.url}%C3%A9\n" in run.err

@@ -267,7 +267,7 @@ class Client:
         if "Authorization" in headers:
             shown["Authorization"] = headers["Authorization"].split("Signature=")[0] + "Signature=***"
         params = [(k, "***" if k in MASKED_PARAMS else v) for k, v in parse_qsl(body.decode("utf-8"))]
-        lines = [f">>> POST {self.settings.endpoint}"]
+        lines = [f">>> POST {wire_url(self.settings.endpoint)}"]  # the URL as sent, and as signed
         lines += [f"{k}: {v}" for k, v in shown.items()]
         lines += [f"  {k}={v}" for k, v in params]
         self._log("\n".join(lines))
