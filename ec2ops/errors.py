@@ -25,8 +25,9 @@ class ExitStatus(enum.IntEnum):
                  "Bad input: a usage error, missing credentials, a local check from the guide's list of error "
                  "messages, or a bad configuration file; nothing was sent.")
     UNREACHABLE = (3, "endpoint unreachable or answered nonsense",
-                   "The endpoint could not be reached or answered something that is not EC2 XML (connection, "
-                   "TLS, proxy, timeout, HTML, truncated XML), or the answer to a change was lost.")
+                   "The endpoint could not be reached or answered something that is not EC2's answer "
+                   "(connection, TLS, proxy, read timeout, HTML, a redirect, unreadable XML), or the answer to a "
+                   "change was lost or was not EC2's: stderr then says its outcome is unknown and how to check.")
     NOT_WRITTEN = (4, "EC2 did it, but the result could not be written",
                    "EC2 did it, but ec2ops could not write the result (stdout or a file): stderr says what was "
                    "done and how to find it.")

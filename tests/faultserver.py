@@ -16,7 +16,9 @@ Faults: throttle, unavailable (503 without an EC2 document), bad_gateway (502), 
 after acting on it), stall (seconds without a byte), trickle (the answer one byte at a time),
 html (a proxy's page), truncated (the real answer cut short), bomb (billion laughs, its DTD
 past the first 4 KB), huge (50 MB; arg "chunked" for no Content-Length), content_type (the
-real answer under another Content-Type), json, empty.
+real answer under another Content-Type), json, empty, raw ((status, body, headers): any answer,
+e.g. a redirect), trickle_headers (the status line and headers one byte every `arg` seconds,
+then the real answer), slow (the real answer after `arg` seconds).
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class Request:
     params: dict[str, str]
     headers: dict[str, str]
     fault: str
+    path: str = "/"  # as it came on the request line: percent-encoded, dot segments and all
+    body: bytes = b""
 
     @property
     def action(self) -> str | None:
@@ -76,7 +80,7 @@ class Request:
 
 
 class FaultServer:
-    def __init__(self, tls: ssl.SSLContext | None = None):
+    def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"):
         self.faults: collections.deque = collections.deque()
         self.requests: list[Request] = []
         self.launches: dict[str, str] = {}  # ClientToken (or a fresh id) -> reservationId
@@ -86,11 +90,12 @@ class FaultServer:
         self.on_request = None  # a callable(params) run as each request arrives, e.g. to race the client
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._http = _Server(("127.0.0.1", 0), _Handler)
+        self._http = (_Server6 if ":" in host else _Server)((host, 0), _Handler)
         self._http.owner = self
         if tls:
             self._http.socket = tls.wrap_socket(self._http.socket, server_side=True)
         host, port = self._http.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
         self.url = f"{'https' if tls else 'http'}://{host}:{port}/"
         self._thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -120,9 +125,9 @@ class FaultServer:
         with self._lock:
             return self.faults.popleft() if self.faults else ("ok", None)
 
-    def record(self, params: dict, headers: dict, fault: str) -> None:
+    def record(self, params: dict, headers: dict, fault: str, path: str = "/", body: bytes = b"") -> None:
         with self._lock:
-            self.requests.append(Request(time.monotonic(), params, headers, fault))
+            self.requests.append(Request(time.monotonic(), params, headers, fault, path, body))
 
     def act(self, params: dict[str, str]) -> tuple[int, str]:
         """What EC2 would answer (and do) for this request."""
@@ -189,6 +194,10 @@ class _Server(http.server.ThreadingHTTPServer):
         pass  # a client that went away mid-answer is what several faults are about
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -209,7 +218,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         owner = self.server.owner
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        owner.record(params, dict(self.headers.items()), self.fault)
+        path = self.requestline.split(" ")[1]  # not self.path: http.server folds a leading "//" into "/"
+        owner.record(params, dict(self.headers.items()), self.fault, path, body)
         if owner.on_request:
             owner.on_request(params)
         fault, arg = self.fault, self.arg
@@ -247,17 +257,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._answer(200, '{"Regions": []}', "application/json")
         if fault == "empty":
             return self._answer(200, "")
+        if fault == "raw":
+            status, body, headers = arg
+            return self._answer(status, body, headers=headers)
+        if fault == "trickle_headers":
+            return self._trickle_headers(*owner.act(params), arg)
+        if fault == "slow":
+            owner._stop.wait(arg)
+            return self._answer(*owner.act(params))
         raise AssertionError(f"unknown fault {fault}")
 
-    def _answer(self, status: int, body, content_type: str = "text/xml;charset=UTF-8") -> None:
+    def _answer(self, status: int, body, content_type: str = "text/xml;charset=UTF-8", headers=None) -> None:
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Connection", "close")
         self.send_header("x-amzn-RequestId", REQUEST_ID)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _trickle_headers(self, status: int, body: str, interval: float) -> None:
+        """A peer that keeps the connection busy without ever finishing its headers in time: each
+        byte comes well within a read timeout, the whole header takes minutes."""
+        data = body.encode()
+        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: text/xml\r\nConnection: close\r\n"
+                f"X-Padding: {'p' * 400}\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+        try:
+            for byte in head:
+                if self.server.owner._stop.wait(interval):
+                    return
+                self.wfile.write(bytes([byte]))
+            self.wfile.write(data)
+        except OSError:
+            pass
 
     def _huge(self, chunked: bool) -> None:
         self.send_response(200)

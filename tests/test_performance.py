@@ -69,8 +69,13 @@ def test_the_tree_is_read_as_xmltodict_with_item_lists_read_it():
     }
 
 
-def test_a_deep_document_is_read_without_recursion():
+def test_a_deep_document_is_refused_without_recursion():
+    """Issue 10: nesting is bounded while parsing (20,000 levels once parsed fine, then overflowed the
+    stack of whatever walked them); the deepest accepted is read without recursion."""
     depth = 20_000
+    with pytest.raises(EndpointError, match="nested deeper than 100 levels"):
+        document.parse(b"<R>" + b"<a>" * depth + b"x" + b"</a>" * depth + b"</R>", "ec2.example")
+    depth = document.MAX_DEPTH - 1
     root, body = document.parse(b"<R>" + b"<a>" * depth + b"x" + b"</a>" * depth + b"</R>", "ec2.example")
     for _ in range(depth - 1):
         body = body["a"]

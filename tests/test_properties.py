@@ -347,9 +347,11 @@ def test_any_answer_is_parsed_or_refused_cleanly(content):
         return
     assert isinstance(root, str) and isinstance(body, dict)
     try:
-        document.raise_for_error(root, body, None, 400)
+        document.raise_for_error(root, body, None, 400, "ec2.example")
     except Ec2Error as exc:
         assert str(exc).endswith(".")
+    except EndpointError as exc:  # an error document whose parts are not text
+        assert str(exc) == "ec2.example answered HTTP 400 with a malformed error document, not EC2 XML."
 
 
 # -- any well-formed answer, whatever its shape, to any command --------------------------------------

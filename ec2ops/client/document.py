@@ -8,13 +8,16 @@ from typing import Any, Iterator
 from ec2ops.errors import Ec2Error, EndpointError
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+# EC2's deepest answers (an instance's network interfaces' addresses) are about 15 levels deep. Deeper is
+# hostile: 2,000 levels would overflow Python's stack in whatever walks the tree later.
+MAX_DEPTH = 100
 
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
     import xml.parsers.expat
 
-    head = content[:2048].lstrip()
+    head = content[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark is still XML
     if not head.startswith(b"<"):
         raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(content)}).")
     if b"<!DOCTYPE" in content[:4096].upper() or _DTD.search(content):
@@ -25,8 +28,12 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
 
     try:
         # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
-        doc = xmltodict.parse(content, force_list=("item",), xml_attribs=False, disable_entities=True)
-    except (xml.parsers.expat.ExpatError, ValueError) as exc:  # xmltodict >= 1.0 refuses entities with ValueError
+        doc = xmltodict.parse(content, force_list=("item",), xml_attribs=False, disable_entities=True,
+                              expat=_BoundedExpat(xml.parsers.expat))
+    except _TooDeep:
+        raise EndpointError(f"{endpoint} answered XML nested deeper than {MAX_DEPTH} levels, not EC2 XML.") from None
+    # ValueError: xmltodict >= 1.0 refuses entities; LookupError: an encoding Python does not know.
+    except (xml.parsers.expat.ExpatError, ValueError, LookupError) as exc:
         raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
     if not isinstance(doc, dict) or len(doc) != 1:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
@@ -37,19 +44,22 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     return root, body if isinstance(body, dict) else {}
 
 
-def raise_for_error(root: str, body: dict, request_id: str | None, http_status: int) -> None:
-    """EC2's <Response><Errors><Error>, or the <ErrorResponse><Error> of moto and IAM-style services."""
+def raise_for_error(root: str, body: dict, request_id: str | None, http_status: int,
+                    endpoint: str = "The endpoint") -> None:
+    """EC2's <Response><Errors><Error>, the <ErrorResponse><Error> of IAM-style services, or the
+    <ErrorResponse><Errors><Error> moto answers when it checks signatures. An error document whose
+    error, code, message or request id is not text is not EC2's: EndpointError."""
     if root == "Response" and "Errors" in body:
-        errors = items(body.get("Errors"), "Error") or [{}]
-        first = errors[0] or {}
-        raise Ec2Error(
-            first.get("Code") or "", first.get("Message") or "", request_id or body.get("RequestID"), http_status
-        )
-    if root == "ErrorResponse":
-        error = body.get("Error") or {}
-        raise Ec2Error(
-            error.get("Code") or "", error.get("Message") or "", request_id or body.get("RequestId"), http_status
-        )
+        error, request_id = (items(body.get("Errors"), "Error") or [None])[0], request_id or body.get("RequestID")
+    elif root == "ErrorResponse":
+        error = body.get("Error") or (items(body.get("Errors"), "Error") or [None])[0]
+        request_id = request_id or body.get("RequestId")
+    else:
+        return
+    fields = (error.get("Code"), error.get("Message"), request_id) if isinstance(error, dict) else (0,)
+    if not all(field is None or isinstance(field, str) for field in fields):
+        raise EndpointError(f"{endpoint} answered HTTP {http_status} with a malformed error document, not EC2 XML.")
+    raise Ec2Error(error.get("Code") or "", error.get("Message") or "", request_id, http_status)
 
 
 def items(node: Any, key: str | None = None) -> list:
@@ -95,6 +105,49 @@ def first(node: Any, path: str) -> Any:
             return None
         node = child
     return node
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _BoundedExpat:
+    """The expat module as xmltodict uses it, with parsers that count the depth as elements open and
+    stop past MAX_DEPTH: before the tree is built, whatever the size of the answer."""
+
+    def __init__(self, expat):
+        self._expat = expat
+
+    def __getattr__(self, name):
+        return getattr(self._expat, name)
+
+    def ParserCreate(self, *args, **kwargs):  # noqa: N802 - expat's name
+        return _BoundedParser(self._expat.ParserCreate(*args, **kwargs))
+
+
+class _BoundedParser:
+    def __init__(self, parser):
+        object.__setattr__(self, "_parser", parser)
+        object.__setattr__(self, "_depth", 0)
+
+    def __getattr__(self, name):
+        return getattr(self._parser, name)
+
+    def __setattr__(self, name, value):
+        if name == "StartElementHandler":
+            def start(*args, _handler=value):
+                depth = self._depth + 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep
+                object.__setattr__(self, "_depth", depth)
+                return _handler(*args)
+            value = start
+        elif name == "EndElementHandler":
+            def end(*args, _handler=value):
+                object.__setattr__(self, "_depth", self._depth - 1)
+                return _handler(*args)
+            value = end
+        setattr(self._parser, name, value)
 
 
 def _peek(content: bytes) -> str:

@@ -21,8 +21,8 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from ec2ops import resources
-from ec2ops.client import document
-from ec2ops.client.signing import Credentials, sign_v2, sign_v4
+from ec2ops.client import document, transport
+from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
@@ -82,7 +82,7 @@ class Client:
             except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
         try:
-            self.http = httpx.Client(
+            self.http = transport.HttpClient(
                 timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
                 proxy=settings.proxy,
                 verify=verify,
@@ -119,13 +119,12 @@ class Client:
                 last = exc
             except _MaybeSent as exc:
                 if not repeatable:
-                    raise OutcomeUnknown(
-                        f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
-                        f"its outcome is unknown. {resources.how_to_check(action)}"
-                    ) from None
+                    raise OutcomeUnknown(_unknown(exc, action)) from None
                 if attempt == attempts:
                     raise EndpointError(_gave_up(exc, attempt)) from None
                 last = exc
+            except _NotEc2 as exc:  # an answer, not EC2's: asking again would get the same
+                raise (EndpointError(str(exc)) if repeatable else OutcomeUnknown(_unknown(exc, action))) from None
             self._sleep(attempt, last)
         raise AssertionError("unreachable")
 
@@ -154,19 +153,35 @@ class Client:
             self._debug_request(headers, body)
         deadline = time.monotonic() + s.read_timeout
         try:
-            with self.http.stream("POST", s.endpoint, headers=headers, content=body) as answer:
-                content = self._read_bounded(answer, deadline)
+            with transport.deadline(s.read_timeout):  # request sent to whole answer read, this attempt
+                # This client's timeouts, not those of the client whose pool it shares.
+                timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
+                with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body,
+                                      timeout=timeout) as answer:
+                    content = self._read_bounded(answer, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
                 raise EndpointError(
                     f"TLS verification of {self._where()} failed: {_reason(exc)}. "
                     f"If the endpoint uses a private CA, give its certificate with --ca-bundle."
                 ) from None
+            proxy = self._proxy()
+            if proxy:  # the one connection opened is to the proxy: it is the one that refused
+                raise _Unsent(f"Failed to open HTTP connection to the proxy {proxy} (on the way to "
+                              f"{self._where()}): {_reason(exc)}.") from None
             raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {_reason(exc)}.") from None
         except httpx.ProxyError as exc:
-            raise _Unsent(f"The proxy refused the connection to {self._where()}: {_reason(exc)}.") from None
-        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
-            raise _MaybeSent(f"{self._where()} did not answer within the timeout ({_reason(exc)}).") from None
+            proxy = self._proxy()
+            raise _Unsent(f"The proxy{' ' + proxy if proxy else ''} refused the connection to {self._where()}: "
+                          f"{_reason(exc)}.") from None
+        except httpx.ReadTimeout:
+            raise _MaybeSent(f"{self._where()} did not answer within the read timeout "
+                             f"({s.read_timeout:g} s).") from None
+        except httpx.WriteTimeout:
+            raise _MaybeSent(f"{self._where()} did not take the request within the timeout "
+                             f"({s.read_timeout:g} s).") from None
+        except httpx.DecodingError as exc:  # an answer whose Content-Encoding lies: not EC2's
+            raise _NotEc2(f"{self._where()} answered a body that could not be decoded: {_reason(exc)}.") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise _MaybeSent(f"The connection to {self._where()} was lost: {_reason(exc)}.") from None
         except httpx.HTTPError as exc:
@@ -174,38 +189,53 @@ class Client:
         except httpx.InvalidURL as exc:
             raise InputError(f"serviceEndpoint {s.endpoint} is not a valid URL ({exc}).") from None
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
+        status = answer.status_code
         if self._log:
             text = MASKED_ANSWER.sub(r"\1***\2", content.decode("utf-8", "replace"))
-            self._log(f"<<< HTTP {answer.status_code} ({len(content)} bytes)\n{text}")
+            self._log(f"<<< HTTP {status} ({len(content)} bytes)\n{text}")
+        if 300 <= status < 400:  # EC2 never redirects: whatever document comes with one is not its answer
+            location = answer.headers.get("location")
+            to = f"a redirect to {location[:200]}" if location else "a redirect without a Location"
+            raise _NotEc2(f"{self._where()} answered HTTP {status} ({to}), not EC2; redirects are not followed.")
         try:
             root, tree = document.parse(content, self._where())
         except EndpointError as exc:
-            if answer.status_code >= 500 or answer.status_code == 429:
+            if status >= 500 or status == 429:
                 # A front end or proxy answered, not EC2. 503 and 429 turn a request away before it is
                 # acted on; behind a 500, 502 or 504 EC2 may have acted.
-                failure = _Unsent if answer.status_code in (429, 503) else _MaybeSent
-                raise failure(f"{self._where()} answered HTTP {answer.status_code} without an EC2 error document "
+                failure = _Unsent if status in (429, 503) else _MaybeSent
+                raise failure(f"{self._where()} answered HTTP {status} without an EC2 error document "
                               f"({document._peek(content)}).") from None
-            raise exc from None
-        document.raise_for_error(root, tree, request_id, answer.status_code)
-        if answer.status_code >= 400:
-            raise EndpointError(f"{self._where()} answered HTTP {answer.status_code} with a {root} document.")
+            if status != 200:  # e.g. a web server's 404: its status says more than its page
+                raise _NotEc2(f"{self._where()} answered HTTP {status} without an EC2 error document "
+                              f"({document._peek(content)}).") from None
+            raise _NotEc2(str(exc)) from None
+        try:
+            document.raise_for_error(root, tree, request_id, status, self._where())
+        except EndpointError as exc:
+            raise _NotEc2(str(exc)) from None
+        if status >= 400:
+            raise _NotEc2(f"{self._where()} answered HTTP {status} with a {root} document.")
         return Response(action, tree, request_id or tree.get("requestId"))
 
     def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytes:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise EndpointError(self._too_big(limit))
+            raise _NotEc2(self._too_big(limit))
+        late = _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
+                          f"({self.settings.read_timeout:g} s).")
         chunks, size = [], 0
-        for chunk in answer.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise EndpointError(self._too_big(limit))
-            if time.monotonic() > deadline:  # the read timeout bounds each read; this, an answer that trickles
-                raise _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
-                                 f"({self.settings.read_timeout:g} s).")
-            chunks.append(chunk)
+        try:
+            for chunk in answer.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _NotEc2(self._too_big(limit))
+                if time.monotonic() > deadline:  # the transport keeps the deadline; this, any other transport
+                    raise late
+                chunks.append(chunk)
+        except httpx.ReadTimeout:  # the headers came in time, the rest did not
+            raise late from None
         return b"".join(chunks)
 
     def _too_big(self, limit: int) -> str:
@@ -222,6 +252,10 @@ class Client:
             self._log(f"--- attempt {attempt} failed ({error}); retrying in {delay:.2f}s")
         time.sleep(delay)
 
+    def _proxy(self) -> str | None:
+        proxy_for = getattr(self.http, "proxy_for", None)  # a plain httpx.Client (tests) knows no proxy
+        return proxy_for(self.settings.endpoint) if proxy_for else None
+
     def _where(self) -> str:
         parts = urlsplit(self.settings.endpoint)
         return parts.netloc or self.settings.endpoint
@@ -233,7 +267,7 @@ class Client:
         if "Authorization" in headers:
             shown["Authorization"] = headers["Authorization"].split("Signature=")[0] + "Signature=***"
         params = [(k, "***" if k in MASKED_PARAMS else v) for k, v in parse_qsl(body.decode("utf-8"))]
-        lines = [f">>> POST {self.settings.endpoint}"]
+        lines = [f">>> POST {wire_url(self.settings.endpoint)}"]  # the URL as sent, and as signed
         lines += [f"{k}: {v}" for k, v in shown.items()]
         lines += [f"  {k}={v}" for k, v in params]
         self._log("\n".join(lines))
@@ -245,6 +279,15 @@ class _Unsent(Exception):
 
 class _MaybeSent(Exception):
     """The request may have reached EC2 and its answer was lost."""
+
+
+class _NotEc2(Exception):
+    """Something answered, and it is not EC2's answer: not retried; after a change, its outcome is unknown."""
+
+
+def _unknown(exc: Exception, action: str) -> str:
+    return (f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
+            f"its outcome is unknown. {resources.how_to_check(action)}")
 
 
 def _reason(exc: Exception) -> str:

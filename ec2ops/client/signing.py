@@ -10,12 +10,16 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V2_METHODS = {"HmacSHA256": hashlib.sha256, "HmacSHA1": hashlib.sha1}
+# What may stand unencoded in a path (RFC 3986: unreserved, sub-delims, ":", "@", "/"); "%" starts an escape.
+_PATH_SAFE = "-._~!$&'()*+,;=:@/"
+_ESCAPE_OR_OTHER = re.compile(r"%[0-9A-Fa-f]{2}|[^%]+|%")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,45 @@ def rfc3986(value: str) -> str:
 def encode_form(params: dict[str, str]) -> str:
     """The form body, in the canonical (sorted, RFC 3986) order both signatures use."""
     return "&".join(f"{rfc3986(k)}={rfc3986(str(v))}" for k, v in sorted(params.items()))
+
+
+def wire_path(path: str) -> str:
+    """The endpoint's path as it goes on the request line, and so as it is signed: dot segments removed
+    (RFC 3986 5.2.4), then percent-encoded where a path needs it; escapes already there are kept."""
+    segments: list[str] = []
+    parts = (path or "/").split("/")
+    for segment in parts:
+        if segment == "..":
+            if len(segments) > 1:  # never above the root ("" is what precedes the first "/")
+                segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    if parts[-1] in (".", ".."):  # "/a/b/.." is "/a/": the last step leaves a folder
+        segments.append("")
+    path = "/".join(segments)
+    path = path if path.startswith("/") else "/" + path
+    return "".join(piece if piece.startswith("%") and len(piece) == 3 else quote(piece, safe=_PATH_SAFE)
+                   for piece in _ESCAPE_OR_OTHER.findall(path))
+
+
+def wire_url(url: str) -> str:
+    """`url` with the path it is signed for, so that the HTTP library has nothing left to encode."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{wire_path(parts.path)}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _v4_path(path: str) -> str:
+    """SigV4's canonical URI for every service but S3, as botocore and EC2 compute it from the path
+    sent: empty and dot segments dropped, each byte encoded again (an escape's "%" becomes "%25")."""
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment and segment != ".":
+            segments.append(segment)
+    trailing = "/" if segments and path.endswith("/") else ""
+    return quote("/" + "/".join(segments) + trailing, safe="/~")
 
 
 def _hmac(key: bytes, text: str, digest=hashlib.sha256) -> bytes:
@@ -57,7 +100,7 @@ def sign_v4(
     canonical_request = "\n".join(
         [
             "POST",
-            quote(parts.path or "/", safe="/~"),
+            _v4_path(wire_path(parts.path)),
             "",
             "".join(f"{k}:{canonical_headers[k]}\n" for k in sorted(canonical_headers)),
             signed,
@@ -98,7 +141,8 @@ def sign_v2(
     if credentials.session_token:
         params["SecurityToken"] = credentials.session_token
     parts = urlsplit(url)
-    string_to_sign = f"POST\n{parts.netloc}\n{parts.path or '/'}\n{encode_form(params)}"
+    # The Host header sent (no default port, brackets round IPv6) and the path sent: what the server checks.
+    string_to_sign = f"POST\n{_host(parts)}\n{wire_path(parts.path)}\n{encode_form(params)}"
     digest = hmac.new(credentials.secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), V2_METHODS[method])
     params["Signature"] = base64.b64encode(digest.digest()).decode("ascii")
     headers = {"Content-Type": FORM_CONTENT_TYPE, "Host": _host(parts)}
@@ -106,7 +150,11 @@ def sign_v2(
 
 
 def _host(parts) -> str:
+    """The Host header: lowercase, an IPv6 address in brackets, the port unless it is the scheme's own."""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
     default_port = {"http": 80, "https": 443}.get(parts.scheme)
     if parts.port and parts.port != default_port:
-        return f"{parts.hostname}:{parts.port}"
-    return parts.hostname or ""
+        return f"{host}:{parts.port}"
+    return host
