@@ -87,7 +87,7 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
     (_opt("--connect-timeout", "connect_timeout", type=Number(0, low_open=True, high=3600), default=10.0, envvar="EC2OPS_CONNECT_TIMEOUT",
           show_default=True, metavar="SECONDS", help="Seconds to wait for a connection."), TRANSPORT),
     (_opt("--read-timeout", "read_timeout", type=Number(0, low_open=True, high=3600), default=60.0, envvar="EC2OPS_READ_TIMEOUT",
-          show_default=True, metavar="SECONDS", help="Seconds to wait for an answer."), TRANSPORT),
+          show_default=True, metavar="SECONDS", help="Seconds to wait for the whole answer, per try."), TRANSPORT),
     (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), default=5, envvar="EC2OPS_MAX_ATTEMPTS",
           show_default=True, help="Tries per call on throttling, 5xx and lost connections (safe calls only)."),
      TRANSPORT),
