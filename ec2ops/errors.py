@@ -214,6 +214,13 @@ class DryRunDone(Ec2opsError):
     status = ExitStatus.OK
 
 
+class NothingGiven(Ec2opsError):
+    """Ids were to come from stdin and none came (an empty pipe: nothing matched upstream): nothing
+    to do, which is not a failure. Said on stderr, so that a script's log shows it."""
+
+    status = ExitStatus.OK
+
+
 class OutcomeUnknown(Ec2opsError):
     """A request that is not safe to repeat may have reached EC2, and its answer was lost."""
 

@@ -14,7 +14,7 @@ import click
 
 from ec2ops import resources
 from ec2ops.client import document
-from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, OperationFailed, guide_says
+from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, NothingGiven, OperationFailed, guide_says
 from ec2ops.resources import Resource
 
 # The guide's areas, in its order: (key, title).
@@ -57,6 +57,13 @@ class Input:
     def is_list(self) -> bool:
         return bool(self.query and self.query.endswith(".N"))
 
+    @property
+    def id_resource(self) -> Resource | None:
+        """The resource whose ids this input takes (InstanceId, VolumeId.N, BlockDeviceMapping.1.Ebs.
+        SnapshotId, ...): such an input given as '-' reads its ids from stdin (read_inputs)."""
+        parameter = next((p for p in reversed((self.query or "").split(".")) if not p.isdigit() and p != "N"), "")
+        return next((r for r in resources.RESOURCES if r.prefix and r.id_param == parameter), None)
+
     def option(self) -> click.Option:
         decls = [f"--{kebab(self.name)}"]
         if self.name != kebab(self.name):
@@ -64,13 +71,16 @@ class Input:
         decls += [*self.aliases, self.name]
         if self.flag:
             return click.Option(decls, is_flag=True, help=self.help)
+        help = self.help
+        if self.id_resource:  # read_inputs' stdin convention, said on every id input
+            help += " '-' reads them from stdin." if self.is_list else " '-' reads it from stdin."
         extra = {} if self.default is None else {"default": self.default, "show_default": self.default != "\n"}
         return click.Option(  # no default=None: click >= 8.3 would take it as a value and skip `required`
             decls,
             required=self.required,
             type=click.Choice(self.choices, case_sensitive=False) if self.choices else None,
             metavar=self.metavar or ("LIST" if self.is_list else None),
-            help=self.help,
+            help=help,
             **extra,
         )
 
@@ -239,6 +249,34 @@ class Change:
         return [v for v in (value if isinstance(value, list) else [value]) if v]
 
 
+@dataclass(frozen=True)
+class PerId:
+    """The outputs of an action on several ids at once (InstanceId.1..N), whose answer has one
+    element per id: each output is a list in the order of the ids given (`input`), or, for one id,
+    the value alone, as the guide prints it. An output read once for the whole call (RebootInstances'
+    <return>) stands for each id. Declare the outputs with `output` and `finish=PerId.finish`."""
+
+    input: str  # the list input of the ids
+    path: str  # where the answer's elements are
+    key: str  # the id's element in each
+
+    def output(self, name: str, path: str, help: str) -> Output:
+        def by_id(body: dict) -> dict:
+            return {document.first(e, self.key): typed(path, document.first(e, path))
+                    for e in document.elements(body, self.path)}
+
+        return Output(name, convert=by_id, help=help)  # read from the whole answer
+
+    def finish(self, result: dict, values: dict) -> dict:
+        ids = values.get(self.input) or []
+
+        def per_id(value: Any) -> Any:
+            listed = [value.get(i) for i in ids] if isinstance(value, dict) else [value] * len(ids)
+            return listed[0] if len(ids) == 1 else listed
+
+        return {name: value if name == "requestId" else per_id(value) for name, value in result.items()}
+
+
 # -- operations --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Operation:
@@ -345,14 +383,23 @@ class Operation:
 
 
 def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dict], None] | None = None) -> dict:
-    """Local validation, in the guide's words, before anything is sent; lists split on `delimiter`."""
+    """Local validation, in the guide's words, before anything is sent; lists split on `delimiter`.
+    An id input given as '-' takes its ids from stdin: claimed first (one reader of stdin per
+    command), read after the other inputs are checked (so that an input reading a secret from stdin
+    is refused before any id is read, and never quoted as one), and checked as if typed; no ids is
+    nothing to do (exit 0, a note on stderr)."""
+    from ec2ops import stdin
+
     values = dict(values)
     for key in ("delimiter", "rowDelimiter", "colDelimiter"):
         if values.get(key) is not None:
             values[key] = unescape(values[key])
+    piped = [spec for spec in inputs if spec.id_resource and not spec.flag and values.get(spec.name) == "-"]
+    for spec in piped:
+        stdin.claim(f"--{kebab(spec.name)} -")
     for spec in inputs:
         value = values.get(spec.name)
-        if spec.flag:
+        if spec.flag or spec in piped:
             continue
         if value is None or value == "":
             if spec.required and spec.query and "." not in spec.query:  # what EC2 would answer: MissingParameter
@@ -368,9 +415,21 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
             values[spec.name] = [spec.check(v) for v in value] if spec.check else value
         else:
             values[spec.name] = spec.check(value) if spec.check else value
+    for spec in piped:
+        values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -"))
     if validate:
         validate(values)
     return values
+
+
+def ids_from_stdin(spec: Input, ids: list[str]) -> list[str] | str:
+    given_as = f"--{kebab(spec.name)} -"
+    if not ids:  # an empty pipe: nothing upstream matched
+        raise NothingGiven(f"{given_as}: no {spec.id_resource.kind} ids on standard input; nothing was done.")
+    if not spec.is_list and len(ids) > 1:
+        raise InputError(f"{given_as} takes one {spec.id_resource.kind} id; standard input held {len(ids)}.")
+    checked = [spec.check(i) for i in ids] if spec.check else ids
+    return checked if spec.is_list else checked[0]
 
 
 def unescape(value: str) -> str:

@@ -215,11 +215,11 @@ def test_a_lost_launch_of_the_template_flow_launches_once(server):
     assert ec2ops("run-instances", "--ami-id", "ami-12345678").code == 0
     template = server.instances[0][1]
     server.requests.clear()
-    server.push("ok").push("reset_after").push("throttle")
+    server.push("ok").push("ok").push("reset_after").push("throttle")
     run = ec2ops("run-instances-from-template", "--instance-identifier", template, "--get", "returnResult")
     assert run.code == 0, run.err
-    assert server.actions() == ["DescribeInstances"] + ["RunInstances"] * 3
-    assert len({r.params["ClientToken"] for r in server.requests[1:]}) == 1
+    assert server.actions() == ["DescribeInstances", "DescribeInstanceAttribute"] + ["RunInstances"] * 3
+    assert len({r.params["ClientToken"] for r in server.requests[2:]}) == 1
     assert server.acted == 2 and len(server.instances) == 2 and run.out.strip() == server.instances[1][1]
 
 

@@ -1,5 +1,6 @@
 """The guide's three flows against moto's server (and respx where a fault must be staged)."""
 
+import base64
 import json
 import socket
 import time
@@ -99,6 +100,9 @@ TEMPLATE = ec2_xml("DescribeInstances", """<reservationSet><item><reservationId>
 <kernelId>aki-94c527fd</kernelId><ramdiskId>ari-96c527ff</ramdiskId><monitoring><state>enabled</state></monitoring>
 <groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item><item><groupId>sg-2</groupId>
 <groupName>db</groupName></item></groupSet></item></instancesSet></item></reservationSet>""")
+SCRIPT = base64.b64encode(b"#!/bin/sh\necho template\n").decode()
+USER_DATA = ec2_xml("DescribeInstanceAttribute", f"<instanceId>i-0template</instanceId><userData><value>{SCRIPT}"
+                                                 "</value></userData>")
 LAUNCHED = ec2_xml("RunInstances", """<reservationId>r-2</reservationId><instancesSet>
 <item><instanceId>i-0new1</instanceId><instanceState><name>pending</name></instanceState></item>
 <item><instanceId>i-0new2</instanceId><instanceState><name>pending</name></instanceState></item></instancesSet>""")
@@ -114,32 +118,34 @@ def instances_in(state):
 @respx.mock
 def test_template_query_and_wait_through_pending(offline):
     route = respx.post(URL).mock(side_effect=[
-        httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=LAUNCHED),
+        httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=USER_DATA), httpx.Response(200, text=LAUNCHED),
         instances_in("pending"), instances_in("pending"), instances_in("running"),
     ])
     run = offline("run-instances-from-template", "--instance-identifier", "i-0template", "--min-count", "1",
                   "--max-count", "2", "--wait", "--wait-interval", "0.01")
     assert run.code == 0, run.err
     assert run.out.splitlines()[0] == "i-0new1,i-0new2"
-    launch = sent_params(route.calls[1].request)
+    assert sent_params(route.calls[1].request) == {"Action": "DescribeInstanceAttribute", "Version": "2016-11-15",
+                                                   "InstanceId": "i-0template", "Attribute": "userData"}
+    launch = sent_params(route.calls[2].request)
     token = launch.pop("ClientToken")
     assert len(token) >= 32
     assert launch == {
         "Action": "RunInstances", "Version": "2016-11-15", "ImageId": "ami-2bb65342", "MinCount": "1",
         "MaxCount": "2", "InstanceType": "m1.small", "Placement.AvailabilityZone": "us-east-1a",
         "KernelId": "aki-94c527fd", "RamdiskId": "ari-96c527ff", "KeyName": "gsg", "Monitoring.Enabled": "true",
-        "SecurityGroupId.1": "sg-1", "SecurityGroupId.2": "sg-2",
+        "SecurityGroupId.1": "sg-1", "SecurityGroupId.2": "sg-2", "UserData": SCRIPT,
     }
-    assert route.call_count == 5
-    poll = sent_params(route.calls[4].request)
+    assert route.call_count == 6
+    poll = sent_params(route.calls[5].request)
     assert poll["InstanceId.1"] == "i-0new1" and poll["InstanceId.2"] == "i-0new2"
     assert run.err == ""  # no progress line when stderr is not a terminal
 
 
 @respx.mock
 def test_wait_that_never_settles_times_out_with_exit_1(offline):
-    respx.post(URL).mock(side_effect=[httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=LAUNCHED)]
-                         + [instances_in("pending")] * 200)
+    respx.post(URL).mock(side_effect=[httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=USER_DATA),
+                                      httpx.Response(200, text=LAUNCHED)] + [instances_in("pending")] * 200)
     started = time.monotonic()
     run = offline("run-instances-from-template", "--instance-identifier", "i-0template", "--wait",
                   "--wait-timeout", "0.3", "--wait-interval", "0.02")
@@ -151,8 +157,8 @@ def test_wait_that_never_settles_times_out_with_exit_1(offline):
 
 @respx.mock
 def test_wait_stops_at_a_dead_end(offline):
-    respx.post(URL).mock(side_effect=[httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=LAUNCHED),
-                                      instances_in("terminated")])
+    respx.post(URL).mock(side_effect=[httpx.Response(200, text=TEMPLATE), httpx.Response(200, text=USER_DATA),
+                                      httpx.Response(200, text=LAUNCHED), instances_in("terminated")])
     run = offline("run-instances-from-template", "--instance-identifier", "i-0template", "--wait")
     assert run.code == 1 and "cannot become running" in run.err and "i-0new1 (terminated)" in run.err
 

@@ -96,7 +96,7 @@ def test_dry_run_of_a_flow_reads_for_real_and_launches_nothing(ec2ops, moto):
     assert (run.code, run.out) == (0, "")
     assert run.err.splitlines()[-1] == "ec2ops: dry run: EC2 would have done it."
     actions = re.findall(r"^  Action=(\w+)$", run.err, re.M)
-    assert actions == ["DescribeInstances", "RunInstances"]
+    assert actions == ["DescribeInstances", "DescribeInstanceAttribute", "RunInstances"]
     assert debug_params(run.err)["DryRun"] == "true"
     listed = ec2ops("describe-instances", "--get", "returnResult").out.splitlines()
     assert [row.split(";")[0] for row in listed] == [template]

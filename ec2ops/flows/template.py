@@ -11,6 +11,7 @@ from ec2ops.operations.instances import (
     check_launch,
     instance_input,
     launch_params,
+    user_data_given,
 )
 from ec2ops.spec import Input, Operation, delimiter_input
 
@@ -33,25 +34,38 @@ def like(template: dict) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-def _launch_like(session, values: dict, params: dict):
-    described = session.call("DescribeInstances", {"InstanceId.1": values["instanceIdentifier"]})
-    found = list(INSTANCES.of(described.body))
+def _template(lookups, values: dict) -> dict:
+    """The template instance, and its user data unless the command gives one (both read-only)."""
+    instance = values["instanceIdentifier"]
+    found = list(INSTANCES.of(lookups.read("DescribeInstances", {"InstanceId.1": instance}).body))
     if not found:
         raise Ec2Error("InvalidInstanceID.NotFound", "")  # the pipeline words it
-    template = found[0]
+    read = {"template": found[0]}
+    if not user_data_given(values):
+        attribute = lookups.read("DescribeInstanceAttribute", {"InstanceId": instance, "Attribute": "userData"})
+        read["templateUserData"] = document.first(attribute.body, "userData/value")
+    return read
+
+
+def _launch_like(session, values: dict, params: dict):
+    template = values["template"]
     if not values.get("noCopyTags"):  # the template's tags (not EC2's own aws:*), under those given with --tag
         copied = {t.get("key"): t.get("value") or "" for t in document.walk(template, "tagSet")
                   if t.get("key") and not t["key"].startswith("aws:")}
         session.tags = {**copied, **session.tags}
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
     values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
-    return session.call("RunInstances", launch_params(values, like(template)))
+    launch = like(template)
+    user_data = params.get("UserData") if user_data_given(values) else values.get("templateUserData")
+    if user_data:
+        launch["UserData"] = user_data
+    return session.call("RunInstances", launch_params(values, launch))
 
 
 OPERATIONS = [
     Operation(
         name="run-instances-from-template",
-        action="DescribeInstances, RunInstances",
+        action="DescribeInstances, DescribeInstanceAttribute, RunInstances",
         area="instances",
         help="""Launches minCount..maxCount new instances configured like a template instance: its AMI,
         availability zone, instance type, kernel, RAM disk, monitoring, key pair and security groups
@@ -59,16 +73,22 @@ OPERATIONS = [
         returnResult is the list of the new instance IDs; reservationID and
         requesterId are those of the launch, as run-instances prints them. If EC2 cannot
         launch minCount instances, none is launched; each launch carries a client token, so a retried
-        request never launches twice.""",
+        request never launches twice.
+
+        The new instances get the template's user data (read with DescribeInstanceAttribute), unless
+        userData or userDataFile gives other.""",
         inputs=(
             instance_input("instanceIdentifier", "The ID of the template instance (i-...)."),
             _RUN_INPUTS["minCount"],
             _RUN_INPUTS["maxCount"],
             delimiter_input(what="the IDs in returnResult"),
+            _RUN_INPUTS["userData"],
+            _RUN_INPUTS["userDataFile"],
             Input("noCopyTags", "Do not copy the template instance's tags to the new instances.", flag=True),
         ),
         outputs=LAUNCH_OUTPUTS,
         validate=check_launch,
+        lookup=_template,
         perform=_launch_like,
         change=RUN_INSTANCES.change,
         example="ec2ops run-instances-from-template --instance-identifier i-0abc --min-count 2 --wait",

@@ -7,6 +7,8 @@ answer: every instance, with its reservation's fields), `RUN_INSTANCES` (the dec
 
 from __future__ import annotations
 
+import inspect
+
 from ec2ops import validate
 from ec2ops.client import document
 from ec2ops.errors import InputError
@@ -19,6 +21,7 @@ from ec2ops.spec import (
     Items,
     Operation,
     Output,
+    PerId,
     col_delimiter,
     delimiter_input,
     returned_true,
@@ -29,6 +32,21 @@ instance_id = validate.instance_id
 
 def instance_input(name: str, help: str = "The ID of the instance (i-...).") -> Input:
     return Input(name, help, query="InstanceId.1", required=True, check=instance_id, metavar="ID")
+
+
+def instance_ids_input(name: str) -> Input:
+    """The guide's one instance, or several at once: EC2's state changes take a list."""
+    return Input(name, "The ID of the instance (i-...), or several, delimiter-separated.", query="InstanceId.N",
+                 required=True, check=instance_id, metavar="ID[,ID...]")
+
+
+def _per_instance(name: str) -> PerId:
+    return PerId(name, "instancesSet", "instanceId")
+
+
+IDS_DELIMITER = delimiter_input(what="several instance IDs and the outputs for them")
+SEVERAL = ("Several instances (delimiter-separated, or '-' for ids on stdin) are changed in one call; each output "
+           "then lists one value per instance, in the order given.")
 
 
 def _group_names(groups: list) -> list:
@@ -113,12 +131,57 @@ def _mapped(name: str, mapping: dict[str, str]):
 
 
 _DEVICE_INPUTS = ("virtualName", "snapshotId", "volumeSize", "deleteOnTermination")
+USER_DATA_LIMIT = 16 * 1024  # EC2's limit, on the data before base64 encoding
+
+
+def _user_data(raw: bytes, given_as: str) -> str:
+    """What EC2 takes as UserData: the bytes base64-encoded, refused here when over EC2's limit."""
+    import base64
+
+    if len(raw) > USER_DATA_LIMIT:
+        raise InputError(f"{given_as}: the user data is larger than 16 KB ({USER_DATA_LIMIT} bytes), EC2's limit "
+                         "before base64 encoding.")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _user_data_text(text: str) -> str:
+    return _user_data(text.encode("utf-8"), "--user-data")
+
+
+def _user_data_file(path: str) -> str:
+    """The file's bytes as they are (a gzipped cloud-config too); '-' is stdin. Never more than the
+    limit is read: /dev/zero is refused, not read."""
+    if path == "-":
+        from ec2ops.stdin import read_bytes
+
+        return _user_data(read_bytes("--user-data-file -", USER_DATA_LIMIT), "--user-data-file -")
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(USER_DATA_LIMIT + 1)
+    except OSError as exc:
+        raise InputError(f"--user-data-file {path}: {exc.strerror or type(exc).__name__}.") from None
+    return _user_data(raw, f"--user-data-file {path}")
+
+
+USER_DATA_INPUTS = (
+    Input("userData", "User data for the instances (e.g. a cloud-init script), sent base64-encoded; at most 16 KB.",
+          query="UserData", check=_user_data_text, metavar="TEXT"),
+    Input("userDataFile", "Read the user data from this file ('-': stdin), bytes as they are; at most 16 KB.",
+          query="UserData", check=_user_data_file, metavar="PATH"),
+)
+
+
+def user_data_given(values: dict) -> bool:
+    if values.get("userData") is not None and values.get("userDataFile") is not None:
+        raise InputError("Give the user data as --user-data or --user-data-file, not both.")
+    return values.get("userData") is not None or values.get("userDataFile") is not None
 
 
 def check_launch(values: dict) -> None:
     low, high = values.get("minCount"), values.get("maxCount")
     if low and high and int(low) > int(high):
         raise InputError(f"minCount ({low}) cannot be greater than maxCount ({high}).")
+    user_data_given(values)
     given = [name for name in _DEVICE_INPUTS if values.get(name)]
     if given and not values.get("deviceName"):
         raise InputError(f"deviceName is required for a block device mapping (given: {', '.join(given)}).")
@@ -161,7 +224,9 @@ RUN_INSTANCES = Operation(
     (sg-...); without any, the default group is used. One block device mapping is made of deviceName with
     virtualName (e.g. ephemeral0) or an EBS volume (snapshotId, volumeSize, deleteOnTermination).
     instanceInitiatedShutdownBehavior is stop or terminate; the guide's true means terminate and
-    false means stop. Each launch carries a client token, so a retried request never launches twice.""",
+    false means stop. Each launch carries a client token, so a retried request never launches twice.
+
+    userData or userDataFile (not both) is given to the instances base64-encoded, up to EC2's 16 KB.""",
     inputs=(
         Input("amiId", "The ID of the AMI to launch (ami-...).", query="ImageId", required=True,
               check=validate.ami_id, metavar="ID"),
@@ -203,6 +268,7 @@ RUN_INSTANCES = Operation(
               metavar="stop|terminate"),
         Input("clientToken", "Idempotency token: reuse one to make a re-run launch nothing new "
               "[default: a new one per run].", query="ClientToken", metavar="TOKEN"),
+        *USER_DATA_INPUTS,
     ),
     outputs=LAUNCH_OUTPUTS,
     change=Change(INSTANCE, becomes="running", dead_ends=GONE, creates=True),
@@ -214,32 +280,34 @@ RUN_INSTANCES = Operation(
 
 
 def _state_change(name: str, action: str, help: str, now: str, target: str, failed: tuple = ()) -> Operation:
+    each = _per_instance("instanceIdentifier")
     return Operation(
         name=name,
         action=action,
         area="instances",
-        help=help,
-        inputs=(instance_input("instanceIdentifier"),),
+        help=f"{inspect.cleandoc(help)}\n\n{SEVERAL}",
+        inputs=(instance_ids_input("instanceIdentifier"), IDS_DELIMITER),
         outputs=(
-            Output("returnResult", path="instancesSet/currentState/name",
-                   help=f"The instance's state after the call (e.g. {now})."),
-            Output("previousState", path="instancesSet/previousState/name",
-                   help="The state before the call (e.g. running)."),
+            each.output("returnResult", "currentState/name", help=f"The instance's state after the call (e.g. {now})."),
+            each.output("previousState", "previousState/name", help="The state before the call (e.g. running)."),
         ),
+        finish=each.finish,
         change=Change(INSTANCE, ids="instanceIdentifier", becomes=target, dead_ends=failed),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
     )
 
 
 def _monitoring(name: str, action: str, help: str) -> Operation:
+    each = _per_instance("instanceIdentifier")
     return Operation(
         name=name,
         action=action,
         area="instances",
-        help=help,
-        inputs=(instance_input("instanceIdentifier"),),
-        outputs=(Output("returnResult", path="instancesSet/monitoring/state",
-                        help="The monitoring state after the call (e.g. pending, disabling)."),),
+        help=f"{inspect.cleandoc(help)}\n\n{SEVERAL}",
+        inputs=(instance_ids_input("instanceIdentifier"), IDS_DELIMITER),
+        outputs=(each.output("returnResult", "monitoring/state",
+                             help="The monitoring state after the call (e.g. pending, disabling)."),),
+        finish=each.finish,
         change=Change(INSTANCE, ids="instanceIdentifier"),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
     )
@@ -328,11 +396,14 @@ OPERATIONS = [
         name="restart-instance",
         action="RebootInstances",
         area="instances",
-        help="""Requests a reboot of one instance; returnResult is true when the request is accepted. It is
+        help=f"""Requests a reboot of one instance; returnResult is true when the request is accepted. It is
         true for any valid instance of yours, even a terminated one (ignored): check that the instance is
-        running first (get-instance-details). Its state may stay running while it reboots.""",
-        inputs=(instance_input("instanceIdentifier"),),
+        running first (get-instance-details). Its state may stay running while it reboots.
+
+        {SEVERAL} EC2 accepts all of them or none.""",
+        inputs=(instance_ids_input("instanceIdentifier"), IDS_DELIMITER),
         outputs=(Output("returnResult", path="return", convert=returned_true, help="true if the reboot was requested."),),
+        finish=_per_instance("instanceIdentifier").finish,
         change=Change(INSTANCE, ids="instanceIdentifier", becomes="running", dead_ends=GONE),
         example="ec2ops restart-instance --instance-identifier i-0123456789abcdef0",
     ),
@@ -341,14 +412,16 @@ OPERATIONS = [
         name="start-instance",
         action="StartInstances",
         area="instances",
-        help="""Starts a stopped instance whose root device is an EBS volume. returnResult and name are the
-        instance's state after the call (e.g. pending).""",
-        inputs=(Input("instanceId", "The ID of the instance (i-...).", query="InstanceId.1", required=True,
-                      check=instance_id, metavar="ID"),),
+        help=f"""Starts a stopped instance whose root device is an EBS volume. returnResult and name are the
+        instance's state after the call (e.g. pending).
+
+        {SEVERAL}""",
+        inputs=(instance_ids_input("instanceId"), IDS_DELIMITER),
         outputs=(
-            Output("returnResult", path="instancesSet/currentState/name", help="The state after the call."),
-            Output("name", path="instancesSet/currentState/name", help="The state of the instance."),
+            _per_instance("instanceId").output("returnResult", "currentState/name", help="The state after the call."),
+            _per_instance("instanceId").output("name", "currentState/name", help="The state of the instance."),
         ),
+        finish=_per_instance("instanceId").finish,
         change=Change(INSTANCE, ids="instanceId", becomes="running", dead_ends=GONE),
         example="ec2ops start-instance --instance-id i-0123456789abcdef0",
     ),
