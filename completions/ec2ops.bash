@@ -61,7 +61,7 @@ _ec2ops_node() {
         'enumerate-bundle-tasks') _opts="--row-delimiter --col-delimiter --filter $_ec2ops_common" ;;
         'get-bundle-task-details') _opts="--bundle-id --filter $_ec2ops_common" ;;
         'ec2-dashboard') _opts="--notify-method --file --smtp-host --smtp-port --smtp-from --smtp-to --smtp-starttls --smtp-user --smtp-password-stdin --regions $_ec2ops_common" ;;
-        'sandbox') _opts="--port -h --help" _subs="run" ;;
+        'sandbox') _opts="--port --log -h --help" _subs="run" ;;
         'sandbox run') _opts="-h --help" _rest=command ;;
     esac
 }
@@ -75,7 +75,7 @@ _ec2ops_value() {
 4' ;;
         *' --signature-method') _ec2ops_choices 'HmacSHA256
 HmacSHA1' ;;
-        *' --ca-bundle'|*' --key-file'|*' --keyFile'|*' --file') _ec2ops_files ;;
+        *' --ca-bundle'|*' --key-file'|*' --keyFile'|*' --file'|*' --log') _ec2ops_files ;;
         *' -o'|*' --output') _ec2ops_choices 'plain
 table
 json' ;;

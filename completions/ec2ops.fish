@@ -192,3 +192,4 @@ complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-user -
 complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-password-stdin -d 'Email: read the SMTP password from the first line of stdin'
 complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l regions -x -d 'Regions to run in, comma-separated, or all: one row per region and...'
 complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l port -x -d 'Port on 127.0.0.1 (0 picks a free one)'
+complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l log -r -F -d 'File for the server\'s request log and any traceback (appended)'

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from conftest import run_cli
 from ec2ops.sandbox import MISSING, SANDBOX_KEY_ID, SANDBOX_SECRET
@@ -45,25 +46,35 @@ def test_run_gives_the_command_the_sandbox_and_exits_with_its_status():
     assert "PRIVATE KEY" not in out and SANDBOX_SECRET not in done.stderr
 
 
-def test_run_exits_zero_when_the_command_succeeds():
-    run = run_cli(["sandbox", "--port", "0", "run", "--", sys.executable, "-c", "pass"])
-    assert (run.code, run.err) == (0, "")
+def test_run_exits_zero_when_the_command_succeeds_and_names_its_log_once(tmp_path):
+    log = tmp_path / "sandbox.log"
+    run = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", sys.executable, "-c", "pass"])
+    assert run.code == 0
+    assert re.fullmatch(rf"# ec2ops sandbox on http://127\.0\.0\.1:\d+, log in {re.escape(str(log))}\n", run.err)
+    assert "serving on http://127.0.0.1:" in log.read_text()
 
 
-def test_sandbox_prints_the_environment_and_serves_until_interrupted():
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_sandbox_in_the_background_serves_until_sigint_or_sigterm(tmp_path, stop):
+    """Started as a shell starts a background job (SIGINT ignored), it still stops cleanly on both."""
+    state = tmp_path / "state"  # the default log: $XDG_STATE_HOME/ec2ops/sandbox.log
     server = subprocess.Popen([str(EC2OPS), "sandbox", "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=clean_env())
+                              stderr=subprocess.PIPE, text=True, env=clean_env(XDG_STATE_HOME=str(state)),
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         exports = dict(server.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(4))
         assert exports["AWS_ACCESS_KEY_ID"] == SANDBOX_KEY_ID and exports["AWS_REGION"] == "us-east-1"
         assert httpx.get(exports["EC2OPS_ENDPOINT"] + "/moto-api/data.json", timeout=10).status_code == 200
-        assert exports["EC2OPS_ENDPOINT"] in server.stderr.readline()  # "# ec2ops sandbox on URL; Ctrl-C stops it"
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         assert server.wait(timeout=20) == 0
+    log = state / "ec2ops" / "sandbox.log"
+    assert server.stderr.read() == (f"# ec2ops sandbox on {exports['EC2OPS_ENDPOINT']} (pid {server.pid}), "
+                                    f"log in {log}; Ctrl-C or kill stops it\n")
+    assert f"{exports['EC2OPS_ENDPOINT']} stopped" in log.read_text()
     try:  # stopped: nothing listens there any more
         httpx.get(exports["EC2OPS_ENDPOINT"], timeout=2)
-        raise AssertionError("the sandbox still answers after Ctrl-C")
+        raise AssertionError("the sandbox still answers after it was stopped")
     except httpx.ConnectError:
         pass
 
@@ -86,12 +97,47 @@ def test_without_moto_the_sandbox_says_what_to_install(monkeypatch):
     assert "pip install 'ec2ops[sandbox]'" in MISSING
 
 
-def test_an_unknown_command_is_bad_input():
-    run = run_cli(["sandbox", "--port", "0", "run", "--", "no-such-command-ec2ops"])
-    assert (run.code, run.err) == (2, "ec2ops: No such command: no-such-command-ec2ops\n")
+def test_a_command_not_found_is_127_and_one_that_cannot_run_126_as_in_a_shell(tmp_path):
+    log = tmp_path / "sandbox.log"
+    start = r"# ec2ops sandbox on http://127\.0\.0\.1:\d+, log in .*\n"
+    run = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", "no-such-command-ec2ops", "-x"])
+    assert run.code == 127 and run.out == ""
+    assert re.fullmatch(start + "ec2ops: no-such-command-ec2ops: command not found\n", run.err)
+    missing = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", str(tmp_path / "nothing.sh")])
+    assert missing.code == 127
+    assert missing.err.endswith(f"ec2ops: {tmp_path / 'nothing.sh'}: No such file or directory\n")
+    script = tmp_path / "script.sh"
+    script.write_text("#!/bin/sh\necho ran\n")  # not executable
+    refused = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", str(script)])
+    assert refused.code == 126
+    assert re.fullmatch(start + f"ec2ops: {re.escape(str(script))}: Permission denied\n", refused.err)
+    directory = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", str(tmp_path)])
+    assert directory.code == 126 and directory.err.endswith(f"ec2ops: {tmp_path}: Permission denied\n")
+
+
+def test_run_gives_a_signal_death_as_128_plus_n_and_passes_sigterm_on(tmp_path):
+    log = tmp_path / "sandbox.log"
+    killed = subprocess.run([str(EC2OPS), "sandbox", "--port", "0", "--log", str(log), "run", "--",
+                             "sh", "-c", "kill -KILL $$"], capture_output=True, text=True, env=clean_env())
+    assert killed.returncode == 128 + signal.SIGKILL
+    # SIGTERM to ec2ops reaches the command, whose status (here its trap's) ec2ops then gives.
+    runner = subprocess.Popen([str(EC2OPS), "sandbox", "--port", "0", "--log", str(log), "run", "--", "sh", "-c",
+                               "trap 'echo got TERM; exit 42' TERM; echo ready; while :; do sleep 0.05; done"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env())
+    assert runner.stdout.readline() == "ready\n"
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=20) == 42
+    assert runner.stdout.read() == "got TERM\n"
 
 
 def test_the_quick_start_refuses_a_real_account():
     done = subprocess.run(["sh", str(ROOT / "ec2ops" / "examples" / "quickstart.sh")], capture_output=True,
                           text=True, env=clean_env(EC2OPS_ENDPOINT="https://ec2.us-east-1.amazonaws.com"))
     assert done.returncode == 2 and "sandbox" in done.stderr and done.stdout == ""
+
+
+def test_a_log_that_cannot_be_written_is_bad_input(tmp_path):
+    log = tmp_path / "no-such-folder" / "sandbox.log"
+    run = run_cli(["sandbox", "--port", "0", "--log", log, "run", "--", "true"])
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"ec2ops: Cannot write the sandbox's log {log}: No such file or directory.\n"
