@@ -93,7 +93,7 @@ class BundleTask:
         """The task as DescribeBundleTasks shows it at `now`: its phase follows from the time spent
         (a cancelled task stops where it was, in state cancelling)."""
         at = min(now, self.cancelled) if self.cancelled is not None else now
-        share = (at - self.started) / seconds if seconds > 0 else 1.0
+        share = round((at - self.started) / seconds, 9) if seconds > 0 else 1.0  # 1000.8 - 1000 is not 0.8
         if share >= 1:
             state, start, progress = "complete", 1.0, 100
         elif share >= STORING:
@@ -117,7 +117,9 @@ class BundleTask:
 
 
 def _time(seconds: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds % 1 * 1000):03d}Z"
+    """EC2's timestamps: UTC, milliseconds, Z."""
+    whole, milliseconds = divmod(round(seconds * 1000), 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{milliseconds:03d}Z"
 
 
 class Ec2Layer:
@@ -168,7 +170,9 @@ def reset_snapshot_attribute(layer: Ec2Layer, request: Request) -> str:
     if attribute != "createVolumePermission":
         raise Refusal("InvalidParameterValue", f"Value ({attribute}) for parameter attribute is invalid. "
                                                "Unknown attribute.")
-    snapshot = request.ec2.get_snapshot(snapshot_id)
+    snapshot = request.ec2.snapshots.get(snapshot_id)
+    if snapshot is None:  # moto's own refusal has an empty message; EC2's names the snapshot
+        raise Refusal("InvalidSnapshot.NotFound", f"The snapshot '{snapshot_id}' does not exist.")
     request.dry_run()
     snapshot.create_volume_permission_groups.clear()
     snapshot.create_volume_permission_userids.clear()
