@@ -248,7 +248,8 @@ def test_a_bundle_task_in_the_sandbox_runs_to_complete(sandbox):
     assert re.fullmatch(r"bun-[0-9a-f]{8}", bundle) and started["status"] == "pending"
     assert {"Action": "DescribeBundleTasks", **V, "BundleId.1": bundle} in requests(run.err)  # --wait polled
     details = sandbox("get-bundle-task-details", "--bundle-id", bundle, "-o", "json").json()
-    assert {k: details[k] for k in ("returnResult", "startTime", "status", "progress", "bucket", "prefix", "error")} == {
+    shown = ("returnResult", "startTime", "status", "progress", "bucket", "prefix", "error")
+    assert {k: details[k] for k in shown} == {
         "returnResult": instance, "startTime": started["startTime"], "status": "complete", "progress": "100%",
         "bucket": "myawsbucket", "prefix": "winami", "error": None}
     assert details["updateTime"] > details["startTime"]
@@ -260,7 +261,8 @@ def test_a_bundle_task_in_the_sandbox_runs_to_complete(sandbox):
 
 def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox):
     instance = sandbox_instance(sandbox)
-    bundle_args = ("bundle-windows-instance", "--instance-id", instance, "--storage-bucket", "b", "--storage-prefix", "p")
+    bundle_args = ("bundle-windows-instance", "--instance-id", instance, "--storage-bucket", "b",
+                   "--storage-prefix", "p")
     bundle = sandbox(*bundle_args, "--get", "returnResult").out.strip()
     busy = sandbox(*bundle_args)
     assert (busy.code, busy.err.splitlines()[0]) == (

@@ -1,5 +1,6 @@
-"""Elastic block store: snapshots and volumes, against moto's EC2 server (respx where moto lacks an
-action or ignores an input)."""
+"""Elastic block store: snapshots and volumes, against moto's EC2 server; what moto lacks
+(ResetSnapshotAttribute, DetachVolume by volume alone) also in the sandbox; respx where moto
+ignores an input or only a scripted answer shows it."""
 
 import datetime as dt
 import os
@@ -464,7 +465,8 @@ def test_detach_volume_by_the_volume_alone_in_the_sandbox(sandbox):
 
     again = sandbox("detach-volume", "--volume-id", volume)
     assert (again.code, again.out) == (1, "")
-    assert again.err.splitlines()[0] == f"ec2ops: Volume '{volume}' is in the 'available' state. Error code: IncorrectState."
+    assert again.err.splitlines()[0] == \
+        f"ec2ops: Volume '{volume}' is in the 'available' state. Error code: IncorrectState."
 
 
 def test_an_unknown_zone_is_refused_in_the_sandbox_with_the_guides_message(sandbox):

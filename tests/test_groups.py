@@ -199,5 +199,6 @@ def test_deleting_default_is_refused_in_the_sandbox_with_the_guides_message(sand
     """moto deletes it; EC2 refuses, and so does `ec2ops sandbox`."""
     run = sandbox("delete-security-group", "--group-name", "default")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == "ec2ops: The security group 'default' is reserved. Error code: InvalidGroup.Reserved."
+    assert run.err.splitlines()[0] == \
+        "ec2ops: The security group 'default' is reserved. Error code: InvalidGroup.Reserved."
     assert sandbox("describe-security-groups", "--get", "groupNames").out.strip() == "default"

@@ -1,5 +1,5 @@
-"""Images: against moto, and with respx where moto lacks the action (ResetImageAttribute), ignores
-an input (ProductCode) or leaves fields out (manifest location, kernel, product codes)."""
+"""Images: against moto; ResetImageAttribute, which moto lacks, in the sandbox and with respx; respx
+where moto ignores an input (ProductCode) or leaves fields out (manifest location, kernel, product codes)."""
 
 import httpx
 import pytest

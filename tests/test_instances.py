@@ -1,6 +1,6 @@
-"""Instances: launch, describe, details, console log, state changes against moto; what moto lacks or
-ignores (monitoring, MaxCount, DisableApiTermination, block devices, retried launches, pages, order)
-against respx with EC2's documented XML."""
+"""Instances: launch, describe, details, console log, state changes against moto; monitoring, which
+moto lacks, in the sandbox and with respx; what moto ignores (MaxCount, DisableApiTermination, block
+devices, retried launches, pages, order) against respx with EC2's documented XML."""
 
 import base64
 import re

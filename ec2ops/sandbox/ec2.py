@@ -99,7 +99,8 @@ class BundleTask:
         elif share >= STORING:
             state, start, progress = "storing", STORING, 70 + int(30 * (share - STORING) / (1 - STORING))
         elif share >= BUNDLING_FROM:
-            state, start, progress = "bundling", BUNDLING_FROM, int(70 * (share - BUNDLING_FROM) / (STORING - BUNDLING_FROM))
+            state, start = "bundling", BUNDLING_FROM
+            progress = int(70 * (share - BUNDLING_FROM) / (STORING - BUNDLING_FROM))
         else:
             state, start, progress = "pending", 0.0, 0
         updated = self.started + start * seconds
@@ -148,8 +149,10 @@ class Ec2Layer:
             except Refusal as refusal:
                 log.info("%s %s: %s (%s)", request.region, action, refusal.code, refusal.message)
                 return _answer(start_response, refusal.status, _error(refusal.code, refusal.message))
-            except Exception as exc:  # moto's own refusals (ServiceException): NotFound and the like
+            except Exception as exc:  # moto's own refusals (its ServiceException, RESTError): NotFound...
                 code, message = getattr(exc, "code", None), getattr(exc, "message", None)
+                if not isinstance(code, str):
+                    code = getattr(exc, "error_type", None)
                 if not isinstance(code, str):
                     raise
                 log.info("%s %s: %s (%s)", request.region, action, code, message)
