@@ -315,4 +315,5 @@ def test_all_51_commands_in_an_operators_order_against_ec2ops_sandbox(tmp_path, 
     written = log.read_text()
     assert "Traceback (most recent call last)" in written and "NotImplementedError" in written
     assert "us-east-1 MonitorInstances: answered by the sandbox" in written
+    assert "us-east-1 EnableVolumeIO: to moto" in written  # the action that failed, before its traceback
     assert '"POST / HTTP/1.1" 200' in written  # the request log

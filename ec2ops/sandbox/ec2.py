@@ -157,6 +157,7 @@ class Ec2Layer:
                     raise
                 log.info("%s %s: %s (%s)", request.region, action, code, message)
                 return _answer(start_response, 400, _error(code, message or ""))
+        log.info("%s %s: to moto", request.region, action)  # which action, should moto fail on it
         return self.app(environ, start_response)
 
     # -- bundle tasks: kept on moto's EC2 backend, so that moto's reset clears them too -------------
