@@ -193,3 +193,4 @@ complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-passwo
 complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l regions -x -d 'Regions to run in, comma-separated, or all: one row per region and...'
 complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l port -x -d 'Port on 127.0.0.1 (0 picks a free one)'
 complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l log -r -F -d 'File for the server\'s request log and any traceback (appended)'
+complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l bundle-seconds -x -d 'How long a bundle task takes from pending to complete'

@@ -97,19 +97,21 @@ SANDBOX_BUNDLE_SECONDS = 0.5  # a bundle task's whole life in the tests' sandbox
 
 
 @pytest.fixture(scope="session")
-def sandbox_url():
+def sandbox_server():
     """`ec2ops sandbox`'s server (moto behind the sandbox's EC2 layer), in this process."""
     from ec2ops.sandbox.server import Sandbox
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS)
-    yield server.url
+    yield server
     server.stop()
 
 
 @pytest.fixture
-def sandbox(sandbox_url, monkeypatch):
-    """`sandbox("monitor-instance", ...)` against a clean sandbox: what moto lacks, end to end."""
+def sandbox(sandbox_server, monkeypatch):
+    """`sandbox("monitor-instance", ...)` against a clean sandbox: what moto lacks, end to end.
+    `sandbox.layer` is the sandbox's EC2 layer (its clock, a bundle task's life)."""
+    sandbox_url = sandbox_server.url
     httpx.post(f"{sandbox_url}/moto-api/reset")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
@@ -119,7 +121,7 @@ def sandbox(sandbox_url, monkeypatch):
     def call(*args, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         return run_cli(list(args), stdin=stdin, env=env)
 
-    call.url = sandbox_url
+    call.url, call.layer = sandbox_url, sandbox_server.layer
     return call
 
 

@@ -7,15 +7,13 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 import respx
 
-from conftest import (ACCESS_KEY_ID, SANDBOX_BUNDLE_SECONDS, SECRET_KEY, debug_params, ec2_error_xml, ec2_xml,
-                      sent_params)
+from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml, ec2_xml, sent_params
 from ec2ops.operations.bundles import S3_KEYS_TOGETHER
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
@@ -259,7 +257,10 @@ def test_a_bundle_task_in_the_sandbox_runs_to_complete(sandbox):
     assert sandbox("cancel-bundle-task", "--bundle-id", bundle, "--get", "status").out == "complete\n"
 
 
-def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox):
+def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox, monkeypatch):
+    clock = [1_800_000_000.0]  # the sandbox's time, moved by the test: no race with a slow machine
+    monkeypatch.setattr(sandbox.layer, "clock", lambda: clock[0])
+    monkeypatch.setattr(sandbox.layer, "bundle_seconds", 10.0)
     instance = sandbox_instance(sandbox)
     bundle_args = ("bundle-windows-instance", "--instance-id", instance, "--storage-bucket", "b",
                    "--storage-prefix", "p")
@@ -267,14 +268,17 @@ def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox):
     busy = sandbox(*bundle_args)
     assert (busy.code, busy.err.splitlines()[0]) == (
         1, "ec2ops: The specified instance already has a bundling task in progress. Error code: BundlingInProgress.")
+    clock[0] += 4.5  # bundling, 35% (bundling runs from 2 s to 7 s, 0% to 70%)
     cancelled = sandbox("cancel-bundle-task", "--bundle-id", bundle, "-o", "json")
     assert cancelled.code == 0, cancelled.err
-    assert (cancelled.json()["returnResult"], cancelled.json()["status"]) == (instance, "cancelling")
-    time.sleep(SANDBOX_BUNDLE_SECONDS)  # its whole life: it would have completed by now
+    shown = {k: cancelled.json()[k] for k in ("returnResult", "startTime", "updateTime", "status", "progress")}
+    assert shown == {"returnResult": instance, "startTime": "2027-01-15T08:00:00.000Z",
+                     "updateTime": "2027-01-15T08:00:04.500Z", "status": "cancelling", "progress": "35%"}
+    clock[0] += 60  # long past when it would have completed
     details = sandbox("get-bundle-task-details", "--bundle-id", bundle, "-o", "json").json()
-    assert (details["status"], details["progress"]) == ("cancelling", cancelled.json()["progress"])
-    assert sandbox("enumerate-bundle-tasks", "--filter", "state=cancelling", "--get", "returnResult").out \
-        .startswith(f"{bundle},{instance},cancelling,")
+    assert {k: details[k] for k in shown} == shown
+    assert sandbox("enumerate-bundle-tasks", "--filter", "state=cancelling", "--get", "returnResult").out == \
+        f"{bundle},{instance},cancelling,2027-01-15T08:00:00.000Z,35%\n"
     assert sandbox("enumerate-bundle-tasks", "--filter", "state=complete", "--get", "returnResult").out == "\n"
     assert sandbox(*bundle_args).code == 0  # the instance is free for another task
 

@@ -43,8 +43,10 @@ def _log_path(given: str | None):
               help="File for the server's request log and any traceback (appended) [default: "
                    "$XDG_STATE_HOME/ec2ops/sandbox.log, i.e. ~/.local/state/ec2ops/sandbox.log, "
                    "else a file in the temp folder].")
+@click.option("--bundle-seconds", type=click.FloatRange(min=0), default=4.0, show_default=True, metavar="SECONDS",
+              help="How long a bundle task takes from pending to complete.")
 @click.pass_context
-def sandbox(ctx, port, log):
+def sandbox(ctx, port, log, bundle_seconds):
     """Runs a local EC2-compatible endpoint (moto's server) on 127.0.0.1 and prints the environment
     that points ec2ops at it (export lines, for another shell). One line on stderr names its URL,
     process id and log file; the server itself never writes to the terminal. Ctrl-C, SIGINT or
@@ -64,7 +66,7 @@ def sandbox(ctx, port, log):
       ec2ops sandbox --port 5000 > sandbox.env &   # in the background; kill %1 stops it
       ec2ops sandbox run -- ./my-ops-script.sh
     """
-    ctx.ensure_object(dict).update(port=port, log=log)
+    ctx.ensure_object(dict).update(port=port, log=log, bundle_seconds=bundle_seconds)
     if ctx.invoked_subcommand:
         return
     import signal
@@ -75,7 +77,7 @@ def sandbox(ctx, port, log):
     path = _log_path(log)
     stop = threading.Event()
     with quiet(path):
-        server = Sandbox(port)
+        server = Sandbox(port, bundle_seconds)
         # Set explicitly: a shell starts a background job with SIGINT ignored, and kill sends SIGTERM.
         saved = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
@@ -111,7 +113,7 @@ def run(ctx, command):
 
     path = _log_path(ctx.obj["log"])
     with quiet(path):
-        server = Sandbox(ctx.obj["port"])
+        server = Sandbox(ctx.obj["port"], ctx.obj["bundle_seconds"])
         click.echo(f"# ec2ops sandbox on {server.url}, log in {path}", err=True)
         env = {**os.environ, **sandbox_environment(server.url)}
         # The command finds this very ec2ops first, even when it was started by its full path.

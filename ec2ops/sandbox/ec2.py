@@ -23,7 +23,6 @@ from xml.sax.saxutils import escape
 log = logging.getLogger("ec2ops.sandbox")
 
 XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
-BUNDLE_SECONDS = 4.0  # pending, bundling, storing, complete: over a few seconds
 BUNDLING_FROM, STORING = 0.2, 0.7  # where bundling and storing start, as shares of the task's time
 BUNDLING = ("pending", "bundling", "storing")
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/([^/]+)/aws4_request")
@@ -126,7 +125,7 @@ def _time(seconds: float) -> str:
 class Ec2Layer:
     """The WSGI app the sandbox serves: moto's, with EC2's missing actions and refusals in front."""
 
-    def __init__(self, app: Callable, bundle_seconds: float = BUNDLE_SECONDS, clock: Callable[[], float] = time.time):
+    def __init__(self, app: Callable, bundle_seconds: float, clock: Callable[[], float] = time.time):
         self.app = app
         self.bundle_seconds = bundle_seconds
         self.clock = clock

@@ -61,7 +61,7 @@ def quiet(path: Path):
 class Sandbox:
     """The server, started on 127.0.0.1:port (0: a free port)."""
 
-    def __init__(self, port: int, bundle_seconds: float | None = None):
+    def __init__(self, port: int, bundle_seconds: float = 4.0):
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # before moto loads: fast resets
         try:
             import moto.server  # noqa: F401  (the sandbox extra: moto[server])
@@ -70,7 +70,7 @@ class Sandbox:
         from moto.moto_server import werkzeug_app
         from werkzeug.serving import ThreadedWSGIServer
 
-        from ec2ops.sandbox.ec2 import BUNDLE_SECONDS, Ec2Layer
+        from ec2ops.sandbox.ec2 import Ec2Layer
 
         if port:
             _check_free(port)  # werkzeug would print to stderr and exit on a taken port
@@ -81,11 +81,11 @@ class Sandbox:
             def handle_error(self, request, client_address):  # socketserver prints these to stderr
                 log.exception("while answering %s", client_address[0] if client_address else "?")
 
-        app = Ec2Layer(werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app),
-                       bundle_seconds=BUNDLE_SECONDS if bundle_seconds is None else bundle_seconds)
+        self.layer = Ec2Layer(werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app),
+                              bundle_seconds=bundle_seconds)
         # newer moto has its own handler (it keeps headers with underscores); older, werkzeug's
         handler = getattr(werkzeug_app, "MotoRequestHandler", None)
-        self.server = Server("127.0.0.1", port, app, handler=handler)
+        self.server = Server("127.0.0.1", port, self.layer, handler=handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # A short poll: stop() (shutdown) waits for it, and `sandbox run` stops once per command.
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="ec2ops-sandbox",
