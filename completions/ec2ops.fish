@@ -204,3 +204,5 @@ complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-startt
 complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-user -x -d 'Email: log in as this user; the password comes from...'
 complete -c ec2ops -n '__fish_seen_subcommand_from ec2-dashboard' -l smtp-password-stdin -d 'Email: read the SMTP password from the first line of stdin'
 complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l port -x -d 'Port on 127.0.0.1 (0 picks a free one)'
+complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l log -r -F -d 'File for the server\'s request log and any traceback (appended)'
+complete -c ec2ops -n '__fish_seen_subcommand_from sandbox; and not __fish_seen_subcommand_from run' -l bundle-seconds -x -d 'How long a bundle task takes from pending to complete'

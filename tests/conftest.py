@@ -8,12 +8,14 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 
 # Before moto loads: no default AMIs (fast resets), and never a real AWS key in the environment.
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
 os.environ["EC2OPS_CONFIG"] = ""  # a developer's own ~/.config/ec2ops/config.toml must not change the tests
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ec2ops-tests-state-")  # the sandbox's default log
 for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
     os.environ.pop(_name, None)
 
@@ -88,6 +90,38 @@ def ec2ops(moto):
     def call(*args, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         return run_cli(list(args), stdin=stdin, env=env)
 
+    return call
+
+
+SANDBOX_BUNDLE_SECONDS = 0.5  # a bundle task's whole life in the tests' sandbox (4 s in `ec2ops sandbox`)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """`ec2ops sandbox`'s server (moto behind the sandbox's EC2 layer), in this process."""
+    from ec2ops.sandbox.server import Sandbox
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, monkeypatch):
+    """`sandbox("monitor-instance", ...)` against a clean sandbox: what moto lacks, end to end.
+    `sandbox.layer` is the sandbox's EC2 layer (its clock, a bundle task's life)."""
+    sandbox_url = sandbox_server.url
+    httpx.post(f"{sandbox_url}/moto-api/reset")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("EC2OPS_ENDPOINT", sandbox_url)
+    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.01")
+
+    def call(*args, stdin: str = "", env: dict[str, str] | None = None) -> Run:
+        return run_cli(list(args), stdin=stdin, env=env)
+
+    call.url, call.layer = sandbox_url, sandbox_server.layer
     return call
 
 

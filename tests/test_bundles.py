@@ -1,10 +1,12 @@
-"""Windows bundle tasks with respx: moto has no bundle actions, so EC2's documented XML answers are replayed."""
+"""Windows bundle tasks: with respx, EC2's documented XML answers replayed (a failed task, S3 keys, what
+was sent); and end to end in the sandbox, which adds the bundle actions moto lacks."""
 
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from urllib.parse import parse_qsl
 
 import httpx
@@ -32,6 +34,11 @@ BUNDLED = ec2_xml("BundleInstance", f"<bundleInstanceTask>{task('pending', '0%')
 CANCELLED = ec2_xml("CancelBundleTask", f"<bundleInstanceTask>{task('cancelling')}</bundleInstanceTask>")
 FAILED = "<error><code>SignatureDoesNotMatch</code><message>The request signature we calculated does not match " \
          "the signature you provided.</message></error>"
+
+
+def requests(err: str) -> list[dict]:
+    """The query of every request in a --debug trace, in order."""
+    return [debug_params(">>> POST " + block) for block in err.split(">>> POST ")[1:]]
 
 
 def described(*tasks):
@@ -202,3 +209,81 @@ def test_bundle_then_cancel_read_back_with_details(offline):
     assert offline(*details).out == "pending\n"
     assert offline("cancel-bundle-task", "--bundle-id", bundle_id, "--get", "status").out == "cancelling\n"
     assert offline(*details).out == "cancelling\n"
+
+
+# -- the sandbox (`ec2ops sandbox`): bundle tasks, which moto lacks, end to end --------------------
+def sandbox_instance(sandbox):
+    image = sandbox("register-image", "--image-location", "/ops/win.manifest.xml", "--get", "returnResult")
+    run = sandbox("run-instances", "--ami-id", image.out.strip(), "--get", "returnResult")
+    assert run.code == 0, run.err
+    return run.out.strip()
+
+
+def test_a_bundle_task_moves_pending_bundling_storing_complete_over_its_time():
+    from ec2ops.sandbox.ec2 import BundleTask
+
+    task = BundleTask("bun-c1a540a8", "i-12345678", "myawsbucket", "winami", started=1000.0)
+    seen = [(v["state"], v["progress"], v["updateTime"]) for v in
+            (task.view(1000.0 + t, seconds=4.0) for t in (0, 0.5, 0.8, 2.0, 2.8, 3.4, 4.0, 60))]
+    assert seen == [
+        ("pending", "0%", "1970-01-01T00:16:40.000Z"), ("pending", "0%", "1970-01-01T00:16:40.000Z"),
+        ("bundling", "0%", "1970-01-01T00:16:40.800Z"), ("bundling", "42%", "1970-01-01T00:16:40.800Z"),
+        ("storing", "70%", "1970-01-01T00:16:42.800Z"), ("storing", "85%", "1970-01-01T00:16:42.800Z"),
+        ("complete", "100%", "1970-01-01T00:16:44.000Z"), ("complete", "100%", "1970-01-01T00:16:44.000Z"),
+    ]
+    task.cancelled = 1002.0  # stopped where it was, whenever it is looked at
+    assert task.view(1002.0, 4.0) == task.view(1100.0, 4.0) == {
+        "state": "cancelling", "progress": "42%", "updateTime": "1970-01-01T00:16:42.000Z"}
+
+
+def test_a_bundle_task_in_the_sandbox_runs_to_complete(sandbox):
+    instance = sandbox_instance(sandbox)
+    run = sandbox("bundle-windows-instance", "--instance-id", instance, "--storage-bucket", "myawsbucket",
+                  "--storage-prefix", "winami", "--wait", "--wait-interval", "0.05", "--debug", "-o", "json")
+    assert run.code == 0, run.err
+    started = run.json()
+    bundle = started["returnResult"]
+    assert re.fullmatch(r"bun-[0-9a-f]{8}", bundle) and started["status"] == "pending"
+    assert {"Action": "DescribeBundleTasks", **V, "BundleId.1": bundle} in requests(run.err)  # --wait polled
+    details = sandbox("get-bundle-task-details", "--bundle-id", bundle, "-o", "json").json()
+    shown = ("returnResult", "startTime", "status", "progress", "bucket", "prefix", "error")
+    assert {k: details[k] for k in shown} == {
+        "returnResult": instance, "startTime": started["startTime"], "status": "complete", "progress": "100%",
+        "bucket": "myawsbucket", "prefix": "winami", "error": None}
+    assert details["updateTime"] > details["startTime"]
+    listed = sandbox("enumerate-bundle-tasks", "--get", "returnResult").out
+    assert listed == f"{bundle},{instance},complete,{started['startTime']},100%\n"
+    # Cancelling a task that ended may succeed and does nothing (the guide).
+    assert sandbox("cancel-bundle-task", "--bundle-id", bundle, "--get", "status").out == "complete\n"
+
+
+def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox, monkeypatch):
+    clock = [1_800_000_000.0]  # the sandbox's time, moved by the test: no race with a slow machine
+    monkeypatch.setattr(sandbox.layer, "clock", lambda: clock[0])
+    monkeypatch.setattr(sandbox.layer, "bundle_seconds", 10.0)
+    instance = sandbox_instance(sandbox)
+    bundle_args = ("bundle-windows-instance", "--instance-id", instance, "--storage-bucket", "b",
+                   "--storage-prefix", "p")
+    bundle = sandbox(*bundle_args, "--get", "returnResult").out.strip()
+    busy = sandbox(*bundle_args)
+    assert (busy.code, busy.err.splitlines()[0]) == (
+        1, "ec2ops: The specified instance already has a bundling task in progress. Error code: BundlingInProgress.")
+    clock[0] += 4.5  # bundling, 35% (bundling runs from 2 s to 7 s, 0% to 70%)
+    cancelled = sandbox("cancel-bundle-task", "--bundle-id", bundle, "-o", "json")
+    assert cancelled.code == 0, cancelled.err
+    shown = {k: cancelled.json()[k] for k in ("returnResult", "startTime", "updateTime", "status", "progress")}
+    assert shown == {"returnResult": instance, "startTime": "2027-01-15T08:00:00.000Z",
+                     "updateTime": "2027-01-15T08:00:04.500Z", "status": "cancelling", "progress": "35%"}
+    clock[0] += 60  # long past when it would have completed
+    details = sandbox("get-bundle-task-details", "--bundle-id", bundle, "-o", "json").json()
+    assert {k: details[k] for k in shown} == shown
+    assert sandbox("enumerate-bundle-tasks", "--filter", "state=cancelling", "--get", "returnResult").out == \
+        f"{bundle},{instance},cancelling,2027-01-15T08:00:00.000Z,35%\n"
+    assert sandbox("enumerate-bundle-tasks", "--filter", "state=complete", "--get", "returnResult").out == "\n"
+    assert sandbox(*bundle_args).code == 0  # the instance is free for another task
+
+    for command in ("cancel-bundle-task", "get-bundle-task-details"):
+        unknown = sandbox(command, "--bundle-id", "bun-00000000")
+        assert (unknown.code, unknown.out) == (1, "")
+        assert unknown.err.splitlines()[0] == \
+            "ec2ops: Invalid bundle ids: bun-00000000. Error code: InvalidBundleID.NotFound."

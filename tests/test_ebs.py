@@ -1,5 +1,6 @@
-"""Elastic block store: snapshots and volumes, against moto's EC2 server (respx where moto lacks an
-action or ignores an input)."""
+"""Elastic block store: snapshots and volumes, against moto's EC2 server; what moto lacks
+(ResetSnapshotAttribute, DetachVolume by volume alone) also in the sandbox; respx where moto
+ignores an input or only a scripted answer shows it."""
 
 import datetime as dt
 import os
@@ -410,3 +411,66 @@ def test_missing_required_inputs_are_exit_2(offline, args, missing):
     route = respx.post(URL)
     run = offline(*args)
     assert run.code == 2 and missing in run.err and not route.called
+
+
+# -- the sandbox (`ec2ops sandbox`): what moto lacks, end to end ---------------------------------
+def sandbox_instance(sandbox):
+    image = sandbox("register-image", "--image-location", "/ops/base.manifest.xml", "--get", "returnResult")
+    run = sandbox("run-instances", "--ami-id", image.out.strip(), "--placement-zone", "us-east-1a",
+                  "--get", "returnResult")
+    assert run.code == 0, run.err
+    return run.out.strip()
+
+
+def test_reset_snapshot_attribute_in_the_sandbox_shows_in_describe_snapshots(sandbox):
+    snapshot = new_snapshot(sandbox, new_volume(sandbox))
+
+    def restorable_by(account):
+        run = sandbox("describe-snapshots", "--restorable-by", account, "--get", "returnResult")
+        assert run.code == 0, run.err
+        return [row.split(",")[0] for row in run.out.splitlines() if row]  # none: one empty line
+
+    assert restorable_by("111122223333") == [] and restorable_by("self") == [snapshot]
+    assert sandbox("modify-snapshot-attribute", "--snapshot-id", snapshot, "--operation-type", "add",
+                   "--user-ids", "111122223333", "--groups", "all").code == 0
+    assert restorable_by("111122223333") == [snapshot] and restorable_by("all") == [snapshot]
+
+    run = sandbox("reset-snapshot-attribute", "--snapshot-id", snapshot, "--debug")
+    assert run.code == 0, run.err
+    assert debug_params(run.err) == {"Action": "ResetSnapshotAttribute", **V, "SnapshotId": snapshot,
+                                     "Attribute": "createVolumePermission"}
+    assert run.out.splitlines()[0] == "true" and run.out.splitlines()[1].startswith("requestId: ")
+    assert restorable_by("111122223333") == [] and restorable_by("all") == []
+    assert restorable_by("self") == [snapshot]  # its owner always may
+    answer = boto(sandbox.url).describe_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission")
+    assert answer["CreateVolumePermissions"] == []
+
+    unknown = sandbox("reset-snapshot-attribute", "--snapshot-id", "snap-00000000")
+    assert (unknown.code, unknown.out) == (1, "")
+    assert unknown.err.splitlines()[0] == \
+        "ec2ops: The snapshot 'snap-00000000' does not exist. Error code: InvalidSnapshot.NotFound."
+
+
+def test_detach_volume_by_the_volume_alone_in_the_sandbox(sandbox):
+    instance, volume = sandbox_instance(sandbox), new_volume(sandbox)
+    assert sandbox("attach-volume", "--volume-id", volume, "--instance-id", instance, "--device-name", "/dev/sdh",
+                   "--wait", "--wait-interval", "0.01").code == 0
+    run = sandbox("detach-volume", "--volume-id", volume, "--wait", "--wait-interval", "0.01", "--debug")
+    assert run.code == 0, run.err
+    assert requests(run.err) == [{"Action": "DetachVolume", **V, "VolumeId": volume},
+                                 {"Action": "DescribeVolumes", **V, "VolumeId.1": volume}]
+    assert run.out.splitlines()[0] == "detaching" and run.out.splitlines()[1].startswith("attachTime: 20")
+    after = sandbox("get-volume-details", "--volume-id", volume, "-o", "json").json()
+    assert (after["status"], after["attachmentSet"]) == ("available", [])
+
+    again = sandbox("detach-volume", "--volume-id", volume)
+    assert (again.code, again.out) == (1, "")
+    assert again.err.splitlines()[0] == \
+        f"ec2ops: Volume '{volume}' is in the 'available' state. Error code: IncorrectState."
+
+
+def test_an_unknown_zone_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
+    run = sandbox("create-volume", "--size", "1", "--availability-zone", "mars-1a")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == "ec2ops: The zone 'mars-1a' does not exist. Error code: InvalidZone.NotFound."
+    assert sandbox("describe-volumes").out.startswith("requestId: ")  # nothing was made

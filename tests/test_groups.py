@@ -193,3 +193,12 @@ def test_group_names_follow_the_order_of_the_rows_given(ec2ops):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert [line.split(",")[0] for line in lines[:2]] == ["web", "lb"] and lines[2] == "groupNames: web,lb"
+
+
+def test_deleting_default_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
+    """moto deletes it; EC2 refuses, and so does `ec2ops sandbox`."""
+    run = sandbox("delete-security-group", "--group-name", "default")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == \
+        "ec2ops: The security group 'default' is reserved. Error code: InvalidGroup.Reserved."
+    assert sandbox("describe-security-groups", "--get", "groupNames").out.strip() == "default"

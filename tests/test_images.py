@@ -1,5 +1,5 @@
-"""Images: against moto, and with respx where moto lacks the action (ResetImageAttribute), ignores
-an input (ProductCode) or leaves fields out (manifest location, kernel, product codes)."""
+"""Images: against moto; ResetImageAttribute, which moto lacks, in the sandbox and with respx; respx
+where moto ignores an input (ProductCode) or leaves fields out (manifest location, kernel, product codes)."""
 
 import httpx
 import pytest
@@ -254,3 +254,28 @@ def test_get_image_details_of_an_image_ec2_does_not_list_fails(offline):
     run = offline("get-image-details", "--image-id", "aki-00806369")
     assert (run.code, run.out) == (1, "")
     assert run.err == "ec2ops: The AMI ID 'aki-00806369' does not exist. Error code: InvalidAMIID.NotFound.\n"
+
+
+# -- the sandbox (`ec2ops sandbox`): ResetImageAttribute, which moto lacks, end to end ------------
+def test_reset_image_attribute_in_the_sandbox_makes_the_image_private_again(sandbox):
+    ami = register(sandbox)
+
+    def public() -> str:
+        run = sandbox("get-image-details", "--image-id", ami, "--get", "isPublic")
+        assert run.code == 0, run.err
+        return run.out.strip()
+
+    assert sandbox("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission", "--operation-type",
+                   "add", "--groups", "all", "--user-ids", "111122223333").code == 0
+    assert public() == "true" and len(launch_permissions(sandbox.url, ami)) == 2
+    run = sandbox("reset-image-attribute", "--ami-id", ami, "--attribute", "launchPermission", "--debug")
+    assert run.code == 0, run.err
+    assert debug_params(run.err) == {"Action": "ResetImageAttribute", "Version": "2016-11-15", "ImageId": ami,
+                                     "Attribute": "launchPermission"}
+    assert run.out.splitlines()[0] == "true"
+    assert public() == "false" and launch_permissions(sandbox.url, ami) == []
+
+    unknown = sandbox("reset-image-attribute", "--ami-id", "ami-00000000", "--attribute", "launchPermission")
+    assert (unknown.code, unknown.out) == (1, "")
+    assert unknown.err.splitlines()[0] == \
+        "ec2ops: The AMI ID 'ami-00000000' does not exist. Error code: InvalidAMIID.NotFound."

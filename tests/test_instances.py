@@ -1,6 +1,6 @@
-"""Instances: launch, describe, details, console log, state changes against moto; what moto lacks or
-ignores (monitoring, MaxCount, DisableApiTermination, block devices, retried launches, pages, order)
-against respx with EC2's documented XML."""
+"""Instances: launch, describe, details, console log, state changes against moto; monitoring, which
+moto lacks, in the sandbox and with respx; what moto ignores (MaxCount, DisableApiTermination, block
+devices, retried launches, pages, order) against respx with EC2's documented XML."""
 
 import base64
 import re
@@ -396,3 +396,36 @@ def test_start_instance_waits_until_running_or_a_dead_end(offline):
     route.side_effect = [httpx.Response(200, text=started), *_states("pending", "terminated")]
     dead = offline("start-instance", "--instance-id", "i-aaaaaaaa", "--wait", "--wait-interval", "0.01")
     assert dead.code == 1 and "i-aaaaaaaa (terminated) cannot become running" in dead.err
+
+
+# -- the sandbox (`ec2ops sandbox`): monitoring, which moto lacks, and EC2's refusal of an unknown AMI --
+def test_monitor_and_unmonitor_in_the_sandbox_show_in_describe_instances(sandbox):
+    image = sandbox("register-image", "--image-location", "/ops/base.manifest.xml", "--get", "returnResult")
+    instance = sandbox("run-instances", "--ami-id", image.out.strip(), "--get", "returnResult").out.strip()
+
+    def monitoring() -> tuple[str, str]:
+        row = sandbox("describe-instances", "--instance-ids", instance, "--get", "returnResult").out.split(";")
+        details = sandbox("get-instance-details", "--instance-identifier", instance, "--get", "monitoring")
+        return row[9], details.out.strip()
+
+    assert monitoring() == ("disabled", "disabled")
+    run = sandbox("monitor-instance", "--instance-identifier", instance, "--debug")
+    assert run.code == 0, run.err
+    assert debug_params(run.err) == {"Action": "MonitorInstances", "Version": "2016-11-15", "InstanceId.1": instance}
+    assert run.out.splitlines()[0] == "pending"  # EC2's word at once; enabled when read back
+    assert monitoring() == ("enabled", "enabled")
+    doc = sandbox("unmonitor-instance", "--instanceIdentifier", instance, "-o", "json").json()
+    assert doc["returnResult"] == "disabling" and len(doc["requestId"]) == 36
+    assert monitoring() == ("disabled", "disabled")
+
+    unknown = sandbox("monitor-instance", "--instance-identifier", "i-0123456789abcdef0")
+    assert (unknown.code, unknown.out) == (1, "")
+    assert unknown.err.splitlines()[0] == \
+        "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceID.NotFound."
+
+
+def test_an_unknown_ami_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
+    run = sandbox("run-instances", "--ami-id", AMI)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == f"ec2ops: The AMI ID '{AMI}' does not exist. Error code: InvalidAMIID.NotFound."
+    assert sandbox("describe-instances").out.startswith("requestId: ")  # nothing was launched

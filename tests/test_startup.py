@@ -43,13 +43,14 @@ def test_every_commands_help_imports_nothing_heavy():
     assert len(cli.commands) >= 5
 
 
-# Standard-library modules only some commands need (JSON output, threads for the dashboard, sockets and
+# Modules only some commands need (JSON output, threads for the dashboard, moto, werkzeug, sockets and
 # processes for the sandbox, hashes for bundle policies, TLS and e-mail for a call): a --help loads none.
 ONLY_SOME_COMMANDS_NEED = ("json", "concurrent.futures", "socket", "subprocess", "hashlib", "ssl", "email",
-                           "logging", "tomllib")
+                           "logging", "tomllib", "moto", "werkzeug", "ec2ops.sandbox.server")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["describe-instances", "--help"], ["ec2-dashboard", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["describe-instances", "--help"], ["ec2-dashboard", "--help"],
+                                  ["sandbox", "--help"]])
 def test_help_loads_no_module_only_some_commands_need(args, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}  # no config file
     done = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=ONLY_SOME_COMMANDS_NEED)],
