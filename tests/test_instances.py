@@ -421,7 +421,7 @@ def test_monitor_and_unmonitor_in_the_sandbox_show_in_describe_instances(sandbox
     unknown = sandbox("monitor-instance", "--instance-identifier", "i-0123456789abcdef0")
     assert (unknown.code, unknown.out) == (1, "")
     assert unknown.err.splitlines()[0] == \
-        "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceID.NotFound."
+        "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound."
 
 
 def test_an_unknown_ami_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
