@@ -216,7 +216,11 @@ def command_page(node: Node, nodes: list[Node]) -> str:
         for output in list(operation.outputs):
             text = " ".join((output.help or "").split())
             if output.columns:
-                text += (" " if text else "") + "Columns: " + ", ".join(c.title for c in output.columns) + "."
+                text += (" " if text else "") + "Columns: " + ", ".join(c.title for c in output.columns if not c.extra) + "."
+                extra = [c.key for c in output.columns if c.extra]
+                if extra:
+                    text += " Fields beyond the guide (in JSON rows; in plain and table with --columns): " \
+                        + ", ".join(extra) + "."
             lines += tp(bold(output.name), esc(text) or "\\&")
         if "requestId" in operation.output_names:
             lines += tp(bold("requestId"), "The ID of the request sent to EC2.")

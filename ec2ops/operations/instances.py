@@ -23,6 +23,7 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
+from ec2ops.spec import TAGS
 
 instance_id = validate.instance_id
 
@@ -72,6 +73,14 @@ INSTANCE_COLUMNS = (
     Column("reason", "State Transition Reason"),
     Column("availabilityZone", "Availability Zone", path="placement/availabilityZone"),
     Column("groupSet", "Security groups", many=True, convert=_group_names),
+    # beyond the guide (Column.extra)
+    Column("privateIpAddress", "Private IP", extra=True),
+    Column("ipAddress", "Public IP", extra=True),
+    Column("privateDnsName", "Private DNS", extra=True),
+    Column("vpcId", "VPC ID", extra=True),
+    Column("subnetId", "Subnet ID", extra=True),
+    Column("launchTime", "Launch time", extra=True),
+    TAGS,
 )
 
 
