@@ -31,6 +31,14 @@ class Extra(tuple):
     contract for `cut`)."""
 
 
+@dataclass(frozen=True)
+class Beyond:
+    """The value of an output beyond the guide's (a details command's extra field, spec.Output.extra):
+    JSON and --get show it; plain and table keep the guide's outputs, their layout a contract."""
+
+    value: Any
+
+
 def guide(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [c for c in columns if not isinstance(c, Extra)]
 
@@ -64,6 +72,8 @@ class Shown(str):
 
 def for_json(value: Any) -> Any:
     """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
+    if isinstance(value, Beyond):
+        return for_json(value.value)
     if isinstance(value, Shown):
         return value.json
     if isinstance(value, list):
@@ -172,7 +182,9 @@ def plain_value(value: Any, delimiters: Delimiters) -> str:
 
 def raw_value(value: Any, delimiters: Delimiters) -> str:
     """For --get: like plain, but an absent value is empty rather than null, so `$(...)` tests work."""
-    if value is None or value == []:
+    if isinstance(value, Beyond):
+        value = value.value
+    if value is None or value == [] or value == {}:
         return ""
     return plain_value(value, delimiters)
 
@@ -243,6 +255,8 @@ class PlainPrinter(Printer):
             if text:  # an empty table prints nothing: the guide's "empty string"
                 self.sink.line(text)
         for name, value in items:
+            if isinstance(value, Beyond):
+                continue
             text = plain_value(value, self.delimiters) or NULL  # an empty table too: `attachmentSet: null`
             if "\n" in text or (isinstance(value, Table) and value.rows):
                 self.sink.write(f"{name}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
@@ -324,6 +338,8 @@ def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Del
     scalars.add_column("output")
     scalars.add_column("value", overflow="fold")
     for name, value in result.items():
+        if isinstance(value, Beyond):
+            continue
         if isinstance(value, Table):
             grid = RichTable(title=name, header_style="bold")
             # returnResult's columns were picked by the printer; a nested table shows the guide's

@@ -195,6 +195,8 @@ class Output:
     where: Callable[[dict], bool] | None = None
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
     lines: bool = False  # a text of several lines (a console log, a key): plain output keeps its line breaks
+    extra: bool = False  # beyond the guide's outputs: in JSON and --get, never in plain or table (their layout)
+    # (an extra output is one item's field: `many` would gather it over the items, as the guide's lists are)
 
     def __post_init__(self):
         if not self.help:
@@ -219,7 +221,16 @@ class Output:
             from ec2ops.output import Lines
 
             value = Lines(value)
+        if self.extra:
+            from ec2ops.output import Beyond
+
+            value = Beyond(value)
         return value
+
+
+# A details command's tags, beyond the guide's outputs: the item's whole tagSet as {key: value}.
+TAGS_OUTPUT = Output("tags", convert=lambda item: tags(document.items(item, "tagSet")), extra=True,
+                     help="Its tags: an object in JSON, key=value pairs with --get (JSON, --get).")
 
 
 def returned_true(value: Any) -> str:

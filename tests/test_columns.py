@@ -204,3 +204,37 @@ def test_tags_in_plain_are_escaped_and_an_untagged_row_is_null(ec2ops, moto, ins
     assert run.out.splitlines()[:2] == [f"{instance['InstanceId']};Name=web,note=a\\nb,team=ops", f"{bare};null"]
     doc = ec2ops("describe-instances", "--instance-ids", bare, "-o", "json").json()
     assert doc["returnResult"][0]["tags"] == {}
+
+
+def test_details_carry_the_new_fields_in_json_and_get_never_in_plain(ec2ops, instance):
+    wanted = instance["InstanceId"]
+    doc = ec2ops("get-instance-details", "--instance-identifier", wanted, "-o", "json").json()
+    assert list(doc)[-6:] == ["privateIpAddress", "ipAddress", "vpcId", "subnetId", "tags", "requestId"]
+    assert {k: doc[k] for k in ("privateIpAddress", "ipAddress", "vpcId", "subnetId", "tags", "privateDns")} == {
+        "privateIpAddress": instance["PrivateIpAddress"], "ipAddress": instance["PublicIpAddress"],
+        "vpcId": instance["VpcId"], "subnetId": instance["SubnetId"], "tags": {"Name": "web", "team": "ops"},
+        "privateDns": instance["PrivateDnsName"]}
+    plain = ec2ops("get-instance-details", "--instance-identifier", wanted)
+    names = [line.split(":")[0] for line in plain.out.splitlines()[1:]]
+    assert names == ["imageId", "kernelId", "platform", "publicDns", "privateDns", "launchTime", "status",
+                     "transitionReason", "availabilityZone", "machineType", "ownerId", "ramdiskId", "keyPairName",
+                     "launchIndex", "monitoring", "reservationId", "productCodes", "groupSet", "requestId"]
+    got = ec2ops("get-instance-details", "--instance-identifier", wanted, "--get", "tags")
+    assert (got.code, got.out) == (0, "Name=web,team=ops\n")
+    got = ec2ops("get-instance-details", "--instance-identifier", wanted, "--get", "ipAddress")
+    assert (got.code, got.out) == (0, f"{instance['PublicIpAddress']}\n")
+    table = ec2ops("get-instance-details", "--instance-identifier", wanted, "-o", "table", env={"COLUMNS": "400"})
+    assert table.code == 0 and instance["PrivateIpAddress"] not in table.out and "monitoring" in table.out
+
+
+def test_security_group_details_carry_id_vpc_and_tags(ec2ops, moto):
+    ec2 = client(moto)
+    group_id = ec2.create_security_group(GroupName="db", Description="Databases",
+                                         TagSpecifications=tagged("security-group", tier="back"))["GroupId"]
+    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+    doc = ec2ops("get-security-group-details", "--group-name", "db", "-o", "json").json()
+    assert {k: doc[k] for k in ("groupId", "vpcId", "tags")} == {"groupId": group_id, "vpcId": group["VpcId"],
+                                                                  "tags": {"tier": "back"}}
+    plain = ec2ops("get-security-group-details", "--group-name", "db")
+    assert [line.split(":")[0] for line in plain.out.splitlines()] == [
+        "db", "groupName", "ownerId", "groupDescription", "ipPermissions", "requestId"]

@@ -86,7 +86,7 @@ def test_run_instances_then_read_back_type_zone_key_groups(ec2ops, moto):
     assert list(got) == ["returnResult", "imageId", "kernelId", "platform", "publicDns", "privateDns", "launchTime",
                          "status", "transitionReason", "availabilityZone", "machineType", "ownerId", "ramdiskId",
                          "keyPairName", "launchIndex", "monitoring", "reservationId", "productCodes", "groupSet",
-                         "requestId"]
+                         "privateIpAddress", "ipAddress", "vpcId", "subnetId", "tags", "requestId"]
     assert (got["returnResult"], got["imageId"], got["status"], got["machineType"], got["keyPairName"]) == (
         ids[1], AMI, "running", "t2.micro", "ops")
     assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", 1, "enabled")

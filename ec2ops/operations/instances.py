@@ -23,7 +23,7 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
-from ec2ops.spec import TAGS
+from ec2ops.spec import TAGS, TAGS_OUTPUT
 
 instance_id = validate.instance_id
 
@@ -311,6 +311,11 @@ OPERATIONS = [
             Output("productCodes", path="productCodes/productCode", many=True, help="Its product codes."),
             Output("groupSet", path="groupSet", many=True, convert=_group_names,
                    help="Its security groups, delimiter-separated."),
+            Output("privateIpAddress", path="privateIpAddress", extra=True, help="Its private IP address (JSON, --get)."),
+            Output("ipAddress", path="ipAddress", extra=True, help="Its public IP address (JSON, --get)."),
+            Output("vpcId", path="vpcId", extra=True, help="Its VPC (JSON, --get)."),
+            Output("subnetId", path="subnetId", extra=True, help="Its subnet (JSON, --get)."),
+            TAGS_OUTPUT,
         ),
         empty_error="InvalidInstanceID.NotFound",
         example="ec2ops get-instance-details --instance-identifier i-0123456789abcdef0 --get publicDns",
