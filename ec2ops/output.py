@@ -53,8 +53,8 @@ def pick(columns: list[tuple[str, str]], names: list[str] | None, wide: bool) ->
     offered = {key: (key, title) for key, title in columns}
     missing = [name for name in names if name not in offered]
     if missing:  # region and profile: the trait checked every other name before anything was sent
-        raise InputError(f"--columns: {', '.join(missing)} is a column only with --regions or --profiles "
-                         f"(region; profile with --profiles).")
+        raise InputError(f"--columns: no {', '.join(missing)} column without --regions or --profiles: region is "
+                         "one with either, profile with --profiles.")
     return [offered[name] for name in names]
 
 

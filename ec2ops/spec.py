@@ -130,7 +130,8 @@ def _percent(text: str) -> int | float:
 # by element name, and progress ("80%"), a number of percent: JSON numbers and booleans. Plain
 # output keeps EC2's text, as the guide printed it.
 TYPES: dict[str, Callable[[str], Any]] = {
-    "size": int, "volumeSize": int, "iops": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int, "progress": _percent,
+    "size": int, "volumeSize": int, "iops": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int,
+    "progress": _percent,
     "isPublic": _boolean, "deleteOnTermination": _boolean, "encrypted": _boolean, "return": _boolean,
 }
 

@@ -192,10 +192,12 @@ class Columns(Trait):
     def outputs(self, op, given) -> list[str]:
         """The names are checked here, where the command meets its options, before anything is sent."""
         names, fields = given.get("columns"), [c.key for c in op.outputs[0].columns]
-        unknown = [n for n in names or () if n not in (*fields, "region", "profile") and names != ["all"]]
+        labels = ("region", "profile") if op.reads else ()  # the columns of --regions and --profiles
+        unknown = [n for n in names or () if n not in (*fields, *labels) and names != ["all"]]
         if unknown:
+            also = " (and region, profile with --regions, --profiles)" if labels else ""
             raise InputError(f"--columns: {op.name} has no column {', '.join(unknown)}; its columns are "
-                             f"{', '.join(fields)} (and region, profile with --regions, --profiles), or all.")
+                             f"{', '.join(fields)}{also}, or all.")
         return []
 
     def prepare(self, session, given) -> None:

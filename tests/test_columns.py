@@ -190,8 +190,8 @@ def test_region_and_profile_labels_are_columns_too(ec2ops, moto, instance):
     assert doc["returnResult"] == [{"region": "eu-west-1", "tags": {}}]
     alone = ec2ops("describe-instances", "--columns", "region,instanceId")
     assert (alone.code, alone.out) == (2, "")
-    assert alone.err == ("ec2ops: --columns: region is a column only with --regions or --profiles "
-                         "(region; profile with --profiles).\n")
+    assert alone.err == ("ec2ops: --columns: no region column without --regions or --profiles: region is one "
+                         "with either, profile with --profiles.\n")
 
 
 def test_tags_in_plain_are_escaped_and_an_untagged_row_is_null(ec2ops, moto, instance):
