@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ec2ops.errors import NotWritten, PipeClosed
+from ec2ops.errors import InputError, NotWritten, PipeClosed
 
 NULL = "null"  # the guide's word for an empty cell
 FORMS = ("plain", "table", "json")
@@ -23,6 +23,39 @@ FORMS = ("plain", "table", "json")
 class Table:
     columns: list[tuple[str, str]]  # (EC2 field name = JSON key, the guide's column title)
     rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Extra(tuple):
+    """(key, title) of a field beyond the guide's columns: JSON rows carry it and --columns may pick
+    it, but plain and table show only the guide's columns unless asked (their positions are a
+    contract for `cut`)."""
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """The value of an output beyond the guide's (a details command's extra field, spec.Output.extra):
+    JSON and --get show it; plain and table keep the guide's outputs, their layout a contract."""
+
+    value: Any
+
+
+def guide(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [c for c in columns if not isinstance(c, Extra)]
+
+
+def pick(columns: list[tuple[str, str]], names: list[str] | None, wide: bool) -> list[tuple[str, str]]:
+    """The columns a printer shows: those --columns names, in its order (`all`: every one); else the
+    guide's (plain, table), or every field with the guide's first (`wide`: JSON)."""
+    if not names:
+        return list(columns) if wide else guide(columns)
+    if names == ["all"]:
+        return list(columns)
+    offered = {key: (key, title) for key, title in columns}
+    missing = [name for name in names if name not in offered]
+    if missing:  # region and profile: the trait checked every other name before anything was sent
+        raise InputError(f"--columns: no {', '.join(missing)} column without --regions or --profiles: region is "
+                         "one with either, profile with --profiles.")
+    return [offered[name] for name in names]
 
 
 class Shown(str):
@@ -39,6 +72,8 @@ class Shown(str):
 
 def for_json(value: Any) -> Any:
     """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
+    if isinstance(value, Beyond):
+        return for_json(value.value)
     if isinstance(value, Shown):
         return value.json
     if isinstance(value, list):
@@ -127,6 +162,8 @@ def cell(value: Any, delimiters: Delimiters) -> str:
         return NULL
     if isinstance(value, list):
         return delimiters.delimiter.join(cell(v, delimiters) for v in value)
+    if isinstance(value, dict):  # tags: key=value pairs in key order
+        return delimiters.delimiter.join(escape(f"{k}={v}") for k, v in sorted(value.items())) or NULL
     return escape(str(value), isinstance(value, Lines))
 
 
@@ -137,7 +174,7 @@ def plain_row(row: dict, columns: list[tuple[str, str]], delimiters: Delimiters)
 def plain_value(value: Any, delimiters: Delimiters) -> str:
     """A value the way the guide's operation returned it: lists joined, tables delimited, null for empty."""
     if isinstance(value, Table):
-        return delimiters.row.join(plain_row(row, value.columns, delimiters) for row in value.rows)
+        return delimiters.row.join(plain_row(row, guide(value.columns), delimiters) for row in value.rows)
     if isinstance(value, list):
         return delimiters.delimiter.join(cell(v, delimiters) for v in value)
     return cell(value, delimiters)
@@ -145,7 +182,9 @@ def plain_value(value: Any, delimiters: Delimiters) -> str:
 
 def raw_value(value: Any, delimiters: Delimiters) -> str:
     """For --get: like plain, but an absent value is empty rather than null, so `$(...)` tests work."""
-    if value is None or value == []:
+    if isinstance(value, Beyond):
+        value = value.value
+    if value is None or value == [] or value == {}:
         return ""
     return plain_value(value, delimiters)
 
@@ -166,15 +205,19 @@ class Printer:
     rows; `end(outputs)` prints the rest (all of the outputs when nothing was streamed)."""
 
     structured = False  # a form for programs: it also carries what stderr tells people (errors)
+    wide = False  # shows every field of a table by default, not only the guide's columns
 
-    def __init__(self, sink: Sink, delimiters: Delimiters, get: str | None = None, color: bool | None = None):
+    def __init__(self, sink: Sink, delimiters: Delimiters, get: str | None = None, color: bool | None = None,
+                 columns: list[str] | None = None):
         self.sink, self.delimiters, self.get, self.color = sink, delimiters, get, color
+        self.picked = columns  # --columns: the names of returnResult's columns to show, in order
         self.columns: list[tuple[str, str]] | None = None
         self.count = 0
         self.result: dict[str, Any] = {}  # what was printed, for what comes after (--wait)
 
     def begin(self, columns: list[tuple[str, str]]) -> None:
-        self.columns = list(columns)
+        """`columns`: every column the rows carry; the printer shows those picked (`pick`)."""
+        self.columns = pick(columns, self.picked, self.wide)
 
     def row(self, row: dict) -> None:
         self.count += 1
@@ -212,6 +255,8 @@ class PlainPrinter(Printer):
             if text:  # an empty table prints nothing: the guide's "empty string"
                 self.sink.line(text)
         for name, value in items:
+            if isinstance(value, Beyond):
+                continue
             text = plain_value(value, self.delimiters) or NULL  # an empty table too: `attachmentSet: null`
             if "\n" in text or (isinstance(value, Table) and value.rows):
                 self.sink.write(f"{name}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
@@ -225,6 +270,7 @@ class JsonPrinter(Printer):
     written before the first row or the end, so a failure before then leaves stdout empty."""
 
     structured = True
+    wide = True
 
     def row(self, row: dict) -> None:
         import json  # only for this form: start-up
@@ -264,10 +310,11 @@ class TablePrinter(Printer):
         super().end(outputs)
 
 
-def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, color: bool | None = None) -> Printer:
+def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, color: bool | None = None,
+            columns: list[str] | None = None) -> Printer:
     """--get prints one value alone whatever the form: plain's way."""
     kind = PlainPrinter if get is not None else {"json": JsonPrinter, "table": TablePrinter}.get(form, PlainPrinter)
-    return kind(sink, delimiters, get, color)
+    return kind(sink, delimiters, get, color, columns)
 
 
 def print_result(show: Printer, result: dict[str, Any]) -> None:
@@ -291,12 +338,16 @@ def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Del
     scalars.add_column("output")
     scalars.add_column("value", overflow="fold")
     for name, value in result.items():
+        if isinstance(value, Beyond):
+            continue
         if isinstance(value, Table):
             grid = RichTable(title=name, header_style="bold")
-            for _, title in value.columns:
+            # returnResult's columns were picked by the printer; a nested table shows the guide's
+            shown = value.columns if name == "returnResult" else guide(value.columns)
+            for _, title in shown:
                 grid.add_column(title, overflow="fold")
             for row in value.rows:
-                grid.add_row(*(cell(row.get(key), delimiters) for key, _ in value.columns))
+                grid.add_row(*(cell(row.get(key), delimiters) for key, _ in shown))
             console.print(grid)
         else:
             scalars.add_row(name, cell(value, delimiters))

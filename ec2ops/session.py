@@ -123,6 +123,7 @@ class Session:
             raise InputError("proxyHost must be a host name or an IP address (no scheme, port, user or password).")
         self.dry_run = False  # --dry-run: every changing call asks EC2 only whether it would do it
         self.tags: dict[str, str] = {}  # --tag: every creating call tags what it creates
+        self.columns: list[str] | None = None  # --columns: returnResult's columns to print, in order
         self.sink = output.Sink()
         self._client = None
         self._parent: Session | None = None
@@ -272,7 +273,8 @@ class Session:
             raise InputError(f"--get {self.get}: this command's outputs are {', '.join(names)}.")
 
     def printer(self, delimiters: output.Delimiters | None = None) -> output.Printer:
-        return output.printer(self.form, self.get, delimiters or output.Delimiters(), self.sink, self.color)
+        return output.printer(self.form, self.get, delimiters or output.Delimiters(), self.sink, self.color,
+                              self.columns)
 
 
 class Lookups:

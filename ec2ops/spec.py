@@ -140,7 +140,8 @@ def _percent(text: str) -> int | float:
 # by element name, and progress ("80%"), a number of percent: JSON numbers and booleans. Plain
 # output keeps EC2's text, as the guide printed it.
 TYPES: dict[str, Callable[[str], Any]] = {
-    "size": int, "volumeSize": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int, "progress": _percent,
+    "size": int, "volumeSize": int, "iops": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int,
+    "progress": _percent,
     "isPublic": _boolean, "deleteOnTermination": _boolean, "encrypted": _boolean, "return": _boolean,
 }
 
@@ -167,6 +168,7 @@ class Column:
     path: str | None = None  # where in the row's element; defaults to `key`
     many: bool = False  # a list in one cell, joined by the `delimiter` input
     convert: Callable[[Any], Any] | None = None
+    extra: bool = False  # a field beyond the guide's columns: in JSON rows and --columns, not in plain or table
 
     def value(self, row: Any) -> Any:
         path = self.path or self.key
@@ -176,6 +178,15 @@ class Column:
 
 def table_row(columns: tuple[Column, ...], item: dict) -> dict:
     return {c.key: c.value(item) for c in columns}
+
+
+def tags(tag_set: list) -> dict[str, str]:
+    """The items of EC2's tagSet as {key: value}; {} when there are none."""
+    pairs = (t for t in tag_set if isinstance(t, dict) and isinstance(t.get("key"), str))
+    return {t["key"]: t.get("value") if isinstance(t.get("value"), str) else "" for t in pairs}
+
+
+TAGS = Column("tags", "Tags", path="tagSet", many=True, convert=tags, extra=True)
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,8 @@ class Output:
     where: Callable[[dict], bool] | None = None
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
     lines: bool = False  # a text of several lines (a console log, a key): plain output keeps its line breaks
+    extra: bool = False  # beyond the guide's outputs: in JSON and --get, never in plain or table (their layout)
+    # (an extra output is one item's field: `many` would gather it over the items, as the guide's lists are)
 
     def __post_init__(self):
         if not self.help:
@@ -202,7 +215,10 @@ class Output:
 
     @property
     def titles(self) -> list[tuple[str, str]]:
-        return [(c.key, c.title) for c in self.columns]
+        """(key, title) of every column, the guide's first; a field beyond the guide is an output.Extra."""
+        from ec2ops.output import Extra
+
+        return [Extra((c.key, c.title)) if c.extra else (c.key, c.title) for c in self.columns]
 
     def value(self, node: Any) -> Any:
         from ec2ops.output import Table  # a nested table (a volume's attachments): small, from one item
@@ -216,7 +232,16 @@ class Output:
             from ec2ops.output import Lines
 
             value = Lines(value)
+        if self.extra:
+            from ec2ops.output import Beyond
+
+            value = Beyond(value)
         return value
+
+
+# A details command's tags, beyond the guide's outputs: the item's whole tagSet as {key: value}.
+TAGS_OUTPUT = Output("tags", convert=lambda item: tags(document.items(item, "tagSet")), extra=True,
+                     help="Its tags: an object in JSON, key=value pairs with --get (JSON, --get).")
 
 
 def returned_true(value: Any) -> str:

@@ -9,6 +9,7 @@ once here and reaches every operation of its kind; no declaration names one.
 - TAG (operations that create something EC2 can tag): --tag KEY=VALUE, sent as TagSpecification.
 - REGIONS (operations that only read): --regions all|LIST, --profiles LIST, --max-concurrency N.
 - ONE_REGION (operations that change something): refuses --regions and --profiles.
+- COLUMNS (operations whose returnResult is a table): --columns LIST|all.
 """
 
 from __future__ import annotations
@@ -236,6 +237,44 @@ class Regions(Trait):
         return fanout.targets(session, given.get("regions"), given.get("profiles"))
 
 
+class Columns(Trait):
+    """Tables (returnResult is a table): --columns picks and orders its columns in every form."""
+
+    name = "columns"
+    options = [click.Option(["--columns"], metavar="LIST|all",
+                            help="returnResult's columns, delimiter-separated, in this order (EC2's field names, "
+                                 "e.g. instanceId,privateIpAddress,tags; region and profile with --regions or "
+                                 "--profiles), or all [default: the guide's; JSON: every field].")]
+
+    def applies(self, op: Operation) -> bool:
+        return bool(op.outputs[0].columns)
+
+    def take(self, values: dict) -> dict:
+        from ec2ops.spec import split_list, unescape
+
+        text = values.pop("columns", None)
+        if text is None:
+            return {"columns": None}
+        names = split_list(text, unescape(values.get("delimiter") or ","))
+        if not names:
+            raise InputError("--columns: name at least one column, or all.")
+        return {"columns": names}
+
+    def outputs(self, op, given) -> list[str]:
+        """The names are checked here, where the command meets its options, before anything is sent."""
+        names, fields = given.get("columns"), [c.key for c in op.outputs[0].columns]
+        labels = ("region", "profile") if op.reads else ()  # the columns of --regions and --profiles
+        unknown = [n for n in names or () if n not in (*fields, *labels) and names != ["all"]]
+        if unknown:
+            also = " (and region, profile with --regions, --profiles)" if labels else ""
+            raise InputError(f"--columns: {op.name} has no column {', '.join(unknown)}; its columns are "
+                             f"{', '.join(fields)}{also}, or all.")
+        return []
+
+    def prepare(self, session, given) -> None:
+        session.columns = given.get("columns")
+
+
 class OneRegion(Trait):
     """Commands that change something take no --regions or --profiles: changing many regions or
     accounts at once is another, more dangerous tool. The options are there only to say so."""
@@ -254,9 +293,9 @@ class OneRegion(Trait):
         return {}
 
 
-WAIT, DRY_RUN, FILTER, REGIONS, ONE_REGION = Wait(), DryRun(), Filter(), Regions(), OneRegion()
+WAIT, DRY_RUN, FILTER, REGIONS, ONE_REGION, COLUMNS = Wait(), DryRun(), Filter(), Regions(), OneRegion(), Columns()
 TAG, PAGING = Tag(), Paging()
-TRAITS: tuple[Trait, ...] = (FILTER, PAGING, REGIONS, ONE_REGION, TAG, DRY_RUN, WAIT)
+TRAITS: tuple[Trait, ...] = (FILTER, PAGING, REGIONS, ONE_REGION, TAG, DRY_RUN, WAIT, COLUMNS)
 READER_TRAITS = (REGIONS,)  # every command that only reads
 LISTER_TRAITS = (FILTER,)  # every command that lists a Describe answer
 CHANGER_TRAITS = (ONE_REGION, DRY_RUN)  # every command that changes something

@@ -86,7 +86,7 @@ def test_bash_completes_options_and_choices():
     assert complete("enumerate-regions", "--output", "=", "j") == ["json"]
     assert complete("enumerate-regions", "--signature-version", "") == ["2", "4"]
     # a camelCase spelling takes its value too: what follows it is not a command
-    assert complete("enumerate-regions", "--rowDelimiter", ";", "--col") == ["--col-delimiter"]
+    assert complete("enumerate-regions", "--rowDelimiter", ";", "--col-") == ["--col-delimiter"]  # not --columns
     assert complete("allocate-new-key-pair", "--key-name", "") == []  # a free value: nothing to offer
     # --force is a flag of allocate-new-key-pair but takes true/false in detach-volume
     assert complete("allocate-new-key-pair", "--force", "--key-f") == ["--key-file"]

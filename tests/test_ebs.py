@@ -68,7 +68,8 @@ def test_create_volume_query_outputs_and_state(ec2ops):
     only = ec2ops("describe-volumes", "--volume-ids", f"{doc['volumeId']}", "-o", "json", "--debug")
     assert debug_params(only.err) == {"Action": "DescribeVolumes", **V, "VolumeId.1": doc["volumeId"]}
     assert only.json()["returnResult"] == [{"volumeId": doc["volumeId"], "size": 7, "snapshotId": None,
-                                            "availabilityZone": "us-east-1b", "status": "available"}]
+                                            "availabilityZone": "us-east-1b", "status": "available",
+                                            "volumeType": "gp2", "iops": None, "encrypted": False, "tags": {}}]
     table = ec2ops("describe-volumes", "-o", "table")
     assert "Availability zone" in table.out and volume in table.out
 
@@ -186,7 +187,8 @@ def test_snapshot_lifecycle(ec2ops):
     rows = [line.split(" ") for line in listed.out.splitlines()[:-1]]
     assert sorted(row[0] for row in rows) == sorted([snapshot, doc["returnResult"]])
     assert all(row[1:3] == [volume, "5"] and row[3] == "completed" and row[5] == "100%" for row in rows)
-    assert all(list(row) == ["snapshotId", "volumeId", "volumeSize", "status", "startTime", "progress"]
+    assert all(list(row) == ["snapshotId", "volumeId", "volumeSize", "status", "startTime", "progress",
+                             "encrypted", "tags"]
                for row in ec2ops("describe-snapshots", "-o", "json").json()["returnResult"])
 
     details = ec2ops("get-snapshot-details", "--snapshot-id", snapshot, "--debug")

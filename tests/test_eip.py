@@ -39,7 +39,8 @@ def test_allocate_enumerate_release(ec2ops):
 
     listed = ec2ops("enumerate-elastic-ips", "--col-delimiter", ";", "--rowDelimiter", "|", "--get", "returnResult")
     assert sorted(listed.out.strip().split("|")) == sorted([f"{ip};null", f"{doc['returnResult']};null"])
-    assert {"publicIp": ip, "instanceId": None} in ec2ops("enumerate-elastic-ips", "-o", "json").json()["returnResult"]
+    rows = ec2ops("enumerate-elastic-ips", "-o", "json").json()["returnResult"]
+    assert {"publicIp": ip, "instanceId": None} in [{k: row[k] for k in ("publicIp", "instanceId")} for row in rows]
 
     released = ec2ops("release-elastic-ip", "--ip-address", ip, "--debug")
     assert (released.code, released.out.splitlines()[0]) == (0, "true"), released.err
@@ -48,7 +49,8 @@ def test_allocate_enumerate_release(ec2ops):
     assert debug_params(released.err) == {"Action": "ReleaseAddress", "Version": "2016-11-15",
                                           "AllocationId": allocation.split(": ")[1]}
     left = ec2ops("enumerate-elastic-ips", "-o", "json").json()["returnResult"]
-    assert left == [{"publicIp": doc["returnResult"], "instanceId": None}]
+    assert left == [{"publicIp": doc["returnResult"], "instanceId": None, "allocationId": doc["allocationId"],
+                     "associationId": None, "domain": "vpc"}]
 
 
 def test_associate_moves_the_address_and_disassociate(ec2ops, moto):
@@ -151,7 +153,8 @@ def test_classic_allocation_has_no_allocation_id(offline):
                        "requestId: 59dbff89-35bd-4eac-99ed-be587EXAMPLE\n")
     assert sent_params(route.calls.last.request) == {"Action": "AllocateAddress", "Version": "2016-11-15"}
     listed = offline("enumerate-elastic-ips", "-o", "json").json()
-    assert listed["returnResult"] == [{"publicIp": "203.0.113.41", "instanceId": "i-f15ebb98"}]
+    assert listed["returnResult"] == [{"publicIp": "203.0.113.41", "instanceId": "i-f15ebb98", "allocationId": None,
+                                       "associationId": None, "domain": "standard"}]
 
 
 @respx.mock

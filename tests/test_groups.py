@@ -49,7 +49,8 @@ def test_create_describe_delete(ec2ops):
     lines = listed.out.splitlines()
     assert lines[:3] == [f"web,{OWNER},Web servers", f"app,{OWNER},App servers", "groupNames: web;app"]
     everything = ec2ops("describe-security-groups", "-o", "json", "--col-delimiter", "|").json()
-    assert {"groupName": "web", "ownerId": OWNER, "groupDescription": "Web servers"} in everything["returnResult"]
+    guide = [{k: row[k] for k in ("groupName", "ownerId", "groupDescription")} for row in everything["returnResult"]]
+    assert {"groupName": "web", "ownerId": OWNER, "groupDescription": "Web servers"} in guide
     assert set(everything["groupNames"]) == {"default", "web", "app"}
     assert [row["groupName"] for row in everything["returnResult"]] == everything["groupNames"]
 

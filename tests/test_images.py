@@ -72,7 +72,7 @@ def test_enumerate_images_by_owner_and_executable_by(ec2ops, moto):
     ])
     doc = ec2ops("enumerate-images", "--executable-by", "all", "-o", "json").json()
     assert [row["imageId"] for row in doc["returnResult"]] == [public]
-    assert list(doc["returnResult"][0]) == COLUMNS
+    assert list(doc["returnResult"][0]) == COLUMNS + ["creationDate", "tags"]
 
     both = ec2ops("enumerate-images", "--imageOwners", f"self;{OWNER}", "--executableBy", "all",
                   "--delimiter", ";", "--col-delimiter", "\\t", "--row-delimiter", "|", "--debug")

@@ -19,6 +19,8 @@ HEADER = ["Instance Id", "AMI ID", "Machine type", "Status", "Public DNS", "Key 
           "Availability Zone", "Security groups"]
 KEYS = ["instanceId", "imageId", "instanceType", "instanceState", "dnsName", "keyName", "ramdiskId", "platform",
         "kernelId", "monitoring", "rootDeviceName", "rootDeviceType", "reason", "availabilityZone", "groupSet"]
+# JSON rows carry the fields beyond the guide after its columns (tests/test_columns.py)
+FIELDS = ["privateIpAddress", "ipAddress", "privateDnsName", "vpcId", "subnetId", "launchTime", "tags"]
 
 
 def _security_group(moto_url, name):
@@ -74,7 +76,7 @@ def test_run_instances_then_read_back_type_zone_key_groups(ec2ops, moto):
     assert table.out.splitlines()[-1].startswith("requestId: ")
 
     doc = ec2ops("describe-instances", "-o", "json").json()
-    assert [list(r) for r in doc["returnResult"]] == [KEYS, KEYS]
+    assert [list(r) for r in doc["returnResult"]] == [KEYS + FIELDS, KEYS + FIELDS]
     assert doc["returnResult"][0]["groupSet"] == ["web", "default"]
     assert doc["returnResult"][0]["ramdiskId"] is None
 
@@ -84,7 +86,7 @@ def test_run_instances_then_read_back_type_zone_key_groups(ec2ops, moto):
     assert list(got) == ["returnResult", "imageId", "kernelId", "platform", "publicDns", "privateDns", "launchTime",
                          "status", "transitionReason", "availabilityZone", "machineType", "ownerId", "ramdiskId",
                          "keyPairName", "launchIndex", "monitoring", "reservationId", "productCodes", "groupSet",
-                         "requestId"]
+                         "privateIpAddress", "ipAddress", "vpcId", "subnetId", "tags", "requestId"]
     assert (got["returnResult"], got["imageId"], got["status"], got["machineType"], got["keyPairName"]) == (
         ids[1], AMI, "running", "t2.micro", "ops")
     assert (got["availabilityZone"], got["launchIndex"], got["monitoring"]) == ("us-east-1b", 1, "enabled")
@@ -348,7 +350,7 @@ def test_describe_instances_rows_in_the_order_of_the_ids_given(offline):
     doc = offline("describe-instances", "--instanceIds", "i-bbbbbbbb;i-cccccccc;i-aaaaaaaa", "--delimiter", ";",
                   "-o", "json").json()
     assert [row["instanceId"] for row in doc["returnResult"]] == ["i-bbbbbbbb", "i-cccccccc", "i-aaaaaaaa"]
-    assert list(doc["returnResult"][0]) == KEYS
+    assert list(doc["returnResult"][0]) == KEYS + FIELDS
 
 
 @respx.mock

@@ -101,6 +101,9 @@ def check(where: str, value, shape, field: str, seen: set) -> None:
     elif kind in BOOLEANS or (kind is None and field == "return"):  # <return>: boolean where the model has it
         assert isinstance(value, bool), f"{where}: {value!r} is not a boolean"
         seen.add(where)
+    elif where.endswith("tags"):  # EC2's tagSet (a list of key/value pairs) as one object, {} when untagged
+        assert kind == "structure" and isinstance(value, dict), f"{where}: {value!r} is not an object"
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()), where
     else:
         assert isinstance(value, (str, list)), f"{where}: {value!r} is typed, EC2's {kind} is not"
 

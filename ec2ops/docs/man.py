@@ -76,7 +76,7 @@ OUTPUT_FORMS = [
     ("table", "Tables with the guide's column names as headers; colour only on a terminal, never with "
               "NO_COLOR or --no-color."),
     ("json", "One JSON object per call, keyed by the guide's output names; a table is a list of objects keyed "
-             "by the EC2 field names, in the guide's column order. EC2's integers and booleans are JSON numbers "
+             "by the EC2 field names, in the guide's column order, then the fields beyond it (--columns). EC2's integers and booleans are JSON numbers "
              "and booleans (progress a number of percent), a list or table is [] when empty, a missing "
              "scalar null; timestamps are EC2's own, ISO 8601 with their offset."),
     ("--get NAME", "Only that output's raw value, for $(...): a list or table as in plain, an empty value "
@@ -216,7 +216,12 @@ def command_page(node: Node, nodes: list[Node]) -> str:
         for output in list(operation.outputs):
             text = " ".join((output.help or "").split())
             if output.columns:
-                text += (" " if text else "") + "Columns: " + ", ".join(c.title for c in output.columns) + "."
+                guide = [c.title for c in output.columns if not c.extra]
+                text += (" " if text else "") + "Columns: " + ", ".join(guide) + "."
+                extra = [c.key for c in output.columns if c.extra]
+                if extra:
+                    text += " Fields beyond the guide (in JSON rows; in plain and table with --columns): " \
+                        + ", ".join(extra) + "."
             lines += tp(bold(output.name), esc(text) or "\\&")
         if "requestId" in operation.output_names:
             lines += tp(bold("requestId"), "The ID of the request sent to EC2.")

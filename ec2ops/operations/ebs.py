@@ -20,6 +20,7 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
+from ec2ops.spec import TAGS
 
 VOLUME_ID = validate.prefixed(VOLUME.prefix, "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
                                       "Error code: InvalidParameterValue.")
@@ -92,6 +93,8 @@ SNAPSHOT_COLUMNS = (
     Column("status", "Status"),
     Column("startTime", "Start time"),
     Column("progress", "Progress"),
+    Column("encrypted", "Encrypted", extra=True),  # beyond the guide (Column.extra)
+    TAGS,
 )
 VOLUME_COLUMNS = (
     Column("volumeId", "Volume ID"),
@@ -99,6 +102,10 @@ VOLUME_COLUMNS = (
     Column("snapshotId", "Snapshot ID"),
     Column("availabilityZone", "Availability zone"),
     Column("status", "Status"),
+    Column("volumeType", "Volume type", extra=True),  # beyond the guide (Column.extra)
+    Column("iops", "IOPS", extra=True),
+    Column("encrypted", "Encrypted", extra=True),
+    TAGS,
 )
 ATTACHMENT_COLUMNS = (
     Column("instanceId", "Instance ID"),

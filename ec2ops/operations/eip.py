@@ -110,7 +110,9 @@ OPERATIONS = [
         outputs=(
             Output(
                 "returnResult",
-                columns=(Column("publicIp", "IP Address"), Column("instanceId", "Instance ID")),
+                columns=(Column("publicIp", "IP Address"), Column("instanceId", "Instance ID"),
+                         Column("allocationId", "Allocation ID", extra=True),
+                         Column("associationId", "Association ID", extra=True), Column("domain", "Domain", extra=True)),
                 help="The addresses: IP Address, Instance ID.",
             ),
         ),

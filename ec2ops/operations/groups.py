@@ -12,6 +12,7 @@ from ec2ops.traits import filter_query
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
+from ec2ops.spec import TAGS, TAGS_OUTPUT
 
 EITHER_OR = (
     "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "
@@ -195,7 +196,8 @@ OPERATIONS = [
             Output(
                 "returnResult",
                 columns=(Column("groupName", "group name"), Column("ownerId", "group owner id"),
-                         Column("groupDescription", "group description")),
+                         Column("groupDescription", "group description"),
+                         Column("groupId", "group id", extra=True), Column("vpcId", "vpc id", extra=True), TAGS),
                 order_by=("groupNames", "groupName"),
                 help="The groups: group name, group owner id, group description.",
             ),
@@ -227,6 +229,9 @@ OPERATIONS = [
             Output("ipPermissions", path="ipPermissions", columns=PERMISSION_COLUMNS, explode=_sources,
                    help="The permissions: ip protocol, from port, to port, source security group, user id, "
                         "source IP in CIDR notation."),
+            Output("groupId", path="groupId", extra=True, help="The ID of the group (JSON, --get)."),
+            Output("vpcId", path="vpcId", extra=True, help="Its VPC (JSON, --get)."),
+            TAGS_OUTPUT,
         ),
         complete=_source_names,
         example="ec2ops get-security-group-details --group-name web --get ipPermissions --col-delimiter '\\t'",

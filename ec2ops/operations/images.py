@@ -8,6 +8,7 @@ from ec2ops.resources import IMAGE
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
+from ec2ops.spec import TAGS
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")
@@ -72,6 +73,8 @@ IMAGE_COLUMNS = (
     Column("stateReason", "State Reason Name", path="stateReason/code"),
     Column("rootDeviceName", "Root Device Name"),
     Column("rootDeviceType", "Root Device Type"),
+    Column("creationDate", "Creation date", extra=True),  # beyond the guide (Column.extra)
+    TAGS,
 )
 
 OPERATIONS = [

@@ -26,6 +26,7 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
+from ec2ops.spec import TAGS, TAGS_OUTPUT
 
 instance_id = validate.instance_id
 
@@ -90,6 +91,14 @@ INSTANCE_COLUMNS = (
     Column("reason", "State Transition Reason"),
     Column("availabilityZone", "Availability Zone", path="placement/availabilityZone"),
     Column("groupSet", "Security groups", many=True, convert=_group_names),
+    # beyond the guide (Column.extra)
+    Column("privateIpAddress", "Private IP", extra=True),
+    Column("ipAddress", "Public IP", extra=True),
+    Column("privateDnsName", "Private DNS", extra=True),
+    Column("vpcId", "VPC ID", extra=True),
+    Column("subnetId", "Subnet ID", extra=True),
+    Column("launchTime", "Launch time", extra=True),
+    TAGS,
 )
 
 
@@ -370,6 +379,11 @@ OPERATIONS = [
             Output("productCodes", path="productCodes/productCode", many=True, help="Its product codes."),
             Output("groupSet", path="groupSet", many=True, convert=_group_names,
                    help="Its security groups, delimiter-separated."),
+            Output("privateIpAddress", path="privateIpAddress", extra=True, help="Its private IP address (JSON, --get)."),
+            Output("ipAddress", path="ipAddress", extra=True, help="Its public IP address (JSON, --get)."),
+            Output("vpcId", path="vpcId", extra=True, help="Its VPC (JSON, --get)."),
+            Output("subnetId", path="subnetId", extra=True, help="Its subnet (JSON, --get)."),
+            TAGS_OUTPUT,
         ),
         empty_error="InvalidInstanceID.NotFound",
         example="ec2ops get-instance-details --instance-identifier i-0123456789abcdef0 --get publicDns",
