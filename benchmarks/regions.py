@@ -38,7 +38,6 @@ into a scratch directory, first on PYTHONPATH) instead of the working tree the e
 from __future__ import annotations
 
 import argparse
-import http.client
 import io
 import os
 import re
@@ -51,7 +50,6 @@ import tarfile
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -142,24 +140,13 @@ class SlowReplayHandler(BaseHTTPRequestHandler):
             key = (region, self.path, tuple(params))
             cached = server.cache.get(key) if action.startswith("Describe") else None
             if cached is None:
-                upstream = http.client.HTTPConnection(server.upstream.hostname, server.upstream.port, timeout=600)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-                upstream.request("POST", self.path, body=body, headers=headers)
-                answer = upstream.getresponse()
-                cached = (answer.status, answer.getheader("Content-Type") or "text/xml", answer.read())
-                upstream.close()
+                cached = bench.forward(self, server.upstream, body)
                 with server.lock:
                     server.misses += 1
                 if action.startswith("Describe") and cached[0] == 200:
                     server.cache[key] = cached
             time.sleep(server.delay)  # EC2's latency: each request in its own thread, so they overlap
-            status, content_type, content = cached
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(content)))
-            self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-            self.end_headers()
-            self.wfile.write(content)
+            bench.answer(self, cached)
         finally:
             with server.lock:
                 server.in_flight -= 1

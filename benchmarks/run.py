@@ -227,25 +227,35 @@ class ReplayHandler(BaseHTTPRequestHandler):
         action = dict(params).get("Action", "")
         cached = self.server.cache.get(key) if action.startswith("Describe") else None
         if cached is None:
-            upstream = http.client.HTTPConnection(self.server.upstream.hostname, self.server.upstream.port,
-                                                  timeout=600)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-            upstream.request("POST", self.path, body=body, headers=headers)
-            answer = upstream.getresponse()
-            cached = (answer.status, answer.getheader("Content-Type") or "text/xml", answer.read())
-            upstream.close()
+            cached = forward(self, self.server.upstream, body)
             if action.startswith("Describe") and cached[0] == 200:
                 self.server.cache[key] = cached
-        status, content_type, content = cached
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(content)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        self.end_headers()
-        self.wfile.write(content)
+        answer(self, cached)
 
     def log_message(self, *args):
         pass
+
+
+def forward(handler: BaseHTTPRequestHandler, upstream, body: bytes) -> tuple[int, str, bytes]:
+    """The request `handler` holds, sent to moto: (status, content type, content)."""
+    connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=600)
+    headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("connection", "keep-alive")}
+    connection.request("POST", handler.path, body=body, headers=headers)
+    got = connection.getresponse()
+    found = (got.status, got.getheader("Content-Type") or "text/xml", got.read())
+    connection.close()
+    return found
+
+
+def answer(handler: BaseHTTPRequestHandler, cached: tuple[int, str, bytes]) -> None:
+    """A (status, content type, content) as the answer, with a fresh request id."""
+    status, content_type, content = cached
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(content)))
+    handler.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+    handler.end_headers()
+    handler.wfile.write(content)
 
 
 # -- the tools -----------------------------------------------------------------------------------
