@@ -23,8 +23,8 @@ EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip inst
 
 # -- usage errors: one line, status 2 ------------------------------------------------------------
 @pytest.mark.parametrize("args,line", [
-    (["attach-volume", "--device", "x"],
-     "No such option '--device' (did you mean '--device-name'?); see 'ec2ops attach-volume --help'."),
+    (["attach-volume", "--volume", "x"],
+     "No such option '--volume' (did you mean '--volume-id'?); see 'ec2ops attach-volume --help'."),
     (["attach-volume", "--volume-id"], "Option '--volume-id' requires an argument; see 'ec2ops attach-volume --help'."),
     (["nosuch"], "No such command 'nosuch'; see 'ec2ops --help'."),
     (["describe-instances", "extra"], "Got unexpected extra argument (extra); see 'ec2ops describe-instances --help'."),
