@@ -1,11 +1,17 @@
-"""Beyond the guide: one name per input (issue 12), against moto's EC2 server, read back with boto3."""
+"""Beyond the guide: security groups by id, and one name per input (issue 12), against moto's EC2
+server, read back with boto3."""
 
 import click
 import pytest
 
 from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params
 from ec2ops.cli import GUIDE_ORDER, cli
+from ec2ops.operations.groups import EITHER_OR, GROUP_LISTS, ONE_GROUP, ONE_SOURCE
 from ec2ops.spec import kebab
+from ec2ops.validate import GROUP_ID_MESSAGE
+
+OWNER = "123456789012"  # moto's account
+CIDR_22 = ("--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22", "--cidr-ip", "10.0.0.0/8")
 
 
 @pytest.fixture
@@ -14,6 +20,165 @@ def ec2(moto):
 
     return boto3.client("ec2", endpoint_url=moto, region_name="us-east-1",
                         aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_KEY)
+
+
+@pytest.fixture
+def vpc_group(ec2):
+    """A group in a VPC of its own, made with boto3: (its id, its VPC's id)."""
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="web", Description="Web servers", VpcId=vpc)["GroupId"]
+    return group, vpc
+
+
+def _group(ec2, group_id):
+    return ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+
+
+# -- security groups by id -------------------------------------------------------------------------
+def test_create_in_a_vpc_gives_the_id_the_others_take(ec2ops, ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    run = ec2ops("create-security-group", "--group-name", "app", "--group-description", "App", "--vpc-id", vpc,
+                 "--debug", "-o", "json")
+    assert run.code == 0, run.err
+    assert debug_params(run.err) == {"Action": "CreateSecurityGroup", "Version": "2016-11-15", "GroupName": "app",
+                                     "GroupDescription": "App", "VpcId": vpc}
+    group = run.json()["groupId"]
+    made = _group(ec2, group)
+    assert (made["GroupName"], made["VpcId"], made["Description"]) == ("app", vpc, "App")
+    # create has no --group-id: the id is what it gives
+    refused = ec2ops("create-security-group", "--group-name", "x", "--group-description", "x", "--group-id", group)
+    assert refused.code == 2 and refused.err.startswith("ec2ops: No such option '--group-id'")
+
+
+def test_allow_details_revoke_and_delete_by_id(ec2ops, ec2, vpc_group):
+    group, _ = vpc_group
+    allowed = ec2ops("allow-access-to-security-group", "--group-id", group, *CIDR_22, "--debug")
+    assert (allowed.code, allowed.out.splitlines()[0]) == (0, "true"), allowed.err
+    assert debug_params(allowed.err) == {
+        "Action": "AuthorizeSecurityGroupIngress", "Version": "2016-11-15", "GroupId": group,
+        "IpPermissions.1.IpProtocol": "tcp", "IpPermissions.1.FromPort": "22", "IpPermissions.1.ToPort": "22",
+        "IpPermissions.1.IpRanges.1.CidrIp": "10.0.0.0/8",
+    }
+    rules = _group(ec2, group)["IpPermissions"]
+    assert [(r["IpProtocol"], r["FromPort"], r["ToPort"], [i["CidrIp"] for i in r["IpRanges"]]) for r in rules] == [
+        ("tcp", 22, 22, ["10.0.0.0/8"])]
+
+    details = ec2ops("get-security-group-details", "--groupId", group, "--col-delimiter", ";", "--debug")
+    assert details.code == 0, details.err
+    assert debug_params(details.err) == {"Action": "DescribeSecurityGroups", "Version": "2016-11-15",
+                                         "GroupId.1": group}
+    assert details.out.splitlines()[:6] == [
+        "web", "groupName: web", f"ownerId: {OWNER}", "groupDescription: Web servers", "ipPermissions:",
+        "  tcp;22;22;null;null;10.0.0.0/8"]
+
+    revoked = ec2ops("revoke-access-to-security-group", "--group-id", group, *CIDR_22, "--debug")
+    assert (revoked.code, revoked.out.splitlines()[0]) == (0, "true"), revoked.err
+    assert debug_params(revoked.err)["GroupId"] == group and "GroupName" not in debug_params(revoked.err)
+    assert _group(ec2, group)["IpPermissions"] == []
+
+    deleted = ec2ops("delete-security-group", "--group-id", group, "--debug")
+    assert (deleted.code, deleted.out.splitlines()[0]) == (0, "true"), deleted.err
+    assert debug_params(deleted.err) == {"Action": "DeleteSecurityGroup", "Version": "2016-11-15", "GroupId": group}
+    names = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+    assert "web" not in names and "default" in names
+
+
+def test_describe_by_ids(ec2ops, ec2, vpc_group):
+    group, _ = vpc_group
+    other = ec2.create_security_group(GroupName="db", Description="Databases")["GroupId"]
+    run = ec2ops("describe-security-groups", "--group-ids", f"{other} {group}", "--delimiter", " ", "--debug")
+    assert run.code == 0, run.err
+    assert debug_params(run.err) == {"Action": "DescribeSecurityGroups", "Version": "2016-11-15",
+                                     "GroupId.1": other, "GroupId.2": group}
+    lines = run.out.splitlines()
+    assert sorted(lines[:2]) == [f"db,{OWNER},Databases", f"web,{OWNER},Web servers"]
+    assert lines[2] in ("groupNames: db web", "groupNames: web db") and len(lines) == 4
+    one = ec2ops("describe-security-groups", "--groupIds", group, "-o", "json").json()
+    assert one["returnResult"] == [{"groupName": "web", "ownerId": OWNER, "groupDescription": "Web servers"}]
+
+
+def test_a_source_group_by_id(ec2ops, ec2, vpc_group):
+    group, vpc = vpc_group
+    source = ec2.create_security_group(GroupName="lb", Description="Load balancers", VpcId=vpc)["GroupId"]
+    allowed = ec2ops("allow-access-to-security-group", "--group-id", group, "--source-security-group-id", source,
+                     "--debug")
+    assert allowed.code == 0, allowed.err
+    expected = {"Action": "AuthorizeSecurityGroupIngress", "Version": "2016-11-15", "GroupId": group}
+    for n, (protocol, low, high) in enumerate([("tcp", "0", "65535"), ("udp", "0", "65535"), ("icmp", "-1", "-1")], 1):
+        expected.update({f"IpPermissions.{n}.IpProtocol": protocol, f"IpPermissions.{n}.FromPort": low,
+                         f"IpPermissions.{n}.ToPort": high, f"IpPermissions.{n}.Groups.1.GroupId": source})
+    assert debug_params(allowed.err) == expected
+    rules = _group(ec2, group)["IpPermissions"]
+    assert sorted((r["IpProtocol"], [p["GroupId"] for p in r["UserIdGroupPairs"]]) for r in rules) == [
+        ("icmp", [source]), ("tcp", [source]), ("udp", [source])]
+    shown = ec2ops("get-security-group-details", "--group-id", group, "--get", "ipPermissions")
+    assert shown.out == f"tcp,0,65535,lb,{OWNER},null\nudp,0,65535,lb,{OWNER},null\nicmp,-1,-1,lb,{OWNER},null\n"
+
+    revoked = ec2ops("revoke-access-to-security-group", "--group-id", group, "--sourceSecurityGroupId", source)
+    assert revoked.code == 0, revoked.err
+    assert _group(ec2, group)["IpPermissions"] == []
+
+
+GROUP_COMMANDS = {
+    "allow-access-to-security-group": CIDR_22,
+    "delete-security-group": (),
+    "get-security-group-details": (),
+    "revoke-access-to-security-group": CIDR_22,
+}
+
+
+@pytest.mark.parametrize("command, rest", GROUP_COMMANDS.items())
+@pytest.mark.parametrize("group", [("--group-name", "web", "--group-id", "sg-0123abcd"), ()])
+def test_exactly_one_of_name_and_id(ec2ops, command, rest, group):
+    run = ec2ops(command, *group, *rest)
+    assert (run.code, run.out, run.err) == (2, "", f"ec2ops: {ONE_GROUP}\n")
+
+
+def test_describe_takes_names_or_ids_not_both(ec2ops):
+    run = ec2ops("describe-security-groups", "--group-names", "web", "--group-ids", "sg-0123abcd")
+    assert (run.code, run.out, run.err) == (2, "", f"ec2ops: {GROUP_LISTS}\n")
+
+
+@pytest.mark.parametrize("command", ["allow-access-to-security-group", "revoke-access-to-security-group"])
+def test_a_source_group_by_one_name_only(ec2ops, command):
+    both = ec2ops(command, "--group-id", "sg-0123abcd", "--source-security-group-name", "lb",
+                  "--source-security-group-id", "sg-0456cdef")
+    assert (both.code, both.out, both.err) == (2, "", f"ec2ops: {ONE_SOURCE}\n")
+    with_cidr = ec2ops(command, "--group-id", "sg-0123abcd", "--source-security-group-id", "sg-0456cdef", *CIDR_22)
+    assert (with_cidr.code, with_cidr.err) == (2, f"ec2ops: {EITHER_OR}\n")
+
+
+@pytest.mark.parametrize("args", [
+    ("delete-security-group", "--group-id", "web"),
+    ("describe-security-groups", "--group-ids", "sg-0123abcd,web"),
+    ("allow-access-to-security-group", "--group-name", "db", "--source-security-group-id", "web"),
+])
+def test_a_group_id_is_checked_before_sending(ec2ops, args):
+    run = ec2ops(*args)
+    assert (run.code, run.out, run.err) == (2, "", "ec2ops: " + GROUP_ID_MESSAGE.replace("###", "web") + "\n")
+
+
+def test_an_unknown_group_id_is_ec2s_error(ec2ops):
+    run = ec2ops("delete-security-group", "--group-id", "sg-0123abcd")
+    lines = run.err.splitlines()
+    assert (run.code, lines[0]) == (1, "ec2ops: The security group 'sg-0123abcd' does not exist. "
+                                       "Error code: InvalidGroup.NotFound.")
+    assert lines[1].startswith("ec2ops: requestId: ") and len(lines) == 2
+
+
+def test_a_change_by_id_that_cannot_be_written_names_the_group_by_its_id(ec2ops, ec2, vpc_group):
+    import subprocess
+
+    from test_pipeline import EC2OPS, env_for
+
+    group, _ = vpc_group
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(EC2OPS), "delete-security-group", "--group-id", group], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env_for(ec2.meta.endpoint_url), timeout=60)
+    assert (done.returncode, done.stderr) == (
+        4, "ec2ops: DeleteSecurityGroup was done, but its result could not be written (No space left on device): "
+           f"security group {group}.\n")
+    assert group not in [g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]]
 
 
 # -- one name per input ------------------------------------------------------------------------------
@@ -112,8 +277,8 @@ def test_attach_with_device_and_detach_with_a_bare_force(ec2ops, ec2, instance):
 
 
 @pytest.mark.parametrize("args, sent", [
-    (("--force",), "true"), (("--force", "true"), "true"), (("--force", "FALSE"), "false"), (("--force=false",), "false"),
-    ((), None),
+    (("--force",), "true"), (("--force", "true"), "true"), (("--force", "FALSE"), "false"),
+    (("--force=false",), "false"), ((), None),
 ])
 def test_force_takes_a_value_or_stands_alone(ec2ops, ec2, instance, args, sent):
     volume = ec2.create_volume(Size=5, AvailabilityZone="us-east-1a")["VolumeId"]
