@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("EC2OPS_DEBUG", "").lower() in ("1", "true", "yes")
     try:
         _interrupt_by_exception()
-        cli.main(args=args, prog_name="ec2ops", standalone_mode=False,
-                 default_map=config.default_map(cli.commands, args))  # ~/.config/ec2ops/config.toml
+        # Not click's main(): it answers Ctrl-C with a blank line of its own before ours.
+        with cli.make_context("ec2ops", list(args), default_map=config.default_map(cli.commands, args)) as ctx:
+            cli.invoke(ctx)  # the defaults: ~/.config/ec2ops/config.toml
     except PipeClosed:
         # The reader went away (`| head`): quiet, as coreutils end; nothing more may reach the pipe.
         _stdout_to_devnull()
@@ -160,7 +161,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
-        say(usage_line(exc, args))
+        if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())) and exc.ctx is not None:
+            click.echo(exc.ctx.get_help(), err=True)  # `ec2ops` alone: the help, as a usage error
+        else:
+            say(usage_line(exc, args))
         sys.exit(ExitStatus.BAD_INPUT)
     except click.ClickException as exc:
         say(" ".join(exc.format_message().split()))

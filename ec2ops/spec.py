@@ -37,6 +37,27 @@ def kebab(name: str) -> str:
 
 
 # -- inputs ------------------------------------------------------------------------------------
+# One name per input: the guide calls an instance instanceId on some operations and
+# instanceIdentifier on others, an image amiId or imageId. Every input of one of these names
+# takes the other's flags too (after the guide's own, which --help shows first), so an operator
+# never has to remember which command spells it which way; an input added later gets them as well.
+SYNONYMS = {
+    "instanceId": ("instanceIdentifier",),
+    "instanceIdentifier": ("instanceId",),
+    "amiId": ("imageId",),
+    "imageId": ("amiId",),
+}
+
+
+def spellings(name: str) -> list[str]:
+    """The flags of an input: kebab-case, then the guide's camelCase (when it differs), then the same
+    for each synonym."""
+    flags = []
+    for each in (name, *SYNONYMS.get(name, ())):
+        flags += [f"--{kebab(each)}"] + ([f"--{each}"] if each != kebab(each) else [])
+    return flags
+
+
 @dataclass(frozen=True)
 class Input:
     """One of the guide's inputs. `query` is the EC2 parameter; a name ending in `.N` is a list,
@@ -52,6 +73,7 @@ class Input:
     aliases: tuple[str, ...] = ()
     metavar: str | None = None
     flag: bool = False  # an on/off switch of ours (e.g. --force), not one of the guide's inputs
+    bare: str | None = None  # the value of the flag given without one (detach-volume's --force: true)
 
     @property
     def is_list(self) -> bool:
@@ -65,16 +87,15 @@ class Input:
         return next((r for r in resources.RESOURCES if r.prefix and r.id_param == parameter), None)
 
     def option(self) -> click.Option:
-        decls = [f"--{kebab(self.name)}"]
-        if self.name != kebab(self.name):
-            decls.append(f"--{self.name}")
-        decls += [*self.aliases, self.name]
+        decls = [*spellings(self.name), *self.aliases, self.name]
         if self.flag:
             return click.Option(decls, is_flag=True, help=self.help)
         help = self.help
         if self.id_resource:  # read_inputs' stdin convention, said on every id input
             help += " '-' reads them from stdin." if self.is_list else " '-' reads it from stdin."
         extra = {} if self.default is None else {"default": self.default, "show_default": self.default != "\n"}
+        if self.bare is not None:  # a value, or alone: `--force` is `--force true`
+            extra.update(is_flag=False, flag_value=self.bare)
         return click.Option(  # no default=None: click >= 8.3 would take it as a value and skip `required`
             decls,
             required=self.required,

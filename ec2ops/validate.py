@@ -121,6 +121,8 @@ def prefixed(prefix: str, message: str) -> Callable[[str], str]:
 
 AMI_MESSAGE = "Invalid id: '###' (expecting \"ami-...\"). Error code: InvalidAMIID.Malformed."
 ami_id = prefixed(resources.IMAGE.prefix, AMI_MESSAGE)
+GROUP_ID_MESSAGE = "Invalid id: '###' (expecting \"sg-...\"). Error code: InvalidGroupId.Malformed."
+group_id = prefixed("sg-", GROUP_ID_MESSAGE)
 INSTANCE_MESSAGE = "Invalid id: '###' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed."
 instance_id = prefixed(resources.INSTANCE.prefix, INSTANCE_MESSAGE)
 
@@ -138,6 +140,14 @@ def item(message: str, allowed: Callable[[str], bool]) -> Callable[[str], str]:
 
 
 numeric_user_id = item("Invalid user id: '###'. Error code: InvalidUserID.Malformed.", str.isdigit)
+
+
+def one_of_inputs(values: dict, names: tuple[str, ...], message: str, needed: bool = True) -> None:
+    """Inputs that name one thing in different ways (a group by name or by id): exactly one of them
+    (at most one when not `needed`), else `message`."""
+    given = [name for name in names if values.get(name) not in (None, "", [])]
+    if len(given) > 1 or (needed and not given):
+        raise InputError(message)
 
 
 def required(value, message: str):

@@ -121,10 +121,13 @@ EXTRA = {
     "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
     "create-shared-snapshot": ["--user-ids", "123456789012"],
     "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
-    "allow-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
-                                       "--cidr-ip", "10.0.0.0/8"],
-    "revoke-access-to-security-group": ["--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22",
-                                        "--cidr-ip", "10.0.0.0/8"],
+    "allow-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                       "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    "revoke-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                        "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    # a group by name or by id: neither is required alone
+    "delete-security-group": ["--group-name", "web"],
+    "get-security-group-details": ["--group-name", "web"],
 }
 NOT_FUZZED = {"keyFile", "file", "smtpHost"}  # paths written and hosts dialled: not for random text
 

@@ -23,8 +23,8 @@ EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip inst
 
 # -- usage errors: one line, status 2 ------------------------------------------------------------
 @pytest.mark.parametrize("args,line", [
-    (["attach-volume", "--device", "x"],
-     "No such option '--device' (did you mean '--device-name'?); see 'ec2ops attach-volume --help'."),
+    (["attach-volume", "--volume", "x"],
+     "No such option '--volume' (did you mean '--volume-id'?); see 'ec2ops attach-volume --help'."),
     (["attach-volume", "--volume-id"], "Option '--volume-id' requires an argument; see 'ec2ops attach-volume --help'."),
     (["nosuch"], "No such command 'nosuch'; see 'ec2ops --help'."),
     (["describe-instances", "extra"], "Got unexpected extra argument (extra); see 'ec2ops describe-instances --help'."),
@@ -307,3 +307,10 @@ def test_a_console_log_keeps_its_lines_but_not_its_terminal_escapes(offline):
         f'<timestamp>2026-12-01T10:00:00.000Z</timestamp><output>{log}</output></GetConsoleOutputResponse>')))
     run = offline("get-system-log", "--instance-id", "i-1", "--get", "returnResult")
     assert (run.code, run.out) == (0, "boot\r\nlogin: \\x1b]0;owned\\x07ok\n")
+
+
+def test_ec2ops_alone_prints_its_help_on_stderr_as_a_usage_error():
+    done = subprocess.run([EC2OPS], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("Usage: ec2ops [OPTIONS] COMMAND [ARGS]...\n\n  Drive Amazon EC2 from a shell")
+    assert "\nAvailability zones and regions:\n" in done.stderr

@@ -44,7 +44,7 @@ def _attachment(required: bool) -> tuple[Input, Input]:
               check=validate.prefixed(INSTANCE.prefix, "Value (###) for parameter instance is invalid. "
                                                        "Expected: 'i-...'. Error code: InvalidParameterValue.")),
         Input("deviceName", "How the device is exposed to the instance (e.g. /dev/sdh or xvdh).", query="Device",
-              required=required),
+              required=required, aliases=("--device",)),  # EC2's own name for it
     )
 
 
@@ -333,7 +333,8 @@ OPERATIONS = [
         inputs=(
             volume_input("The ID of the volume to detach."),
             *_attachment(required=False),
-            Input("force", "true to force the detachment [default: false].", query="Force", check=validate.force),
+            Input("force", "true to force the detachment; --force alone means true [default: false].",
+                  query="Force", check=validate.force, bare="true", metavar="[true|false]"),
         ),
         outputs=(
             Output("returnResult", path="status", help="The status, e.g. detaching."),

@@ -2,7 +2,12 @@
 
 Permissions go out in the IpPermissions.1.* form of today's API (the flat 2009 source-group form
 is ignored by some servers). Today's EC2 names a source group by its id only in
-DescribeSecurityGroups: get-security-group-details looks the names up so its table still shows them."""
+DescribeSecurityGroups: get-security-group-details looks the names up so its table still shows them.
+
+Beyond the guide, a group (and a source group) can be named by its id (sg-...), as a group in a VPC
+other than the default one must be: every command takes exactly one of the name and the id."""
+
+from dataclasses import dataclass
 
 from ec2ops import validate
 from ec2ops.client import document
@@ -18,15 +23,36 @@ EITHER_OR = (
     "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "
     "SourceSecurityGroupOwnerId) or only CIDR IP permission inputs (IpProtocol, FromPort, ToPort, CidrIp)."
 )
-PAIR = ("sourceSecurityGroupName", "sourceSecurityGroupOwnerId")
+PAIR = ("sourceSecurityGroupName", "sourceSecurityGroupId", "sourceSecurityGroupOwnerId")
+ONE_GROUP = "Name the security group with exactly one of --group-name and --group-id."
+ONE_SOURCE = ("Name the source security group with only one of --source-security-group-name and "
+              "--source-security-group-id.")
+GROUP_LISTS = "Give the groups to describe by --group-names or by --group-ids, not both."
 CIDR = ("ipProtocol", "fromPort", "toPort", "cidrIp")
 # The guide's source-group permission: any machine of the source group, over TCP, UDP or ICMP.
 ANY_TCP_UDP_ICMP = (("tcp", "0", "65535"), ("udp", "0", "65535"), ("icmp", "-1", "-1"))
 
-GROUP_NAME = Input("groupName", "The name of the security group.", query="GroupName", required=True)
+
+def group_inputs(help: str, query: str = "GroupName") -> tuple[Input, Input]:
+    """The guide's groupName and, beyond it, groupId: sent as GroupName or GroupId (`query` says
+    which form, GroupName or GroupName.1); exactly one of them (_one_group)."""
+    return (
+        Input("groupName", f"The name of {help}.", query=query, metavar="NAME"),
+        Input("groupId", f"The id of {help} (sg-...), instead of its name: a group in a VPC other than the "
+              "default one is known by its id only.", query=query.replace("Name", "Id"), check=validate.group_id,
+              metavar="ID"),
+    )
+
+
+def _one_group(values: dict) -> None:
+    validate.one_of_inputs(values, ("groupName", "groupId"), ONE_GROUP)
+
+
 PERMISSION_INPUTS = (
-    Input("groupName", "The name of the group to modify.", query="GroupName", required=True),
+    *group_inputs("the group to modify"),
     Input("sourceSecurityGroupName", "The name of the source security group.", metavar="NAME"),
+    Input("sourceSecurityGroupId", "The id of the source security group (sg-...), instead of its name.",
+          check=validate.group_id, metavar="ID"),
     Input("sourceSecurityGroupOwnerId", "The account (user) ID of the owner of the source security group "
           "[default: your own account].", metavar="ID"),
     Input("ipProtocol", "The IP protocol: tcp, udp or icmp.", check=validate.protocol),
@@ -37,7 +63,8 @@ PERMISSION_INPUTS = (
     Input("cidrIp", "The source IP range in CIDR notation (e.g. 203.0.113.0/24).", check=validate.cidr,
           metavar="CIDR"),
 )
-PERMISSION_HELP = """Give either a source group (sourceSecurityGroupName, and
+PERMISSION_HELP = """Name the group by --group-name or by --group-id. Give either a source group
+        (sourceSecurityGroupName or, beyond the guide, its id, --source-security-group-id; with
         sourceSecurityGroupOwnerId when it belongs to another account), or all of ipProtocol,
         fromPort, toPort and cidrIp; never inputs of both kinds.
 
@@ -46,20 +73,22 @@ PERMISSION_HELP = """Give either a source group (sourceSecurityGroupName, and
 
 
 def _one_kind(values: dict) -> None:
+    _one_group(values)
     pair = [name for name in PAIR if values.get(name)]
     cidr = [name for name in CIDR if values.get(name)]
-    if (pair and cidr) or not (pair or cidr) or (pair and not values.get("sourceSecurityGroupName")) or (
-        cidr and len(cidr) < len(CIDR)
-    ):
+    source = [name for name in PAIR[:2] if values.get(name)]
+    if (pair and cidr) or not (pair or cidr) or (pair and not source) or (cidr and len(cidr) < len(CIDR)):
         raise InputError(EITHER_OR)
+    validate.one_of_inputs(values, PAIR[:2], ONE_SOURCE, needed=False)
     if cidr and values["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
         for name in ("fromPort", "toPort"):
             validate.port(name)(values[name])
 
 
 def _permissions(values: dict, params: dict) -> dict:
-    if values.get("sourceSecurityGroupName"):
-        source = {"Groups.1.GroupName": values["sourceSecurityGroupName"],
+    if values.get("sourceSecurityGroupName") or values.get("sourceSecurityGroupId"):
+        source = {"Groups.1.GroupName": values.get("sourceSecurityGroupName"),
+                  "Groups.1.GroupId": values.get("sourceSecurityGroupId"),
                   "Groups.1.UserId": values.get("sourceSecurityGroupOwnerId")}
         permissions = [{"IpProtocol": p, "FromPort": f, "ToPort": t, **source} for p, f, t in ANY_TCP_UDP_ICMP]
     else:
@@ -131,7 +160,17 @@ PERMISSION_COLUMNS = (
     Column("groupName", "source security group"), Column("userId", "user id"),
     Column("cidrIp", "source IP in CIDR notation"),
 )
-CHANGES_GROUP = Change(SECURITY_GROUP, ids="groupName")
+
+
+@dataclass(frozen=True)
+class _GroupChange(Change):
+    """What a change was made to: the group, by the id or the name it was given by."""
+
+    def ids_of(self, result: dict, values: dict) -> list[str]:
+        return [v for v in (values.get("groupId"), values.get("groupName")) if v]
+
+
+CHANGES_GROUP = _GroupChange(SECURITY_GROUP)
 
 
 OPERATIONS = [
@@ -156,11 +195,17 @@ OPERATIONS = [
         name="create-security-group",
         action="CreateSecurityGroup",
         area="groups",
-        help="""Creates a security group. Its name must be unique in your account; the description
-        is informational. groupId is the id EC2 gives the new group.""",
+        help="""Creates a security group. Its name must be unique in your account (in its VPC); the
+        description is informational. groupId is the id EC2 gives the new group: the one the other
+        security group commands take as --group-id (`--get groupId`).
+
+        Beyond the guide, --vpc-id creates the group in that VPC instead of the default one (there
+        is no --group-id: the id is what this command gives).""",
         inputs=(
             Input("groupName", "The name of the new group (unique per account).", query="GroupName", required=True),
             Input("groupDescription", "The description of the group.", query="GroupDescription", required=True),
+            Input("vpcId", "The VPC to create the group in (vpc-...) [default: your default VPC].", query="VpcId",
+                  metavar="ID"),
         ),
         outputs=(RETURNED_TRUE, Output("groupId", path="groupId", help="The new group's id (sg-...).")),
         change=Change(SECURITY_GROUP, ids="groupId", creates=True),
@@ -173,8 +218,9 @@ OPERATIONS = [
         help="""Deletes a security group. EC2 refuses while instances are in it or another group's
         permission names it as source (remove that permission first). A group deleted a moment ago
         may still be deleted "successfully" again.""",
-        inputs=(Input("groupName", "The name of the security group to delete.", query="GroupName", required=True),),
+        inputs=group_inputs("the security group to delete"),
         outputs=(RETURNED_TRUE,),
+        validate=_one_group,
         change=CHANGES_GROUP,
         example="ec2ops delete-security-group --group-name web",
     ),
@@ -184,13 +230,17 @@ OPERATIONS = [
         area="groups",
         help="""Describes your security groups, one row each: group name, group owner id and group
         description; groupNames lists the names. Without groupNames, all your groups are
-        described; with them, the rows follow their order.""",
+        described; with them, the rows follow their order. Beyond the guide, --group-ids describes
+        groups by their ids (sg-...) instead of their names, in EC2's order.""",
         inputs=(
             Input("groupNames", "The names of the groups to describe [default: all].", query="GroupName.N"),
-            delimiter_input(what="the group names (input and groupNames output)"),
+            Input("groupIds", "The ids of the groups to describe (sg-...), instead of their names.",
+                  query="GroupId.N", check=validate.group_id),
+            delimiter_input(what="the group names or ids (inputs) and the groupNames output"),
             ROW_DELIMITER,
             col_delimiter(),
         ),
+        validate=lambda values: validate.one_of_inputs(values, ("groupNames", "groupIds"), GROUP_LISTS, needed=False),
         items=Items("securityGroupInfo"),
         outputs=(
             Output(
@@ -216,10 +266,11 @@ OPERATIONS = [
         EC2 reports a source group by id: its name is looked up; a group you cannot see (another
         account's) shows as its id.""",
         inputs=(
-            Input("groupName", "The name of the security group to describe.", query="GroupName.1", required=True),
+            *group_inputs("the security group to describe", query="GroupName.1"),
             ROW_DELIMITER,
             col_delimiter(),
         ),
+        validate=_one_group,
         items=Items("securityGroupInfo"),
         outputs=(
             Output("returnResult", path="groupName", help="The name of the group."),
