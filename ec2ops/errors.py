@@ -117,7 +117,7 @@ class Ec2Error(Ec2opsError):
         """The guide's message for this code, naming the ids the user gave (`given`: query parameter
         -> values): those EC2's text names, or all of them when it names none and is empty."""
         for entry in GUIDE_MESSAGES:
-            ids = given.get(entry.parameter or "", []) if entry.matches(self.code) else []
+            ids = [i for p in entry.parameters for i in given.get(p, [])] if entry.matches(self.code) else []
             named = [i for i in ids if i and re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w-])", self.message)]
             if named or (ids and not self.message and not entry.named):
                 self.guide = entry.format(named or ids)
@@ -142,12 +142,14 @@ class Ec2Error(Ec2opsError):
 
 class GuideMessage:
     """One of the guide's error messages: for EC2's `codes` (any case), `text` with ### for the ids
-    the user gave in `parameter` (a query parameter, without .N), printed with the guide's code."""
+    the user gave in `parameter` (query parameters, without .N, comma-separated: a security group
+    by name or by id), printed with the guide's code."""
 
     def __init__(self, codes: str, text: str, parameter: str | None = None, plural: str | None = None,
                  named: bool = False, code: str | None = None):
         self.codes = {c.strip().lower() for c in codes.split(",")}
-        self.text, self.parameter, self.plural = text, parameter, plural
+        self.text, self.plural = text, plural
+        self.parameters = tuple(p.strip() for p in (parameter or "").split(",") if p.strip())  # by name or id
         self.named = named  # a code with other causes too: only when EC2's text names one of the ids
         self.code = code or codes.split(",")[0].strip()
 
@@ -166,7 +168,7 @@ GUIDE_MESSAGES = (
                  plural="The instance IDs '###' do not exist.", code="InvalidInstanceId.NotFound"),
     GuideMessage("InvalidVolume.NotFound", "The volume '###' does not exist.", "VolumeId"),
     GuideMessage("InvalidSnapshot.NotFound", "The snapshot '###' does not exist.", "SnapshotId"),
-    GuideMessage("InvalidGroup.NotFound", "The security group '###' does not exist.", "GroupName"),
+    GuideMessage("InvalidGroup.NotFound", "The security group '###' does not exist.", "GroupName, GroupId"),
     GuideMessage("InvalidGroup.Duplicate", "The security group '###' already exists.", "GroupName"),
     GuideMessage("InvalidGroup.Reserved", "The security group '###' is reserved.", "GroupName"),
     GuideMessage("InvalidKeyPair.Duplicate", "The keypair '###' already exists.", "KeyName"),
@@ -189,7 +191,8 @@ GUIDE_MESSAGES = (
 def guide_says(code: str, parameter: str | None = None, ids: str = "###") -> str:
     """The guide's message for `code` (and the parameter its ### is about), for a local check to
     say before sending what EC2 would answer: ### stays for validate's checks to fill in."""
-    return next(m for m in GUIDE_MESSAGES if m.matches(code) and m.parameter == parameter).format([ids])
+    wanted = (parameter,) if parameter else ()
+    return next(m for m in GUIDE_MESSAGES if m.matches(code) and m.parameters[:1] == wanted).format([ids])
 
 
 class NotWritten(Ec2opsError):

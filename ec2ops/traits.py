@@ -200,8 +200,8 @@ class Paging(Trait):
 
     def query(self, op, given, params) -> dict:
         size, resource = given.get("page_size"), op.resource
-        if size is None or (any(k.startswith(resource.id_param + ".") for k in params)
-                            and not resource.max_results_with_ids):
+        explicit = any(re.fullmatch(r"\w+(Id|Name)\.\d+", key) for key in params)  # InstanceId.1, GroupName.1
+        if size is None or (explicit and not resource.max_results_with_ids):
             return params
         low, high = resource.page_limits or (1, size)
         if not low <= size <= high:

@@ -133,3 +133,17 @@ def test_page_size_is_not_sent_with_ids_and_is_checked_against_ec2s_range(ec2ops
     assert run.code == 0 and sorted(ids(run.out)) == sorted(some) and "MaxResults" not in run.err
     run = ec2ops("describe-instances", "--page-size", "2")
     assert (run.code, run.err) == (2, "ec2ops: --page-size must be from 5 to 1000 for DescribeInstances, not 2.\n")
+
+
+def test_page_size_is_not_sent_with_group_ids_either(ec2ops, ec2):
+    group = ec2.create_security_group(GroupName="paged", Description="x")["GroupId"]
+    run = ec2ops("describe-security-groups", "--group-ids", group, "--page-size", "5", "--debug")
+    assert run.code == 0, run.err
+    assert "MaxResults" not in run.err and run.out.startswith("paged,")
+
+
+def test_an_unknown_group_id_is_the_guides_not_found_message(ec2ops):
+    run = ec2ops("get-security-group-details", "--group-id", "sg-0123456789abcdef0")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == (
+        "ec2ops: The security group 'sg-0123456789abcdef0' does not exist. Error code: InvalidGroup.NotFound.")
