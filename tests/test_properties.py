@@ -270,7 +270,10 @@ def test_any_delimiter_prints_or_is_refused(offline, name, flag, value):
 # -- the query builder and the signers ------------------------------------------------------------
 PARAM_NAMES = st.one_of(st.from_regex(r"[A-Z][A-Za-z0-9]{0,15}(\.[0-9]{1,2}(\.[A-Za-z]{1,8})?)?", fullmatch=True),
                         st.text(st.characters(codec="utf-8"), min_size=1, max_size=10))
-PARAMS = st.dictionaries(PARAM_NAMES, VALID_TEXT, max_size=8)
+# The parameters Signature Version 2 sets itself (no EC2 action has one of these names): hypothesis,
+# which draws names from the strings in ec2ops's code, would otherwise give one and see it replaced.
+V2_OWN_NAMES = {"AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Timestamp", "SecurityToken", "Signature"}
+PARAMS = st.dictionaries(PARAM_NAMES.filter(lambda name: name not in V2_OWN_NAMES), VALID_TEXT, max_size=8)
 
 
 @FAST
