@@ -195,7 +195,9 @@ def test_any_string_for_any_input_ends_in_exit_0_or_2(offline, target, value):
 @example("--endpoint", "https://\u00e4\u0000.com/")
 @example("--region", "[")
 def test_any_string_for_a_common_input_ends_cleanly(offline, tmp_path, monkeypatch, flag, value):
-    assume(not (flag == "--ca-bundle" and "\x00" in value))  # argv cannot hold NUL; click.Path's stat raises on it
+    # argv holds no NUL, and no surrogate but the U+DC80-U+DCFF that undecodable bytes become; click.Path's
+    # stat raises on either, which no command line can give it
+    assume(not (flag == "--ca-bundle" and ("\x00" in value or not _from_the_os(value))))
     monkeypatch.setenv("HOME", str(tmp_path))  # --profile reads ~/.aws: an empty one
     args = ["enumerate-key-pairs", flag, value, "--max-attempts", "1", "--connect-timeout", "0.5"]
     if flag == "--proxy-host":
