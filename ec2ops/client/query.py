@@ -231,16 +231,16 @@ class Client:
         cause: BaseException = exc
         while not isinstance(cause, ssl.SSLError) and (cause.__cause__ or cause.__context__):
             cause = cause.__cause__ or cause.__context__  # httpx's error, httpcore's, then ssl's
-        said = _SSL_SOURCE_LINE.sub("", _reason(cause))
-        unknown_issuer = getattr(cause, "verify_code", None) in _UNKNOWN_ISSUER
+        said = _SSL_SOURCE_LINE.sub("", _reason(cause)).rstrip(".")  # the sentence ends below
+        code = getattr(cause, "verify_code", None)
         bundle = self.settings.ca_bundle
         if not bundle:
             return (f"TLS verification of {self._where()} failed: {said}. "
                     f"If the endpoint uses a private CA, give its certificate with --ca-bundle.")
-        if unknown_issuer:
+        if code in _UNKNOWN_ISSUER:
             hint = " The bundle holds no CA that issued the endpoint's certificate."
-        elif "mismatch" in said.lower():
-            hint = ""  # the verifier said it: the certificate is for another name
+        elif code in _DATES_AND_NAMES:
+            hint = ""  # the verifier said it all: expired, not yet valid, or for another name
         else:
             hint = (" Certificates are checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an "
                     "extension (e.g. Authority Key Identifier) must be issued again by its CA.")
@@ -275,6 +275,8 @@ _SSL_SOURCE_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
 # OpenSSL's verify codes for "no trusted CA issued this chain": unable to get the issuer (2, 20), a
 # self-signed certificate at depth 0 or in the chain (18, 19), cannot verify the leaf's signature (21).
 _UNKNOWN_ISSUER = {2, 18, 19, 20, 21}
+# ... and for a certificate not yet valid or expired (9, 10), or for another host, e-mail or IP (62-64).
+_DATES_AND_NAMES = {9, 10, 62, 63, 64}
 
 
 def _reason(exc: Exception) -> str:
