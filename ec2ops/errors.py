@@ -10,6 +10,11 @@ class ExitStatus(enum.IntEnum):
     """Each status with what it means: the README's table, `ec2ops --help` and the man pages are
     generated from these texts, never written again elsewhere."""
 
+    # The number, in str() and formats alike, as IntEnum gives from Python 3.11 on; 3.10's gave
+    # "ExitStatus.OK" for str(), and so for the code of a SystemExit from main() printed by a caller.
+    __str__ = int.__repr__
+    __format__ = int.__format__
+
     def __new__(cls, value: int, short: str, description: str):
         member = int.__new__(cls, value)
         member._value_ = value

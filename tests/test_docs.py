@@ -188,3 +188,9 @@ def test_the_exit_statuses_come_from_exit_status(generated):
     assert section.count(".TP\n") == len(ExitStatus)
     command_page = (generated / "man" / "ec2ops-describe-instances.1").read_text()
     assert f".SH EXIT STATUS\n.PP\n{docs.esc(ExitStatus.summary())}; see \\fBec2ops\\fR(1).\n" in command_page
+
+
+def test_an_exit_status_prints_as_its_number():
+    """What a caller of main() prints of its SystemExit code, and any message naming a status."""
+    assert [str(status) for status in ExitStatus] == ["0", "1", "2", "3", "4", "130", "141"]
+    assert f"exit {ExitStatus.NOT_WRITTEN}, {ExitStatus.PIPE_CLOSED:>4}" == "exit 4,  141"

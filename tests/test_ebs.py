@@ -151,7 +151,23 @@ def test_get_volume_details_create_time_in_the_local_time_zone(ec2ops, kolkata):
     assert created["createTime"].endswith("Z")  # create-volume gives EC2's UTC time, as the guide does
     local = ec2ops("get-volume-details", "--volume-id", created["volumeId"], "--get", "createTime").out.strip()
     assert local.endswith("+05:30") and "T" in local
-    assert dt.datetime.fromisoformat(local) == dt.datetime.fromisoformat(created["createTime"])
+    assert dt.datetime.fromisoformat(local) == dt.datetime.strptime(created["createTime"], "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+@pytest.mark.parametrize("ec2_time", ["2026-12-01T14:22:47.000Z", "2026-12-01T14:22:47Z", "2026-12-01T14:22:47.5Z",
+                                      "2026-12-01T14:22:47.123456789Z", "2026-12-01T14:22:47.000+00:00",
+                                      "2026-12-01T16:22:47.000+02:00"])
+def test_create_time_in_the_local_time_zone_whatever_form_ec2_gives_it(kolkata, ec2_time):
+    from ec2ops.operations.ebs import local_time
+
+    assert local_time(ec2_time) == "2026-12-01T19:52:47+05:30"
+
+
+@pytest.mark.parametrize("not_a_time", [None, "", "yesterday", "2026-12-01T14:22:47"])  # no zone: no conversion
+def test_create_time_that_is_not_a_zoned_timestamp_is_shown_as_it_came(kolkata, not_a_time):
+    from ec2ops.operations.ebs import local_time
+
+    assert local_time(not_a_time) == not_a_time
 
 
 def test_get_volume_details_of_a_missing_volume_is_exit_1(ec2ops):

@@ -199,7 +199,8 @@ def test_any_string_for_any_input_ends_in_exit_0_or_2(offline, target, value):
 @example("--endpoint", "https://\u00e4\u0000.com/")
 @example("--region", "[")
 def test_any_string_for_a_common_input_ends_cleanly(offline, tmp_path, monkeypatch, flag, value):
-    # argv cannot hold NUL, nor a lone surrogate but surrogateescape's: click.Path's stat raises on them
+    # argv holds no NUL, and no surrogate but the U+DC80-U+DCFF that undecodable bytes become; click.Path's
+    # stat raises on either, which no command line can give it
     assume(not (flag == "--ca-bundle" and ("\x00" in value or not _from_the_os(value))))
     monkeypatch.setenv("HOME", str(tmp_path))  # --profile reads ~/.aws: an empty one
     args = ["enumerate-key-pairs", flag, value, "--max-attempts", "1", "--connect-timeout", "0.5"]
@@ -275,7 +276,10 @@ def test_any_delimiter_prints_or_is_refused(offline, name, flag, value):
 # -- the query builder and the signers ------------------------------------------------------------
 PARAM_NAMES = st.one_of(st.from_regex(r"[A-Z][A-Za-z0-9]{0,15}(\.[0-9]{1,2}(\.[A-Za-z]{1,8})?)?", fullmatch=True),
                         st.text(st.characters(codec="utf-8"), min_size=1, max_size=10))
-PARAMS = st.dictionaries(PARAM_NAMES, VALID_TEXT, max_size=8)
+# The parameters Signature Version 2 sets itself (no EC2 action has one of these names): hypothesis,
+# which draws names from the strings in ec2ops's code, would otherwise give one and see it replaced.
+V2_OWN_NAMES = {"AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Timestamp", "SecurityToken", "Signature"}
+PARAMS = st.dictionaries(PARAM_NAMES.filter(lambda name: name not in V2_OWN_NAMES), VALID_TEXT, max_size=8)
 
 
 @FAST

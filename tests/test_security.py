@@ -265,8 +265,10 @@ def test_key_file_that_appears_while_the_key_is_made_is_not_overwritten(tmp_path
 
 
 # -- TLS -------------------------------------------------------------------------------------------
-def _certificates(directory, names):
-    """A private CA and a server certificate for `names`, signed by it: (ca.pem, cert.pem, key.pem)."""
+def _certificates(directory, names, leaf_without=()):
+    """A private CA and a server certificate for `names`, signed by it, with the extensions a real CA
+    sets (RFC 5280; Python 3.13 and ec2ops verify strictly): (ca.pem, cert.pem, key.pem). `leaf_without`
+    names extension classes the server certificate leaves out, as a sloppy CA would."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -275,18 +277,23 @@ def _certificates(directory, names):
     now = dt.datetime.now(dt.timezone.utc)
 
     def build(subject, issuer, public, signer, ca, sans=()):
+        extensions = [
+            (x509.BasicConstraints(ca=ca, path_length=None), True),
+            (x509.KeyUsage(digital_signature=True, key_cert_sign=ca, crl_sign=ca, content_commitment=False,
+                           key_encipherment=False, data_encipherment=False, key_agreement=False,
+                           encipher_only=False, decipher_only=False), True),
+            (x509.SubjectKeyIdentifier.from_public_key(public), False),
+            (x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), False),
+        ]
+        if not ca:
+            extensions += [(x509.SubjectAlternativeName(list(sans)), False),
+                           (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)]
         builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public)
                    .serial_number(x509.random_serial_number())
-                   .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-                   .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=ca, crl_sign=ca,
-                                                content_commitment=False, key_encipherment=False,
-                                                data_encipherment=False, key_agreement=False,
-                                                encipher_only=False, decipher_only=False), critical=True)
-                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False))
-        if not ca:
-            builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False).add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                   .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1)))
+        for extension, critical in extensions:
+            if ca or not isinstance(extension, tuple(leaf_without)):
+                builder = builder.add_extension(extension, critical=critical)
         return builder.sign(signer, hashes.SHA256())
 
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
@@ -303,8 +310,8 @@ def _certificates(directory, names):
     return paths
 
 
-def _tls_server(tmp_path, names):
-    ca, cert, key = _certificates(tmp_path, names)
+def _tls_server(tmp_path, names, leaf_without=()):
+    ca, cert, key = _certificates(tmp_path, names, leaf_without)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return ca, FaultServer(tls=context)
@@ -335,12 +342,47 @@ def test_tls_is_verified_by_default_and_passes_with_the_ca_bundle(keys, tmp_path
         assert len(server.requests) == 2
 
 
+def test_a_certificate_its_ca_issued_without_a_required_extension_is_refused_saying_which(keys, tmp_path):
+    """RFC 5280 asks a CA to set the Authority Key Identifier; Python 3.13 refuses a certificate without
+    it, and so does ec2ops on every Python. The message is OpenSSL's, with what to do about it."""
+    from cryptography import x509
+
+    ca, server = _tls_server(tmp_path, ["127.0.0.1"], leaf_without=[x509.AuthorityKeyIdentifier])
+    with server:
+        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", ca])
+    host = server.url.split("//")[1].rstrip("/")
+    assert (run.code, run.out, server.requests) == (3, "", [])
+    assert run.err == (
+        f"ec2ops: TLS verification of {host} against the CA bundle {ca} (--ca-bundle) failed: [SSL: "
+        "CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier. Certificates are "
+        "checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an extension (e.g. Authority Key "
+        "Identifier) must be issued again by its CA.\n")
+
+
+def test_a_ca_bundle_without_the_endpoints_ca_says_so(keys, tmp_path):
+    ca, server = _tls_server(tmp_path, ["127.0.0.1"])
+    (tmp_path / "other").mkdir()
+    other_ca = _certificates(tmp_path / "other", ["127.0.0.1"])[0]  # a CA of the same name, another key
+    with server:
+        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", other_ca])
+    host = server.url.split("//")[1].rstrip("/")
+    assert (run.code, run.out, server.requests) == (3, "", [])
+    assert run.err == (
+        f"ec2ops: TLS verification of {host} against the CA bundle {other_ca} (--ca-bundle) failed: [SSL: "
+        "CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate. The bundle "
+        "holds no CA that issued the endpoint's certificate.\n")
+
+
 def test_tls_checks_the_host_name_too(keys, tmp_path):
     ca, server = _tls_server(tmp_path, ["ec2.example.test"])  # a good chain for another name
     with server:
         run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", ca])
-    assert run.code == 3 and "TLS verification of" in run.err and "--ca-bundle" in run.err
-    assert server.requests == []
+    host = server.url.split("//")[1].rstrip("/")
+    assert (run.code, run.out, server.requests) == (3, "", [])
+    assert run.err == (
+        f"ec2ops: TLS verification of {host} against the CA bundle {ca} (--ca-bundle) failed: [SSL: "
+        "CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for "
+        "'127.0.0.1'.\n")
 
 
 def test_a_ca_bundle_that_cannot_be_read_is_one_line(keys, tmp_path):

@@ -56,3 +56,15 @@ def test_help_loads_no_module_only_some_commands_need(args, tmp_path):
     done = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=ONLY_SOME_COMMANDS_NEED)],
                           capture_output=True, text=True, check=True, env=env)
     assert done.stdout.rstrip().endswith("LOADED:"), done.stdout[-300:]
+
+
+def test_what_start_up_leaves_unloaded_loads_whole_when_asked_for():
+    """platform and uuid, which ec2ops keeps subprocess out of at start-up, are the real modules after."""
+    code = (
+        "import os\nfrom ec2ops.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "import platform, subprocess, uuid\n"
+        "print(platform.system() == os.uname().sysname, platform.machine() == os.uname().machine,\n"
+        "      uuid.UUID(str(uuid.uuid4())).version, uuid.uuid1().version, subprocess.run(['true']).returncode)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "True True 4 1 0"

@@ -75,12 +75,18 @@ class Client:
         if http is not None:
             self.http = http
             return
-        verify: object = True
         if settings.ca_bundle:
             try:
                 verify = ssl.create_default_context(cafile=settings.ca_bundle)
             except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
+        else:  # what httpx would verify with: certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR
+            verify = httpx.create_ssl_context(verify=True, trust_env=settings.proxy is None)
+        # Verified as Python 3.13's default context does, on every Python: strictly as RFC 5280 asks (a
+        # certificate missing an extension its CA must set, e.g. the Authority Key Identifier, is refused),
+        # and a CA of the bundle trusted even when it is an intermediate. The same endpoint passes or
+        # fails whichever Python runs ec2ops.
+        verify.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
         try:
             self.http = transport.HttpClient(
                 timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -161,10 +167,7 @@ class Client:
                     content = self._read_bounded(answer, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
-                raise EndpointError(
-                    f"TLS verification of {self._where()} failed: {_reason(exc)}. "
-                    f"If the endpoint uses a private CA, give its certificate with --ca-bundle."
-                ) from None
+                raise EndpointError(self._tls_failure(exc)) from None
             proxy = self._proxy()
             if proxy:  # the one connection opened is to the proxy: it is the one that refused
                 raise _Unsent(f"Failed to open HTTP connection to the proxy {proxy} (on the way to "
@@ -256,6 +259,27 @@ class Client:
         proxy_for = getattr(self.http, "proxy_for", None)  # a plain httpx.Client (tests) knows no proxy
         return proxy_for(self.settings.endpoint) if proxy_for else None
 
+    def _tls_failure(self, exc: Exception) -> str:
+        """What the verifier said (OpenSSL's reason, without the line of _ssl.c it came from), and what
+        to do about it given where the trusted CAs came from."""
+        cause: BaseException = exc
+        while not isinstance(cause, ssl.SSLError) and (cause.__cause__ or cause.__context__):
+            cause = cause.__cause__ or cause.__context__  # httpx's error, httpcore's, then ssl's
+        said = _SSL_SOURCE_LINE.sub("", _reason(cause)).rstrip(".")  # the sentence ends below
+        code = getattr(cause, "verify_code", None)
+        bundle = self.settings.ca_bundle
+        if not bundle:
+            return (f"TLS verification of {self._where()} failed: {said}. "
+                    f"If the endpoint uses a private CA, give its certificate with --ca-bundle.")
+        if code in _UNKNOWN_ISSUER:
+            hint = " The bundle holds no CA that issued the endpoint's certificate."
+        elif code in _DATES_AND_NAMES:
+            hint = ""  # the verifier said it all: expired, not yet valid, or for another name
+        else:
+            hint = (" Certificates are checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an "
+                    "extension (e.g. Authority Key Identifier) must be issued again by its CA.")
+        return f"TLS verification of {self._where()} against the CA bundle {bundle} (--ca-bundle) failed: {said}.{hint}"
+
     def _where(self) -> str:
         parts = urlsplit(self.settings.endpoint)
         return parts.netloc or self.settings.endpoint
@@ -288,6 +312,14 @@ class _NotEc2(Exception):
 def _unknown(exc: Exception, action: str) -> str:
     return (f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
             f"its outcome is unknown. {resources.how_to_check(action)}")
+
+
+_SSL_SOURCE_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
+# OpenSSL's verify codes for "no trusted CA issued this chain": unable to get the issuer (2, 20), a
+# self-signed certificate at depth 0 or in the chain (18, 19), cannot verify the leaf's signature (21).
+_UNKNOWN_ISSUER = {2, 18, 19, 20, 21}
+# ... and for a certificate not yet valid or expired (9, 10), or for another host, e-mail or IP (62-64).
+_DATES_AND_NAMES = {9, 10, 62, 63, 64}
 
 
 def _reason(exc: Exception) -> str:

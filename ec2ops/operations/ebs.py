@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ec2ops import validate
 from ec2ops.errors import InputError
@@ -56,14 +57,23 @@ ATTRIBUTE = Input("attribute", "The attribute: createVolumePermission, the only 
                                                                           "createVolumePermission"))
 
 
+_FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)\.(\d+)")
+
+
 def local_time(value):
     """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset, as the guide
     prints it; JSON keeps EC2's own."""
     from ec2ops.output import Shown
 
+    if not isinstance(value, str):
+        return value
+    # Python 3.10's fromisoformat reads neither EC2's trailing Z nor a fraction other than 3 or 6
+    # digits; 3.11 reads both. Written out here, every supported Python converts the same answers.
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    text = _FRACTION.sub(lambda match: "." + match[1][:6].ljust(6, "0"), text, count=1)
     try:
-        moment = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
         return value
     return Shown(moment.astimezone().isoformat(timespec="seconds"), value) if moment.tzinfo else value
 
