@@ -285,7 +285,8 @@ def test_reset_snapshot_attribute(offline):
     ["modify-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d", "--operation-type", "add", "--groups", "all"],
 ])
 def test_return_false_is_a_failure(offline, args):
-    respx.post(URL).mock(return_value=httpx.Response(200, text=ec2_xml("X", "<return>false</return>")))
+    respx.post(URL).mock(side_effect=lambda request: httpx.Response(
+        200, text=ec2_xml(sent_params(request)["Action"], "<return>false</return>")))
     run = offline(*args)
     assert run.code == 1 and run.out == "" and "EC2 answered false" in run.err
 

@@ -314,3 +314,18 @@ def test_debug_shows_the_url_as_sent_and_signed(server):
     run = ec2ops("enumerate-regions", "--endpoint", server.url + "a b/../é", "--debug")
     assert run.code == 0 and server.requests[0].path == "/%C3%A9"
     assert f">>> POST {server.url}%C3%A9\n" in run.err
+
+
+def test_another_actions_answer_is_not_taken_for_this_one(server):
+    """A DescribeRegionsResponse (a proxy's cache, a broken endpoint) to CreateKeyPair: exit 3, and
+    the key pair's outcome is unknown; to a read, exit 3 all the same."""
+    regions = ec2_doc("DescribeRegions", "<regionInfo><item><regionName>eu-west-1</regionName></item></regionInfo>")
+    server.push("raw", (200, regions, {}))
+    run = ec2ops("allocate-new-key-pair", "--key-name", "k1")
+    assert (run.code, run.out, run.err) == (3, "", (
+        f"ec2ops: {server.where} answered CreateKeyPair with a DescribeRegionsResponse document, not its answer. "
+        f"{KEY_PAIR_ADVICE}\n"))
+    server.push("raw", (200, ec2_doc("CreateKeyPair", "<keyName>k1</keyName>"), {}))
+    run = ec2ops("enumerate-regions")
+    assert (run.code, run.out, run.err) == (3, "", (
+        f"ec2ops: {server.where} answered DescribeRegions with a CreateKeyPairResponse document, not its answer.\n"))

@@ -219,6 +219,8 @@ class Client:
             raise _NotEc2(str(exc)) from None
         if status >= 400:
             raise _NotEc2(f"{self._where()} answered HTTP {status} with a {root} document.")
+        if root != f"{action}Response":  # another action's answer (a proxy's cache, a broken endpoint)
+            raise _NotEc2(f"{self._where()} answered {action} with a {root} document, not its answer.")
         return Response(action, tree, request_id or tree.get("requestId"))
 
     def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytes:

@@ -154,7 +154,12 @@ def _user_data(raw: bytes, given_as: str) -> str:
 
 
 def _user_data_text(text: str) -> str:
-    return _user_data(text.encode("utf-8"), "--user-data")
+    """The argument's bytes as the shell passed them (bytes that are not UTF-8 arrive as surrogates)."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no command line can carry
+        raise InputError("--user-data holds characters that are not text; give it with --user-data-file.") from None
+    return _user_data(raw, "--user-data")
 
 
 def _user_data_file(path: str) -> str:
@@ -167,8 +172,8 @@ def _user_data_file(path: str) -> str:
     try:
         with open(path, "rb") as file:
             raw = file.read(USER_DATA_LIMIT + 1)
-    except OSError as exc:
-        raise InputError(f"--user-data-file {path}: {exc.strerror or type(exc).__name__}.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL, or what the file system cannot encode
+        raise InputError(f"--user-data-file {path}: {getattr(exc, 'strerror', None) or 'not a file name'}.") from None
     return _user_data(raw, f"--user-data-file {path}")
 
 
