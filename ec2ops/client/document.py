@@ -126,25 +126,28 @@ class _BoundedExpat:
 
 
 class _BoundedParser:
+    """The handlers' closures hold the depth, not this wrapper: no reference cycle keeps the parser
+    (and its buffers) alive after the answer is read, until the garbage collector comes by."""
+
     def __init__(self, parser):
         object.__setattr__(self, "_parser", parser)
-        object.__setattr__(self, "_depth", 0)
+        object.__setattr__(self, "_depth", [0])
 
     def __getattr__(self, name):
         return getattr(self._parser, name)
 
     def __setattr__(self, name, value):
+        depth = self._depth
         if name == "StartElementHandler":
             def start(*args, _handler=value):
-                depth = self._depth + 1
-                if depth > MAX_DEPTH:
+                depth[0] += 1
+                if depth[0] > MAX_DEPTH:
                     raise _TooDeep
-                object.__setattr__(self, "_depth", depth)
                 return _handler(*args)
             value = start
         elif name == "EndElementHandler":
             def end(*args, _handler=value):
-                object.__setattr__(self, "_depth", self._depth - 1)
+                depth[0] -= 1
                 return _handler(*args)
             value = end
         setattr(self._parser, name, value)
