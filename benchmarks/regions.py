@@ -52,9 +52,9 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -95,18 +95,15 @@ def fill(url: str, regions: list[str], instances: int, reservations: int) -> Non
           f"reservations in each of {len(regions)} regions", flush=True)
 
 
-class SlowReplay(ThreadingHTTPServer):
+class SlowReplay(bench.Replay):
     """Forwards to moto; answers a Describe query it has seen, in the same region, from memory; every
     answer `delay` seconds late. Counts requests, cache misses and the most in flight at once."""
 
-    daemon_threads = True
     request_queue_size = 128  # socketserver's 5 would drop the SYNs of 16 connections opened at once (1 s retry)
 
     def __init__(self, upstream: str, delay: float):
-        super().__init__(("127.0.0.1", 0), SlowReplayHandler)
-        self.upstream = urlsplit(upstream)
+        super().__init__(upstream)
         self.delay = delay
-        self.cache: dict = {}
         self.lock = threading.Lock()  # for the counters only: never held while waiting or sending
         self.reset()
 
@@ -115,10 +112,6 @@ class SlowReplay(ThreadingHTTPServer):
             self.in_flight = self.most_at_once = self.misses = 0
             self.actions: Counter = Counter()
             self.regions: Counter = Counter()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 class SlowReplayHandler(BaseHTTPRequestHandler):
@@ -153,6 +146,9 @@ class SlowReplayHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+SlowReplay.handler = SlowReplayHandler
 
 
 # -- the cases and their checks ------------------------------------------------------------------

@@ -206,9 +206,10 @@ class Replay(ThreadingHTTPServer):
     which is signed in headers, not in the body, with Signature Version 4)."""
 
     daemon_threads = True
+    handler: type = None  # ReplayHandler, set below it
 
     def __init__(self, upstream: str):
-        super().__init__(("127.0.0.1", 0), ReplayHandler)
+        super().__init__(("127.0.0.1", 0), self.handler)
         self.upstream = urlsplit(upstream)
         self.cache: dict = {}
 
@@ -234,6 +235,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+Replay.handler = ReplayHandler
 
 
 def forward(handler: BaseHTTPRequestHandler, upstream, body: bytes) -> tuple[int, str, bytes]:

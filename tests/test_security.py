@@ -342,17 +342,22 @@ def test_tls_is_verified_by_default_and_passes_with_the_ca_bundle(keys, tmp_path
         assert len(server.requests) == 2
 
 
+def _refused(server, bundle) -> tuple:
+    """enumerate-regions against a TLS server that must refuse: (stderr, host); nothing reached it."""
+    with server:
+        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", bundle])
+    assert (run.code, run.out, server.requests) == (3, "", [])
+    return run.err, server.url.split("//")[1].rstrip("/")
+
+
 def test_a_certificate_its_ca_issued_without_a_required_extension_is_refused_saying_which(keys, tmp_path):
     """RFC 5280 asks a CA to set the Authority Key Identifier; Python 3.13 refuses a certificate without
     it, and so does ec2ops on every Python. The message is OpenSSL's, with what to do about it."""
     from cryptography import x509
 
     ca, server = _tls_server(tmp_path, ["127.0.0.1"], leaf_without=[x509.AuthorityKeyIdentifier])
-    with server:
-        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", ca])
-    host = server.url.split("//")[1].rstrip("/")
-    assert (run.code, run.out, server.requests) == (3, "", [])
-    assert run.err == (
+    err, host = _refused(server, ca)
+    assert err == (
         f"ec2ops: TLS verification of {host} against the CA bundle {ca} (--ca-bundle) failed: [SSL: "
         "CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier. Certificates are "
         "checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an extension (e.g. Authority Key "
@@ -363,11 +368,8 @@ def test_a_ca_bundle_without_the_endpoints_ca_says_so(keys, tmp_path):
     ca, server = _tls_server(tmp_path, ["127.0.0.1"])
     (tmp_path / "other").mkdir()
     other_ca = _certificates(tmp_path / "other", ["127.0.0.1"])[0]  # a CA of the same name, another key
-    with server:
-        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", other_ca])
-    host = server.url.split("//")[1].rstrip("/")
-    assert (run.code, run.out, server.requests) == (3, "", [])
-    assert run.err == (
+    err, host = _refused(server, other_ca)
+    assert err == (
         f"ec2ops: TLS verification of {host} against the CA bundle {other_ca} (--ca-bundle) failed: [SSL: "
         "CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate. The bundle "
         "holds no CA that issued the endpoint's certificate.\n")
@@ -375,11 +377,8 @@ def test_a_ca_bundle_without_the_endpoints_ca_says_so(keys, tmp_path):
 
 def test_tls_checks_the_host_name_too(keys, tmp_path):
     ca, server = _tls_server(tmp_path, ["ec2.example.test"])  # a good chain for another name
-    with server:
-        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--ca-bundle", ca])
-    host = server.url.split("//")[1].rstrip("/")
-    assert (run.code, run.out, server.requests) == (3, "", [])
-    assert run.err == (
+    err, host = _refused(server, ca)
+    assert err == (
         f"ec2ops: TLS verification of {host} against the CA bundle {ca} (--ca-bundle) failed: [SSL: "
         "CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for "
         "'127.0.0.1'.\n")
