@@ -16,6 +16,7 @@ import click
 from ec2ops import __version__, config
 from ec2ops.command import build
 from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
+from ec2ops.output import say
 from ec2ops.spec import AREAS
 
 # Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
@@ -181,13 +182,6 @@ def main(argv: list[str] | None = None) -> None:
         say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(ExitStatus.EC2_REFUSED)
     sys.exit(ExitStatus.OK)
-
-
-def say(message: str) -> None:
-    """A message on stderr, on one line whatever it quotes (an endpoint's text, a file name)."""
-    from ec2ops.output import escape
-
-    click.echo(f"ec2ops: {escape(message)}", err=True)
 
 
 def usage_line(exc: click.UsageError, args: list[str]) -> str:

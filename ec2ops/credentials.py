@@ -55,15 +55,15 @@ def read_profile(profile: str | None) -> tuple[dict[str, str], str | None]:
 
 def of_profile(profile: str):
     """A profile's own keys, from the files alone (for --profiles: the environment's keys are another
-    account's); a profile without them is bad input."""
+    account's), and its region (None when it has none); a profile without keys is bad input."""
     from ec2ops.client.signing import Credentials
 
-    stored, _ = read_profile(profile)
+    stored, region = read_profile(profile)
     if not (stored.get("aws_access_key_id") and stored.get("aws_secret_access_key")):
         raise InputError(f"The profile '{profile}' has no aws_access_key_id and aws_secret_access_key "
                          "in ~/.aws/credentials or ~/.aws/config.")
     where = f"the profile '{profile}'"
-    return Credentials(*(_checked(key, stored.get(key) or None, where) for key in NAMES))
+    return Credentials(*(_checked(key, stored.get(key) or None, where) for key in NAMES)), region
 
 
 def resolve(access_key_id: str | None, access_key: str | None, session_token: str | None, profile: str | None):

@@ -16,8 +16,7 @@ def read_small(path: str, what: str) -> str | None:
     """The text of `path` (UTF-8), or None when there is no such file; anything else that keeps it
     from being read is bad input, named by file and line."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(LIMIT + 1)
+        data = read_at_most(path, LIMIT)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -29,6 +28,13 @@ def read_small(path: str, what: str) -> str | None:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError(f"The {what} {path} is not UTF-8 text (line {line}).") from None
+
+
+def read_at_most(path: str, limit: int) -> bytes:
+    """The file's bytes, `limit` + 1 at the most: more than `limit` says it is too large, without
+    reading on (a file that never ends, /dev/zero)."""
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
 
 
 def check_writable(path: str, what: str) -> None:

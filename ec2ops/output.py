@@ -157,6 +157,13 @@ def escape(text: str, lines: bool = False) -> str:
                                            else f"\\u{ord(m.group()):04x}"), text)
 
 
+def say(message: str) -> None:
+    """A message on stderr, `ec2ops: ...`, on one line whatever it quotes (an endpoint's text, a file name)."""
+    import click  # loaded already by the command line
+
+    click.echo(f"ec2ops: {escape(message)}", err=True)
+
+
 def cell(value: Any, delimiters: Delimiters) -> str:
     if value is None or value == "" or value == []:
         return NULL

@@ -214,11 +214,8 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
 
 def tell(answer: Answer) -> None:
     """A region that failed: one line on stderr, as the others go on."""
-    import click
-
     request_id = getattr(answer.error, "request_id", None)
-    text = f"{answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else "")
-    click.echo(f"ec2ops: {output.escape(text)}", err=True)
+    output.say(f"{answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else ""))
 
 
 def failed(result: dict, answers: list[Answer], show: output.Printer) -> dict:

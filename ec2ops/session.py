@@ -224,8 +224,8 @@ class Session:
         options = dict(self.options)
         keys = None
         if profile is not None:
-            keys = credentials.of_profile(profile)
-            region = region or options.get("region") or credentials.read_profile(profile)[1]
+            keys, own_region = credentials.of_profile(profile)
+            region = region or options.get("region") or own_region
             options["profile"] = profile
         other = Session(options)
         other._parent, other._credentials = self, keys
@@ -312,7 +312,7 @@ def env_number(name: str, default, kind):
 
 
 def warn(message: str) -> None:
-    click.echo(f"ec2ops: warning: {output.escape(message)}", err=True)
+    output.say(f"warning: {message}")
 
 
 def common_options(function: Callable) -> Callable:

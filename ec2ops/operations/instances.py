@@ -169,9 +169,10 @@ def _user_data_file(path: str) -> str:
         from ec2ops.stdin import read_bytes
 
         return _user_data(read_bytes("--user-data-file -", USER_DATA_LIMIT), "--user-data-file -")
+    from ec2ops.files import read_at_most
+
     try:
-        with open(path, "rb") as file:
-            raw = file.read(USER_DATA_LIMIT + 1)
+        raw = read_at_most(path, USER_DATA_LIMIT)
     except (OSError, ValueError) as exc:  # ValueError: a NUL, or what the file system cannot encode
         raise InputError(f"--user-data-file {path}: {getattr(exc, 'strerror', None) or 'not a file name'}.") from None
     return _user_data(raw, f"--user-data-file {path}")
