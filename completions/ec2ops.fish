@@ -106,7 +106,7 @@ complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots' -l snapsh
 complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots' -l delimiter -x -d 'Delimiter between the elements of snapshotIds, snapshotOwners and...'
 complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots' -l snapshot-owners -x -d 'Only the snapshots of these owners: self, amazon, account IDs'
 complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots' -l restorable-by -x -d 'Only the snapshots these account IDs may create volumes from'
-complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots describe-volumes enumerate-images describe-instances describe-security-groups' -l page-size -x -d 'Ask EC2 for pages of N (MaxResults; not with ids: EC2 answers...'
+complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots describe-volumes enumerate-images describe-instances describe-security-groups' -l page-size -x -d 'Ask EC2 for pages of N (MaxResults)'
 complete -c ec2ops -n '__fish_seen_subcommand_from describe-snapshots describe-volumes enumerate-images describe-instances describe-security-groups' -l max-items -x -d 'At most N rows: no page is asked for after the Nth row'
 complete -c ec2ops -n '__fish_seen_subcommand_from get-snapshot-details' -l snapshot-id -x -d 'The ID of the snapshot to describe'
 complete -c ec2ops -n '__fish_seen_subcommand_from modify-snapshot-attribute' -l snapshot-id -x -d 'The ID of the snapshot to modify'

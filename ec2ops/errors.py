@@ -31,8 +31,9 @@ class ExitStatus(enum.IntEnum):
                  "messages, or a bad configuration file; nothing was sent.")
     UNREACHABLE = (3, "endpoint unreachable or answered nonsense",
                    "The endpoint could not be reached or answered something that is not EC2's answer "
-                   "(connection, TLS, proxy, read timeout, HTML, a redirect, unreadable XML), or the answer to a "
-                   "change was lost or was not EC2's: stderr then says its outcome is unknown and how to check.")
+                   "(connection, TLS, proxy, read timeout, HTML, a redirect, unreadable XML), or an answer larger "
+                   "than a limit ec2ops sets (EC2OPS_MAX_RESPONSE_BYTES, the rows -o table lays out), or the answer "
+                   "to a change was lost or was not EC2's: stderr then says its outcome is unknown and how to check.")
     NOT_WRITTEN = (4, "EC2 did it, but the result could not be written",
                    "EC2 did it, but ec2ops could not write the result (stdout or a file): stderr says what was "
                    "done and how to find it.")
@@ -77,6 +78,10 @@ class EndpointError(Ec2opsError):
     """The endpoint could not be reached, or answered something that is not EC2 XML."""
 
     status = ExitStatus.UNREACHABLE
+
+
+class TooLarge(EndpointError):
+    """An answer larger than a limit ec2ops sets, which the message names."""
 
 
 class OperationFailed(Ec2opsError):

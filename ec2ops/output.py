@@ -8,15 +8,17 @@ which turns a closed pipe and a failed write into their exit statuses.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ec2ops.errors import InputError, NotWritten, PipeClosed
+from ec2ops.errors import InputError, NotWritten, PipeClosed, TooLarge
 
 NULL = "null"  # the guide's word for an empty cell
 FORMS = ("plain", "table", "json")
+TABLE_ROWS = 10_000  # -o table is laid out whole, for people: more rows are refused, not left to run for minutes
 
 
 @dataclass
@@ -200,6 +202,43 @@ def json_row(row: dict, columns: list[tuple[str, str]]) -> dict:
     return {key: for_json(row.get(key)) for key, _ in columns}
 
 
+def json_text(value: Any, newline: str = "\n") -> str:
+    """json.dumps(value, indent=2), each line break followed by `newline`'s indentation: written here
+    for the values of a row (text, numbers, booleans, null, and lists and objects of them), since
+    json's own encoder is pure Python, and slow, once it indents."""
+    if isinstance(value, str):
+        return _json_string(value)
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return int.__repr__(value) if isinstance(value, int) else float.__repr__(value)
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        return "{" + ",".join(f"{inner}{_json_string(k)}: {json_text(v, inner)}" for k, v in value.items()) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + ",".join(inner + json_text(v, inner) for v in value) + newline + "]"
+    import json
+
+    return json.dumps(value, indent=2).replace("\n", newline)
+
+
+def _json_string(text: str) -> str:
+    global _encode_string
+    if _encode_string is None:
+        from json.encoder import encode_basestring_ascii  # C: what json.dumps uses; loaded for JSON only
+
+        _encode_string = encode_basestring_ascii
+    return _encode_string(text)
+
+
+_encode_string = None
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Table):
         return [json_row(row, value.columns) for row in value.rows]
@@ -228,6 +267,10 @@ class Printer:
 
     def row(self, row: dict) -> None:
         self.count += 1
+
+    def flush(self) -> None:
+        """What is printed so far reaches the reader (a page's rows, before the next page is waited for)."""
+        self.sink.flush()
 
     def end(self, outputs: dict[str, Any]) -> None:
         self.sink.flush()
@@ -280,9 +323,7 @@ class JsonPrinter(Printer):
     wide = True
 
     def row(self, row: dict) -> None:
-        import json  # only for this form: start-up
-
-        text = json.dumps(json_row(row, self.columns or []), indent=2).replace("\n", "\n    ")
+        text = json_text(json_row(row, self.columns or []), "\n    ")
         self.sink.write(('{\n  "returnResult": [\n    ' if not self.count else ",\n    ") + text)
         self.count += 1
 
@@ -300,13 +341,17 @@ class JsonPrinter(Printer):
 
 
 class TablePrinter(Printer):
-    """Rich tables, for people: the rows are held until the end (a table is laid out whole)."""
+    """Rich tables, for people: the rows are held until the end (a table is laid out whole), at most
+    TABLE_ROWS of them (rich takes about a millisecond a row)."""
 
     def begin(self, columns: list[tuple[str, str]]) -> None:
         super().begin(columns)
         self.rows: list[dict] = []
 
     def row(self, row: dict) -> None:
+        if self.count == TABLE_ROWS:
+            raise TooLarge(f"-o table lays out at most {TABLE_ROWS} rows, and this answer has more; "
+                           f"use -o plain or -o json.")
         self.rows.append(row)
         self.count += 1
 

@@ -9,11 +9,12 @@ outputs gathered on the way; 8. traits act after the printing (wait).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from ec2ops import fanout, output, traits
-from ec2ops.errors import Ec2Error, Ec2opsError, NotWritten, Reported
+from ec2ops.errors import Ec2Error, Ec2opsError, EndpointError, NotWritten, Reported
 from ec2ops.session import Session
 from ec2ops.spec import Operation, read_inputs, table_row
 
@@ -108,8 +109,9 @@ def call(op: Operation, session: Session, values: dict, given: dict) -> dict | t
         from ec2ops.client.query import Response
 
         return lookups, [Response(op.action, {}, lookups.request_id)]
-    if op.page_list:
-        return lookups, session.pages(op.action, params, op.page_list)
+    if op.page_list:  # the next page read ahead, unless --max-items may not want it
+        ahead = not any(options.get("max_items") for options in given.values())
+        return lookups, session.pages(op.action, params, op.page_list, ahead)
     return lookups, [session.call(op.action, params)]
 
 
@@ -121,10 +123,15 @@ def fan_out(op: Operation, session: Session, values: dict, given: dict, targets:
 
     def one(target: fanout.Target):
         answer = call(op, target.session, dict(values), given)
-        return answer if isinstance(answer, dict) else (answer[0], list(answer[1]))  # every page, in the thread
+        if isinstance(answer, dict):
+            return answer
+        pages = iter(answer[1])  # the first page in the thread, every region at once; the next as it is read
+        first = next(pages, None)
+        return answer[0], itertools.chain([] if first is None else [first], pages)
 
     for target in targets:
         target.session.client  # noqa: B018 - made here, before the threads share the connection pool
+    targets[0].session.client.limit_in_flight(workers)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
     with fanout.started(tasks, workers) as futures:
         for target, future in zip(targets, futures.values()):
@@ -163,33 +170,35 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         if table is not None:
             show.row({**(answer.where.label if several else {}), **table_row(table.columns, item)})
 
+    def keep(index: int, answer: Answer, item: dict) -> bool:
+        """One item: printed (or held to be put in order); False once --max-items are in."""
+        nonlocal count, first, found
+        if limit is not None and not order and count >= limit:
+            return False
+        count += 1
+        if first is None:
+            first, found = item, answer
+        held.append((index, answer, item)) if order else take(answer, item)
+        return limit is None or bool(order) or count < limit
+
     if table is not None:
         show.begin(labels + table.titles)
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break
+        if answer.error is None:
+            try:
+                read(op, answer, lambda item, i=index, a=answer: keep(i, a, item), request_ids, several, show)
+            except (Ec2Error, EndpointError) as exc:  # a later page failed: the rows printed stay printed
+                if not several:
+                    raise
+                answer.error = op.in_guide_words(exc, values)
         if answer.error is not None:
             if getattr(answer.error, "code", "").endswith(".NotFound"):
                 absent.append(answer)
             else:
                 failures.append(answer)
                 tell(answer)
-            continue
-        answered = False
-        for page in answer.pages:
-            if not answered and page.request_id:
-                request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
-                answered = True
-            items = list(op.items.of(page.body)) if op.items else [page.body]
-            if op.complete:
-                op.complete(answer.lookups, items)
-            for item in items[:None if limit is None or order else max(limit - count, 0)]:
-                count += 1
-                if first is None:
-                    first, found = item, answer
-                held.append((index, answer, item)) if order else take(answer, item)
-            if limit is not None and count >= limit and not order:
-                break  # before the next page is asked for
     if not count and not failures:
         if absent:
             raise absent[0].error
@@ -210,6 +219,34 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
     result["requestId"] = (request_ids or [None])[0] if not several else request_ids
     finish(op, show, values, failed(result, failures, show) if several else result, show.end)
     raise_worst(failures)
+
+
+def read(op: Operation, answer: Answer, keep, request_ids: list[str], several, show: output.Printer) -> None:
+    """Each page of an answer, item by item as it is read, to `keep` (False: no more, and no page
+    more is asked for); the first page's requestId; what a page printed is flushed before the next
+    page is waited for."""
+    for number, page in enumerate(answer.pages):
+        if op.items is None:
+            going = keep(page.body) is not False
+        elif op.complete:  # what the answer lacks is read for the page's items at once
+            batch: list[dict] = []
+            op.items.each(page, batch.append)
+            op.complete(answer.lookups, batch)
+            going = all(keep(item) is not False for item in batch)
+        else:
+            going = True
+
+            def one(item: dict) -> bool:
+                nonlocal going
+                going = keep(item) is not False
+                return going
+
+            op.items.each(page, one)
+        if number == 0 and page.request_id:
+            request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
+        show.flush()
+        if not going:
+            break  # before the next page is asked for
 
 
 def tell(answer: Answer) -> None:

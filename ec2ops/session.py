@@ -257,9 +257,9 @@ class Session:
         warn(f"the endpoint ignored DryRun: {action} was done.")
         return response
 
-    def pages(self, action: str, params: dict[str, Any] | None, list_key: str):
-        """A Describe call's answers, page by page as they arrive."""
-        return self.client.pages(action, params, list_key)
+    def pages(self, action: str, params: dict[str, Any] | None, list_key: str, ahead: bool = True):
+        """A Describe call's answers, page by page as they arrive (the next asked for ahead)."""
+        return self.client.pages(action, params, list_key, ahead)
 
     def lookups(self) -> "Lookups":
         return Lookups(self)

@@ -132,6 +132,15 @@ class Items:
             if isinstance(element, dict):
                 yield from (self.explode(element) if self.explode else (element,))
 
+    def each(self, answer: Any, one: Callable[[dict], Any]) -> None:
+        """The rows of an answer (a Response, or a Page read as it is used) to `one`, in order,
+        until it returns False."""
+        explode = self.explode
+        if explode is None:
+            answer.each(self.path, one)
+        else:
+            answer.each(self.path, lambda element: all(one(row) is not False for row in explode(element)))
+
 
 # The guide's words for outputs that several operations share, for those declared without help.
 FIELD_HELP = {

@@ -21,6 +21,8 @@ import click
 
 from ec2ops.errors import InputError
 
+PAGE_SIZE = 1000  # MaxResults when --page-size is not given
+
 if TYPE_CHECKING:
     from ec2ops.session import Session
     from ec2ops.spec import Operation
@@ -191,7 +193,8 @@ def tag_query(types: list[str], tags: dict[str, str]) -> dict[str, str]:
 class Paging(Trait):
     name = "paging"
     options = [click.Option(["--page-size"], type=click.IntRange(1), metavar="N",
-                            help="Ask EC2 for pages of N (MaxResults; not with ids: EC2 answers those at once)."),
+                            help=f"Ask EC2 for pages of N (MaxResults) [default: {PAGE_SIZE}, or EC2's most for the "
+                                 f"action; not with ids: EC2 answers those at once]."),
                click.Option(["--max-items"], type=click.IntRange(1), metavar="N",
                             help="At most N rows: no page is asked for after the Nth row.")]
 
@@ -201,10 +204,12 @@ class Paging(Trait):
     def query(self, op, given, params) -> dict:
         size, resource = given.get("page_size"), op.resource
         explicit = any(re.fullmatch(r"\w+(Id|Name)\.\d+", key) for key in params)  # InstanceId.1, GroupName.1
-        if size is None or (explicit and not resource.max_results_with_ids):
+        if explicit and not resource.max_results_with_ids:
             return params
-        low, high = resource.page_limits or (1, size)
-        if not low <= size <= high:
+        low, high = resource.page_limits or (1, size or PAGE_SIZE)
+        if size is None:  # pages of a size that keeps memory flat, however large the account
+            size = min(PAGE_SIZE, high)
+        elif not low <= size <= high:
             raise InputError(f"--page-size must be from {low} to {high} for {op.action}, not {size}.")
         return {**params, "MaxResults": str(size)}
 

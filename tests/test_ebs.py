@@ -334,7 +334,7 @@ def test_describe_snapshots_owners_and_restorable_by(offline):
     assert run.code == 0, run.err
     assert sent_params(route.calls.last.request) == {
         "Action": "DescribeSnapshots", **V, "Owner.1": "self", "Owner.2": "amazon", "Owner.3": "111122223333",
-        "RestorableBy.1": "444455556666"}
+        "RestorableBy.1": "444455556666", "MaxResults": "1000"}
     assert run.out.splitlines()[0] == "snap-78a54011\tvol-4d826724\t10\tcompleted\t2008-05-07T12:51:50.000Z\t100%"
 
 
@@ -353,7 +353,9 @@ def test_describe_follows_next_token(offline, command, action, key, row):
     assert run.code == 0, run.err
     assert route.call_count == 2
     assert "NextToken" not in sent_params(route.calls[0].request)
-    assert sent_params(route.calls[1].request) == {"Action": action, **V, "NextToken": "t2"}
+    # pages of EC2's most (1,000; volumes 500) unless --page-size says otherwise
+    size = {"DescribeVolumes": "500"}.get(action, "1000")
+    assert sent_params(route.calls[1].request) == {"Action": action, **V, "MaxResults": size, "NextToken": "t2"}
     first, second = run.out.strip().split("|")
     assert first.startswith("first-1,") and second.startswith("second-2,")
     if command == "describe-volumes":

@@ -64,7 +64,8 @@ def test_enumerate_images_by_owner_and_executable_by(ec2ops, moto):
 
     run = ec2ops("enumerate-images", "--image-owners", "self", "--debug")
     assert run.code == 0, run.err
-    assert debug_params(run.err) == {"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "self"}
+    assert debug_params(run.err) == {"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "self",
+                                     "MaxResults": "1000"}
     rows = sorted(run.out.splitlines()[:-1])
     assert rows == sorted([
         f"{private},private,null,null,false,null,{OWNER},null,available,machine,null,null,null,null,/dev/sda1,standard",
@@ -77,7 +78,7 @@ def test_enumerate_images_by_owner_and_executable_by(ec2ops, moto):
     both = ec2ops("enumerate-images", "--imageOwners", f"self;{OWNER}", "--executableBy", "all",
                   "--delimiter", ";", "--col-delimiter", "\\t", "--row-delimiter", "|", "--debug")
     assert debug_params(both.err) == {"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "self",
-                                      "Owner.2": OWNER, "ExecutableBy.1": "all"}
+                                      "Owner.2": OWNER, "ExecutableBy.1": "all", "MaxResults": "1000"}
     assert both.out.splitlines()[0].split("\t")[:2] == [public, "public"]
     nobody = ec2ops("enumerate-images", "--image-owners", "999988887777")
     assert (nobody.code, nobody.out.splitlines()[0][:11]) == (0, "requestId: ")
@@ -224,7 +225,8 @@ def test_enumerate_images_prints_the_guides_example(offline):
         "failed,machine,aki-1a2b3c4d,ari-1a2b3c4d,windows,Server.InternalError,/dev/sda1,ebs",
         "requestId: 59dbff89-35bd-4eac-99ed-be587EXAMPLE"]
     assert sent_params(route.calls.last.request) == {"Action": "DescribeImages", "Version": "2016-11-15",
-                                                     "Owner.1": "099720109477", "Owner.2": "3272169288991"}
+                                                     "Owner.1": "099720109477", "Owner.2": "3272169288991",
+                                                     "MaxResults": "1000"}
     table = offline("enumerate-images", "-o", "table", env={"COLUMNS": "400"}).out
     assert table.index("Image State") < table.index("Image Type") and "State Reason Name" in table
 

@@ -322,7 +322,7 @@ def test_describe_instances_follows_next_token_and_reads_2009_groups(offline):
     run = offline("describe-instances", "--row-delimiter", "\\n--\\n")
     assert run.code == 0, run.err
     first, second = (sent_params(call.request) for call in route.calls)
-    assert first == {"Action": "DescribeInstances", "Version": "2016-11-15"}
+    assert first == {"Action": "DescribeInstances", "Version": "2016-11-15", "MaxResults": "1000"}
     assert second == {**first, "NextToken": "page-2"}
     assert run.out.split("\nrequestId: ")[0].split("\n--\n") == [
         "i-aaaaaaaa;ami-1a2b3c4d;m1.small;running;i-aaaaaaaa.example;null;ari-badbad00;windows;aki-ba3adfd3;"

@@ -121,7 +121,8 @@ def test_filter_narrows_a_listing_and_is_sent_as_ec2_filters(ec2ops):
     assert [row.split(",")[0] for row in run.out.splitlines()[:-1]] == [small.out.strip()]
     assert debug_params(run.err) == {
         "Action": "DescribeVolumes", "Version": "2016-11-15", "Filter.1.Name": "size", "Filter.1.Value.1": "2",
-        "Filter.1.Value.2": "3", "Filter.2.Name": "availability-zone", "Filter.2.Value.1": "us-east-1a"}
+        "Filter.1.Value.2": "3", "Filter.2.Name": "availability-zone", "Filter.2.Value.1": "us-east-1a",
+        "MaxResults": "500"}
 
 
 @pytest.mark.parametrize("given", ["size", "size=", "=2", "size=2,"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import random
@@ -11,7 +12,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 # httpx's package imports its own command line (httpx._main) when click and rich are installed, as
@@ -55,6 +56,61 @@ class Response:
     action: str
     body: dict
     request_id: str | None
+
+    def each(self, path: str, one: Callable[[dict], Any]) -> None:
+        """Every element at `path` (a list of the answer, "reservationSet/instancesSet" stepping into
+        each of its items) to `one`, in order, until `one` returns False."""
+        for element in document.elements(self.body, path):
+            if one(element) is False:
+                return
+
+    @property
+    def next_token(self) -> str | None:
+        token = self.body.get("nextToken")
+        return token if isinstance(token, str) and token else None  # an element with children is no token
+
+
+class Page(Response):
+    """A page of a listing as EC2 sent it, in bytes: its items are read as they are used (each),
+    one at a time, never all held as dicts. Its body is what is left once it has been read."""
+
+    def __init__(self, action: str, request_id: str | None, content: bytes, list_key: str, endpoint: str):
+        super().__init__(action, {}, request_id)
+        self.content, self.list_key, self.endpoint = content, list_key, endpoint
+        self.read = False
+
+    def each(self, path: str, one: Callable[[dict], Any]) -> None:
+        head, _, inner = path.partition("/")
+        if head != self.list_key:
+            raise AssertionError(f"{path} is not in the list {self.list_key} of this page")
+        def item(element: Any) -> bool:
+            if not isinstance(element, dict):  # <item/>: no element to read, as document.elements skips it
+                return True
+            if inner:
+                return all(one(e) is not False for e in document.elements(element, inner))
+            return one(element) is not False
+        root, self.body = document.stream(self.content, self.endpoint, self.list_key, item, self.action)
+        self.read = True
+        self.request_id = self.request_id or self.body.get("requestId")
+        document.raise_for_error(root, self.body, self.request_id, 200, self.endpoint)
+        if root != f"{self.action}Response":
+            raise EndpointError(document.not_its_answer(self.endpoint, self.action, root))
+
+    @property
+    def next_token(self) -> str | None:
+        if not self.read:
+            self.each(self.list_key, lambda item: None)
+        return super().next_token
+
+    def early_token(self) -> str | None:
+        """nextToken as EC2 places it, after the list: found in the bytes, before they are read, so
+        that the next page can be asked for while this one is read (the token read is the truth)."""
+        after = self.content.rfind(b"</" + self.list_key.encode() + b">")
+        found = _NEXT_TOKEN.search(self.content, max(after, 0))
+        return found.group(1).decode("utf-8", "replace") if found else None
+
+
+_NEXT_TOKEN = re.compile(rb"<nextToken>([^<&]+)</nextToken>")
 
 
 class Client:
@@ -101,9 +157,17 @@ class Client:
     def close(self) -> None:
         self.http.close()
 
+    def limit_in_flight(self, most: int) -> None:
+        """At most `most` requests in flight at once, over every client sharing this one's connections
+        (--max-concurrency: the regions' calls and the pages they read ahead)."""
+        import threading
+
+        self.http.in_flight = threading.BoundedSemaphore(most)
+
     # -- calls -------------------------------------------------------------------------------
-    def call(self, action: str, params: dict[str, str] | None = None) -> Response:
-        """One EC2 action. Retries what is safe to retry; raises Ec2Error / EndpointError / OutcomeUnknown."""
+    def call(self, action: str, params: dict[str, str] | None = None, list_key: str | None = None) -> Response:
+        """One EC2 action. Retries what is safe to retry; raises Ec2Error / EndpointError / OutcomeUnknown.
+        With `list_key`, a Describe's successful answer is a Page, its items read as they are used."""
         params = {k: str(v) for k, v in (params or {}).items() if v is not None}
         params = {"Action": action, "Version": self.settings.api_version, **params}
         for name, value in params.items():
@@ -111,9 +175,11 @@ class Client:
                 raise InputError(f"The value given for {name} is not valid UTF-8 text; nothing was sent.")
         repeatable = resources.reads(action) or "ClientToken" in params
         attempts = max(1, self.settings.max_attempts)
+        in_flight = getattr(self.http, "in_flight", None) or contextlib.nullcontext()
         for attempt in range(1, attempts + 1):
             try:
-                return self._send_once(action, params)
+                with in_flight:
+                    return self._send_once(action, params, list_key)
             except Ec2Error as exc:
                 # Throttling and 5xx mean EC2 did not act: safe to retry for every action.
                 if attempt == attempts or not (exc.throttled or exc.http_status >= 500):
@@ -134,20 +200,28 @@ class Client:
             self._sleep(attempt, last)
         raise AssertionError("unreachable")
 
-    def pages(self, action: str, params: dict[str, str] | None, list_key: str) -> Iterator[Response]:
-        """A Describe call followed page by page (nextToken): each page's answer as it arrives."""
+    def pages(self, action: str, params: dict[str, str] | None, list_key: str,
+              ahead: bool = True) -> Iterator[Response]:
+        """A Describe call followed page by page (nextToken): each page as it arrives. With `ahead`,
+        the next page is asked for as soon as this one's token is found in its bytes, and arrives
+        while this one is read and printed; a token read that differs (an odd answer) is followed
+        instead. Two pages at most are held at once."""
         params = dict(params or {})
-        response = self.call(action, params)
-        yield response
-        token, seen = _next_token(response.body), set()
-        while token and token not in seen:  # a token seen before would loop for ever
+        page, seen = self.call(action, params, list_key), set()
+        while True:
+            early = page.early_token() if ahead and isinstance(page, Page) else None
+            coming = _Ahead(self.call, action, {**params, "NextToken": early}, list_key) \
+                if early and early not in seen else None
+            yield page
+            token = page.next_token
+            if not token or token in seen:  # a token seen before would loop for ever
+                return
             seen.add(token)
-            response = self.call(action, {**params, "NextToken": token})
-            yield response
-            token = _next_token(response.body)
+            page = coming.result() if coming and token == early else self.call(action, {**params, "NextToken": token},
+                                                                                 list_key)
 
     # -- one try -----------------------------------------------------------------------------
-    def _send_once(self, action: str, params: dict[str, str]) -> Response:
+    def _send_once(self, action: str, params: dict[str, str], list_key: str | None = None) -> Response:
         s = self.settings
         now = dt.datetime.now(dt.timezone.utc)
         if s.signature_version == 2:
@@ -200,6 +274,8 @@ class Client:
             location = answer.headers.get("location")
             to = f"a redirect to {location[:200]}" if location else "a redirect without a Location"
             raise _NotEc2(f"{self._where()} answered HTTP {status} ({to}), not EC2; redirects are not followed.")
+        if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
+            return Page(action, request_id, content, list_key, self._where())
         try:
             root, tree = document.parse(content, self._where())
         except EndpointError as exc:
@@ -220,7 +296,7 @@ class Client:
         if status >= 400:
             raise _NotEc2(f"{self._where()} answered HTTP {status} with a {root} document.")
         if root != f"{action}Response":  # another action's answer (a proxy's cache, a broken endpoint)
-            raise _NotEc2(f"{self._where()} answered {action} with a {root} document, not its answer.")
+            raise _NotEc2(document.not_its_answer(self._where(), action, root))
         return Response(action, tree, request_id or tree.get("requestId"))
 
     def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytes:
@@ -329,9 +405,31 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0].rstrip(".")  # the caller ends the sentence
 
 
-def _next_token(body: dict) -> str | None:
-    token = body.get("nextToken")
-    return token if isinstance(token, str) else None  # an element with children is no token to follow
+class _Ahead:
+    """A call made in a thread of its own, its answer (or failure) taken when wanted. Daemonic: a
+    command that stops reading (a closed pipe, --max-items, Ctrl-C) does not wait for it."""
+
+    def __init__(self, function: Callable, *args):
+        import threading
+
+        self._done = threading.Event()
+        self._outcome: tuple[bool, Any] = (False, None)
+        threading.Thread(target=self._run, args=(function, args), daemon=True).start()
+
+    def _run(self, function: Callable, args: tuple) -> None:
+        try:
+            self._outcome = (True, function(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed over to the thread that wants it
+            self._outcome = (False, exc)
+        finally:
+            self._done.set()
+
+    def result(self) -> Any:
+        self._done.wait()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
 
 
 def _gave_up(exc: Exception, attempts: int) -> str:

@@ -110,7 +110,9 @@ class Transport(httpx.HTTPTransport):
 
 class HttpClient(httpx.Client):
     """An httpx.Client whose transports, direct, through --proxy-host or a proxy from the environment,
-    are all Transport."""
+    are all Transport. `in_flight`, when set, bounds the requests of every thread using it at once."""
+
+    in_flight: threading.BoundedSemaphore | None = None
 
     def _init_transport(self, transport=None, **options):
         return transport if transport is not None else Transport(**options)

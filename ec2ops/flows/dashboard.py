@@ -63,13 +63,23 @@ def _validate(values: dict) -> None:
     values["smtpPassword"] = smtp_password(values)  # asked for before any call is made
 
 
-def count(resource: resources.Resource, params: dict, session: Session) -> list[dict]:
-    """Every item of a Describe, following its pages."""
+def count(resource: resources.Resource, params: dict, session: Session, states: list) -> list[int]:
+    """How many items a Describe lists in each of `states` (None: in any), following its pages, read
+    item by item."""
     if resource.page_list:
         pages = session.pages(resource.describe, dict(params), resource.page_list)
     else:
         pages = [session.call(resource.describe, dict(params))]
-    return [item for page in pages for item in document.elements(page.body, resource.list_path)]
+    counts = dict.fromkeys(states, 0)
+
+    def one(item: dict) -> None:
+        state = document.first(item, resource.state_path) if resource.state_path else None
+        for wanted in {None, state} & counts.keys():
+            counts[wanted] += 1
+
+    for page in pages:
+        page.each(resource.list_path, one)
+    return [counts[state] for state in states]
 
 
 def count_region(session: Session, values: dict, params: dict) -> dict[str, int]:
@@ -77,15 +87,13 @@ def count_region(session: Session, values: dict, params: dict) -> dict[str, int]
     from ec2ops import fanout
 
     session.client  # noqa: B018 - made here, before the threads share it
-    calls = {(r.describe, tuple(p.items())): (lambda r=r, p=p: count(r, p, session)) for _, _, r, p, _ in COUNTS}
-    found = fanout.run_all(calls)
-    row = {}
-    for name, _, resource, params, state in COUNTS:
-        items = found[(resource.describe, tuple(params.items()))]
-        if state:
-            items = [i for i in items if document.first(i, resource.state_path) == state]
-        row[name] = len(items)
-    return row
+    calls: dict[tuple, tuple] = {}
+    for name, _, resource, query, state in COUNTS:
+        calls.setdefault((resource.describe, tuple(query.items())), (resource, query, []))[2].append((name, state))
+    found = fanout.run_all({key: (lambda r=r, q=q, w=w: count(r, q, session, [s for _, s in w]))
+                            for key, (r, q, w) in calls.items()})
+    counted = {name: n for key, (_, _, wanted) in calls.items() for (name, _), n in zip(wanted, found[key])}
+    return {name: counted[name] for name, *_ in COUNTS}
 
 
 def merge(rows: list[tuple]) -> dict:
