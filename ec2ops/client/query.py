@@ -89,8 +89,11 @@ class Page(Response):
             if inner:
                 return all(one(e) is not False for e in document.elements(element, inner))
             return one(element) is not False
-        root, self.body = document.stream(self.content, self.endpoint, self.list_key, item, self.action)
-        self.read = True
+        if self.read:
+            raise AssertionError("a page is read once: its bytes are let go of as it is read")
+        content, self.content, self.read = self.content, None, True
+        root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action)
+        del content
         self.request_id = self.request_id or self.body.get("requestId")
         document.raise_for_error(root, self.body, self.request_id, 200, self.endpoint)
         if root != f"{self.action}Response":
@@ -299,25 +302,28 @@ class Client:
             raise _NotEc2(document.not_its_answer(self._where(), action, root))
         return Response(action, tree, request_id or tree.get("requestId"))
 
-    def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytes:
+    def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytearray:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise _NotEc2(self._too_big(limit))
         late = _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
                           f"({self.settings.read_timeout:g} s).")
-        chunks, size = [], 0
+        # Filled in place, the size declared taken at once: never the chunks and their join (twice the
+        # answer), nor a buffer grown by doubling.
+        content, size = bytearray(int(declared) if declared and declared.isdigit() else 0), 0
         try:
             for chunk in answer.iter_bytes():
-                size += len(chunk)
-                if size > limit:
+                if size + len(chunk) > limit:
                     raise _NotEc2(self._too_big(limit))
                 if time.monotonic() > deadline:  # the transport keeps the deadline; this, any other transport
                     raise late
-                chunks.append(chunk)
+                content[size:size + len(chunk)] = chunk
+                size += len(chunk)
         except httpx.ReadTimeout:  # the headers came in time, the rest did not
             raise late from None
-        return b"".join(chunks)
+        del content[size:]  # an answer shorter than it said (the transport checks; a gzip body is longer)
+        return content
 
     def _too_big(self, limit: int) -> str:
         return (
