@@ -284,7 +284,10 @@ class PlainPrinter(Printer):
         if self.get not in (None, "returnResult"):
             return
         text = plain_row(row, self.columns or [], self.delimiters)
-        self.sink.write(text if not self.count else self.delimiters.row + text)
+        if self.delimiters.row == "\n":  # each line whole as it is written: a reader never waits for its end
+            self.sink.write(text + "\n")
+        else:
+            self.sink.write(text if not self.count else self.delimiters.row + text)
         self.count += 1
 
     def end(self, outputs: dict[str, Any]) -> None:

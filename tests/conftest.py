@@ -22,6 +22,7 @@ for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT"
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
+EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 ACCESS_KEY_ID = "AKIDTESTEC2OPS000001"
 SECRET_KEY = "test/Secret+Key0123456789abcdefghijKLMN"
 
@@ -187,3 +188,34 @@ def debug_params(err: str) -> dict[str, str]:
             key, _, value = line.strip().partition("=")
             params[key] = value
     return params
+
+
+# -- answers of many instances (paging, streaming, memory) ----------------------------------------
+def instance_xml(n: int) -> str:
+    return (
+        f"<item><instanceId>i-{n:017x}</instanceId><imageId>ami-12345678</imageId>"
+        f"<instanceState><code>16</code><name>{'running' if n % 3 else 'stopped'}</name></instanceState>"
+        f"<privateDnsName>ip-10-0-{n // 250}-{n % 250}.ec2.internal</privateDnsName><dnsName/>"
+        f"<keyName>deploy</keyName><instanceType>t3.micro</instanceType><launchTime>2026-11-26T23:35:51.000Z"
+        f"</launchTime><placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy>"
+        f"</placement><monitoring><state>disabled</state></monitoring><rootDeviceType>ebs</rootDeviceType>"
+        f"<rootDeviceName>/dev/sda1</rootDeviceName><blockDeviceMapping><item><deviceName>/dev/sda1</deviceName>"
+        f"<ebs><volumeId>vol-{n:017x}</volumeId><status>attached</status></ebs></item></blockDeviceMapping>"
+        f"<groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item>"
+        f"<item><groupId>sg-2</groupId><groupName>ssh</groupName></item></groupSet>"
+        f"<tagSet><item><key>Name</key><value>web-{n}</value></item></tagSet></item>"
+    )
+
+
+def describe_instances_xml(reservations: int, per: int, token: str | None = None, first: int = 0,
+                           request_id: str = "req-1") -> str:
+    """DescribeInstances' answer: `reservations` of `per` instances each, numbered from `first`."""
+    body = "".join(
+        f"<item><reservationId>r-{first + r:017x}</reservationId><ownerId>123456789012</ownerId><groupSet/>"
+        f"<instancesSet>{''.join(instance_xml(first + r * per + i) for i in range(per))}</instancesSet></item>"
+        for r in range(reservations)
+    )
+    more = f"<nextToken>{token}</nextToken>" if token else ""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="{EC2_NS}">'
+            f"<requestId>{request_id}</requestId><reservationSet>{body}</reservationSet>{more}"
+            f"</DescribeInstancesResponse>")

@@ -12,40 +12,13 @@ import tracemalloc
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import run_cli
+from conftest import describe_instances_xml, run_cli
 
 from ec2ops.client import document
 from ec2ops.errors import EndpointError
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 KEYS = {"AWS_ACCESS_KEY_ID": "AKIDPERFTEST00000000", "AWS_SECRET_ACCESS_KEY": "perf-secret"}
-
-
-def instance_xml(n: int) -> str:
-    return (
-        f"<item><instanceId>i-{n:017x}</instanceId><imageId>ami-12345678</imageId>"
-        f"<instanceState><code>16</code><name>{'running' if n % 3 else 'stopped'}</name></instanceState>"
-        f"<privateDnsName>ip-10-0-{n // 250}-{n % 250}.ec2.internal</privateDnsName><dnsName/>"
-        f"<keyName>deploy</keyName><instanceType>t3.micro</instanceType><launchTime>2026-11-26T23:35:51.000Z"
-        f"</launchTime><placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy>"
-        f"</placement><monitoring><state>disabled</state></monitoring><rootDeviceType>ebs</rootDeviceType>"
-        f"<rootDeviceName>/dev/sda1</rootDeviceName><blockDeviceMapping><item><deviceName>/dev/sda1</deviceName>"
-        f"<ebs><volumeId>vol-{n:017x}</volumeId><status>attached</status></ebs></item></blockDeviceMapping>"
-        f"<groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item>"
-        f"<item><groupId>sg-2</groupId><groupName>ssh</groupName></item></groupSet>"
-        f"<tagSet><item><key>Name</key><value>web-{n}</value></item></tagSet></item>"
-    )
-
-
-def describe_instances_xml(reservations: int, per: int, token: str | None = None) -> str:
-    body = "".join(
-        f"<item><reservationId>r-{r:017x}</reservationId><ownerId>123456789012</ownerId><groupSet/>"
-        f"<instancesSet>{''.join(instance_xml(r * per + i) for i in range(per))}</instancesSet></item>"
-        for r in range(reservations)
-    )
-    more = f"<nextToken>{token}</nextToken>" if token else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="{NS}">'
-            f"<requestId>req-1</requestId><reservationSet>{body}</reservationSet>{more}</DescribeInstancesResponse>")
 
 
 # -- the parser ----------------------------------------------------------------------------------
