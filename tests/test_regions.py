@@ -289,3 +289,22 @@ def test_the_dashboard_goes_on_without_a_region_that_fails(ec2ops, launched, fro
     assert [(row["region"], row["instancesRunning"]) for row in run.json()["returnResult"]] == [
         ("us-east-1", 1), ("ap-southeast-2", 1), ("total", 2)]
     assert run.err.count("\n") == 1 and run.err.startswith("ec2ops: eu-west-1: ")
+
+
+def test_regions_page_by_page_keep_their_order_and_the_concurrency_bound(ec2ops, moto, front):
+    """Issue 15: each region's pages are read as they are printed (the first page of every region
+    asked for at once, the next read ahead); the rows keep the regions' order, and the pages read
+    ahead count against --max-concurrency."""
+    for region in ("us-east-1", "eu-west-1"):
+        for _ in range(7):  # seven reservations: two pages of 5 (moto pages DescribeInstances by reservation)
+            client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
+    args = ("describe-instances", "--regions", "us-east-1,eu-west-1", "--page-size", "5", "--endpoint", front.url)
+    run = ec2ops(*args, "--debug")
+    assert run.code == 0, run.err
+    assert rows(run.out) == [f"{region};{line}" for region in ("us-east-1", "eu-west-1")
+                             for line in alone(ec2ops, region, "describe-instances")]
+    assert len(rows(run.out)) == 14 and run.err.count("NextToken=") == 2  # a second page in each region
+    front.most = 0
+    run = ec2ops(*args, "--max-concurrency", "1")
+    assert run.code == 0 and len(rows(run.out)) == 14
+    assert front.most == 1

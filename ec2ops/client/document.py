@@ -79,7 +79,7 @@ def _read(content: bytes, endpoint: str, expat: "_BoundedExpat", **streaming) ->
 
     try:
         # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
-        return xmltodict.parse(content, force_list=("item",), xml_attribs=False, disable_entities=True,
+        return xmltodict.parse(_chunks(content), force_list=("item",), xml_attribs=False, disable_entities=True,
                                expat=expat, **streaming)
     except xmltodict.ParsingInterrupted:
         raise _Stopped from None
@@ -88,6 +88,13 @@ def _read(content: bytes, endpoint: str, expat: "_BoundedExpat", **streaming) ->
     # ValueError: xmltodict >= 1.0 refuses entities; LookupError: an encoding Python does not know.
     except (xml.parsers.expat.ExpatError, ValueError, LookupError) as exc:
         raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
+
+
+def _chunks(content: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
+    """The answer fed to expat a slice at a time: given all at once, expat copies it whole into a
+    buffer of its own (a second answer in memory)."""
+    for start in range(0, len(content), size):
+        yield content[start:start + size]
 
 
 def not_its_answer(endpoint: str, action: str, root: str) -> str:
