@@ -227,6 +227,15 @@ def json_text(value: Any, newline: str = "\n") -> str:
     return json.dumps(value, indent=2).replace("\n", newline)
 
 
+def _json_cell(value: Any) -> str:
+    """A cell of a row as JSON: for_json's rule, then json_text, with text (most cells) written at once."""
+    if value is None or value == "":
+        return "null"
+    if type(value) is str:
+        return _json_string(value)
+    return json_text(for_json(value), "\n      ")
+
+
 def _json_string(text: str) -> str:
     global _encode_string
     if _encode_string is None:
@@ -325,9 +334,15 @@ class JsonPrinter(Printer):
     structured = True
     wide = True
 
+    def begin(self, columns: list[tuple[str, str]]) -> None:
+        super().begin(columns)
+        self.keys = [(key, f"\n      {_json_string(key)}: ") for key, _ in self.columns]
+
     def row(self, row: dict) -> None:
-        text = json_text(json_row(row, self.columns or []), "\n    ")
-        self.sink.write(('{\n  "returnResult": [\n    ' if not self.count else ",\n    ") + text)
+        """json_row's object, written as json.dumps(indent=2) writes it, a cell at a time."""
+        cells = ",".join(f"{prefix}{_json_cell(row.get(key))}" for key, prefix in self.keys)
+        self.sink.write(('{\n  "returnResult": [\n    {' if not self.count else ",\n    {") +
+                        (cells + "\n    }" if cells else "}"))
         self.count += 1
 
     def end(self, outputs: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
-from ec2ops.spec import TAGS
+from ec2ops.rows import TAGS
 
 VOLUME_ID = validate.prefixed(VOLUME.prefix, "Value (###) for parameter volumeId is invalid. Expected: 'vol-...'. "
                                       "Error code: InvalidParameterValue.")

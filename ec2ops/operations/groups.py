@@ -17,7 +17,8 @@ from ec2ops.traits import filter_query
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
-from ec2ops.spec import TAGS, TAGS_OUTPUT
+from ec2ops.rows import TAGS
+from ec2ops.spec import TAGS_OUTPUT
 
 EITHER_OR = (
     "Must supply either only user/group pair permission inputs (SourceSecurityGroupName and "

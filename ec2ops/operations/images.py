@@ -8,7 +8,7 @@ from ec2ops.resources import IMAGE
 from ec2ops.spec import (
     Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter, delimiter_input, RETURNED_TRUE,
 )
-from ec2ops.spec import TAGS
+from ec2ops.rows import TAGS
 
 AMI_ID = Input("amiId", "The ID of the AMI.", query="ImageId", required=True, check=validate.ami_id)
 _LAUNCH_ONLY = ("OperationType", "UserId.", "UserGroup.")

@@ -26,7 +26,8 @@ from ec2ops.spec import (
     delimiter_input,
     returned_true,
 )
-from ec2ops.spec import TAGS, TAGS_OUTPUT
+from ec2ops.rows import TAGS
+from ec2ops.spec import TAGS_OUTPUT
 
 instance_id = validate.instance_id
 
