@@ -167,8 +167,8 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         for o in op.outputs:
             if o.name in gathered and (o.where is None or o.where(item)):
                 gathered[o.name].extend(o.value(item))
-        if table is not None:
-            show.row({**(answer.where.label if several else {}), **table_row(table.columns, item)})
+        if shown is not None:
+            show.row({**(answer.where.label if several else {}), **table_row(shown, item)})
 
     def keep(index: int, answer: Answer, item: dict) -> bool:
         """One item: printed (or held to be put in order); False once --max-items are in."""
@@ -181,8 +181,12 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         held.append((index, answer, item)) if order else take(answer, item)
         return limit is None or bool(order) or count < limit
 
+    shown = None  # the columns the printer shows, the only ones read from each item
     if table is not None:
         show.begin(labels + table.titles)
+        if show.columns is not None and show.get in (None, "returnResult"):
+            keys = {key for key, _ in show.columns}
+            shown = tuple(c for c in table.columns if c.key in keys)
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break

@@ -85,7 +85,15 @@ class Column:
         object.__setattr__(self, "_kind", TYPES.get(path.rsplit("/", 1)[-1]))
 
     def value(self, row: Any) -> Any:
-        value = list(document.walk(row, self.path or self.key)) if self.many else document.first_of(row, self._parts)
+        parts = self._parts
+        if self.many:
+            value = list(document.walk(row, self.path or self.key))
+        elif len(parts) == 1 and isinstance(row, dict):  # most cells: a text child of the item
+            value = row.get(parts[0])
+            if isinstance(value, (dict, list)):  # a list (or an element) to step into
+                value = document.first_of(row, parts)
+        else:
+            value = document.first_of(row, parts)
         return _typed(self._kind, self.convert(value) if self.convert else value)
 
 
