@@ -70,18 +70,20 @@ def declared(module_name: str) -> list[click.Command]:
 
 @contextlib.contextmanager
 def _loading():
-    """While a command's modules load, an interrupt ends the process as SIGINT does, as while
-    ec2ops starts (ec2ops.console); then the handler before (main's: one line, status 130)."""
+    """While a command's modules load, Ctrl-C ends the process as SIGINT does, as while ec2ops starts
+    (ec2ops.console), and main's KeyboardInterrupt (one line, status 130) is back after. A handler
+    of an embedding program's own, or SIGINT ignored, is left as it is."""
     try:
-        before = signal.signal(signal.SIGINT, signal.SIG_DFL)
+        replaced = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        if replaced:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
     except ValueError:  # not the main thread (an embedding program): its handler stays
-        yield
-        return
+        replaced = False
     try:
         yield
     finally:
-        if before is not None:  # None: a handler not set from Python, which cannot be put back
-            signal.signal(signal.SIGINT, before)
+        if replaced:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class Commands(MutableMapping):

@@ -129,14 +129,18 @@ def test_help_from_the_listing_is_the_help_of_the_commands_themselves():
     assert done.stdout.split() == ["True", "52"]
 
 
+def probe_module(folder, name: str, commands: dict[str, str]) -> None:
+    """A module declaring click commands {name: help}, which notes SIGINT's handler while it loads."""
+    lines = ["import signal, click", "SIGINT_WHILE_LOADING = signal.getsignal(signal.SIGINT)"]
+    for command, text in commands.items():
+        lines += [f"@click.command({command!r}, help={text!r})", f"def {command}(): pass"]
+    (folder / f"{name}.py").write_text("\n".join(lines + [f"COMMANDS = [{', '.join(commands)}]", ""]))
+
+
 def test_names_are_known_without_building_and_a_lookup_builds_one_module(tmp_path, monkeypatch):
     from ec2ops.cli import Commands
 
-    (tmp_path / "ec2ops_probe_a.py").write_text(
-        "import signal, click\nSIGINT_WHILE_LOADING = signal.getsignal(signal.SIGINT)\n"
-        "@click.command('one', help='One.')\ndef one(): pass\n"
-        "@click.command('new', help='Not in the listing yet.')\ndef new(): pass\n"
-        "COMMANDS = [one, new]\n")
+    probe_module(tmp_path, "ec2ops_probe_a", {"one": "One.", "new": "Not in the listing yet."})
     (tmp_path / "ec2ops_probe_b.py").write_text("raise AssertionError('never imported')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     for module in ("ec2ops_probe_a", "ec2ops_probe_b"):
@@ -145,14 +149,30 @@ def test_names_are_known_without_building_and_a_lookup_builds_one_module(tmp_pat
                          "two": ("ec2ops_probe_b", "x", "Two.")})
     assert list(commands) == ["one", "gone", "two"] and len(commands) == 3 and "two" in commands
     assert commands.summary("two") == ("x", "Two.") and "ec2ops_probe_a" not in sys.modules
-    before = signal.getsignal(signal.SIGINT)
     assert commands["one"].name == "one"
-    # While a command's module loads, Ctrl-C ends the process as SIGINT does (as at start-up), then main's again.
-    assert sys.modules["ec2ops_probe_a"].SIGINT_WHILE_LOADING is signal.SIG_DFL
-    assert signal.getsignal(signal.SIGINT) is before
     # Its module is what it says: a command it no longer declares is gone, a new one is there.
     assert list(commands) == ["one", "two", "new"] and commands.summary("new") == ("", "Not in the listing yet.")
     assert commands.get("gone") is None and "ec2ops_probe_b" not in sys.modules
     # All of them: what MODULES declare, in their order (as the listing is generated), whatever it listed.
     monkeypatch.setattr("ec2ops.cli.MODULES", ["ec2ops_probe_a"])
     assert list(commands.load_all()) == ["one", "new"] == list(commands)
+
+
+@pytest.mark.parametrize("handler,while_loading", [(signal.default_int_handler, signal.SIG_DFL),
+                                                   (signal.SIG_IGN, signal.SIG_IGN)])
+def test_ctrl_c_while_a_commands_module_loads_ends_the_process_as_at_start_up(tmp_path, monkeypatch, handler,
+                                                                              while_loading):
+    """main's handler (a KeyboardInterrupt: one line, status 130) gives way to SIGINT's default action
+    while a command's modules load, as console.py starts; another handler (SIGINT ignored) stays."""
+    from ec2ops.cli import Commands
+
+    probe_module(tmp_path, "ec2ops_probe_signal", {"probe": "Probe."})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "ec2ops_probe_signal", raising=False)
+    saved = signal.signal(signal.SIGINT, handler)
+    try:
+        assert Commands({"probe": ("ec2ops_probe_signal", "", "Probe.")})["probe"].name == "probe"
+        assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, saved)
+    assert sys.modules["ec2ops_probe_signal"].SIGINT_WHILE_LOADING is while_loading
