@@ -95,9 +95,9 @@ class Commands(MutableMapping):
     and values() build them all; load_all() builds every command MODULES declare, whatever the
     listing says (the listing and the docs are generated from that)."""
 
-    def __init__(self, listed: dict[str, tuple[str, str, str | None]]):
+    def __init__(self, listed: dict[str, tuple[str, str, dict]]):
         self._modules = {name: module for name, (module, _, _) in listed.items()}  # in the listing's order
-        self._listed = {name: (area, short) for name, (_, area, short) in listed.items()}
+        self._listed = {name: (area, attributes) for name, (_, area, attributes) in listed.items()}
         self._built: dict[str, click.Command] = {}
         self._loaded: dict[str, list[str]] = {}  # module -> the names it declares
 
@@ -136,12 +136,16 @@ class Commands(MutableMapping):
         return len(self._modules)
 
     def summary(self, name: str) -> tuple[str, str | None]:
-        """A command's area and its line in `ec2ops --help` (None if hidden): its own once it is
-        built, else the listing's (generated from the same command; tests/test_docs.py checks it)."""
+        """A command's area and its line in `ec2ops --help` (None if hidden), as the installed click
+        renders it: from the command once it is built, else from a stand-in made of what the listing
+        holds of it (what click's short help reads; tests/test_startup.py checks they agree)."""
         command = self._built.get(name)
         if command is None:
-            return self._listed[name]
-        return getattr(command, "area", ""), None if command.hidden else command.get_short_help_str(SHORT_HELP)
+            area, attributes = self._listed[name]
+            command = click.Command(name, **attributes)
+        else:
+            area = getattr(command, "area", "")
+        return area, None if command.hidden else command.get_short_help_str(SHORT_HELP)
 
     def load_all(self) -> dict[str, click.Command]:
         """Every command, built: those MODULES declare, in their order, as the listing is generated

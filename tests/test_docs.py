@@ -50,16 +50,19 @@ def test_committed_listing_is_current(generated):
 
 
 def test_the_listing_says_what_each_command_says():
+    """What the listing holds of a command makes the same line in `ec2ops --help` as the command itself."""
     from ec2ops import listing
     from ec2ops.cli import MODULES, SHORT_HELP, declared
 
     assert listing.AREAS == AREAS
     by_module = {m: [c.name for c in declared(m)] for m in MODULES}
     assert list(listing.COMMANDS) == [name for names in by_module.values() for name in names]
-    for name, (module, area, short) in listing.COMMANDS.items():
+    for name, (module, area, attributes) in listing.COMMANDS.items():
         command = cli.commands[name]
-        assert name in by_module[module]
-        assert (area, short) == (getattr(command, "area", ""), command.get_short_help_str(SHORT_HELP)), name
+        assert name in by_module[module] and area == getattr(command, "area", ""), name
+        assert command.help.startswith(attributes["help"]) and not command.short_help, name
+        line = click.Command(name, **attributes).get_short_help_str(SHORT_HELP)
+        assert line == command.get_short_help_str(SHORT_HELP) and line, name
 
 
 def test_check_mode_reports_a_stale_file(generated, tmp_path, capsys):

@@ -145,13 +145,16 @@ def test_names_are_known_without_building_and_a_lookup_builds_one_module(tmp_pat
     monkeypatch.syspath_prepend(str(tmp_path))
     for module in ("ec2ops_probe_a", "ec2ops_probe_b"):
         monkeypatch.delitem(sys.modules, module, raising=False)
-    commands = Commands({"one": ("ec2ops_probe_a", "", "One."), "gone": ("ec2ops_probe_a", "", "Gone."),
-                         "two": ("ec2ops_probe_b", "x", "Two.")})
-    assert list(commands) == ["one", "gone", "two"] and len(commands) == 3 and "two" in commands
-    assert commands.summary("two") == ("x", "Two.") and "ec2ops_probe_a" not in sys.modules
+    commands = Commands({"one": ("ec2ops_probe_a", "", {"help": "One."}),
+                         "gone": ("ec2ops_probe_a", "", {"help": "Gone."}),
+                         "two": ("ec2ops_probe_b", "x", {"help": "Two. And more, not in the line."}),
+                         "hush": ("ec2ops_probe_b", "x", {"help": "Hidden.", "hidden": True})})
+    assert list(commands) == ["one", "gone", "two", "hush"] and len(commands) == 4 and "two" in commands
+    assert commands.summary("two") == ("x", "Two.") and commands.summary("hush") == ("x", None)
+    assert "ec2ops_probe_a" not in sys.modules
     assert commands["one"].name == "one"
     # Its module is what it says: a command it no longer declares is gone, a new one is there.
-    assert list(commands) == ["one", "two", "new"] and commands.summary("new") == ("", "Not in the listing yet.")
+    assert list(commands) == ["one", "two", "hush", "new"] and commands.summary("new") == ("", "Not in the listing yet.")
     assert commands.get("gone") is None and "ec2ops_probe_b" not in sys.modules
     # All of them: what MODULES declare, in their order (as the listing is generated), whatever it listed.
     monkeypatch.setattr("ec2ops.cli.MODULES", ["ec2ops_probe_a"])
@@ -171,7 +174,7 @@ def test_ctrl_c_while_a_commands_module_loads_ends_the_process_as_at_start_up(tm
     monkeypatch.delitem(sys.modules, "ec2ops_probe_signal", raising=False)
     saved = signal.signal(signal.SIGINT, handler)
     try:
-        assert Commands({"probe": ("ec2ops_probe_signal", "", "Probe.")})["probe"].name == "probe"
+        assert Commands({"probe": ("ec2ops_probe_signal", "", {"help": "Probe."})})["probe"].name == "probe"
         assert signal.getsignal(signal.SIGINT) is handler
     finally:
         signal.signal(signal.SIGINT, saved)
