@@ -324,9 +324,9 @@ COMMANDS = {
     "sandbox": ("ec2ops.sandbox", "", {
         "help": (
             "Runs a local EC2-compatible endpoint (moto's server) on 127.0.0.1 and prints the environment\n"
-            "    that points ec2ops at it (export lines, for another shell). One line on stderr names its URL,\n"
-            "    process id and log file; the server itself never writes to the terminal. Ctrl-C, SIGINT or\n"
-            "    SIGTERM (kill PID) stop it, with exit status 0."
+            "that points ec2ops at it (export lines, for another shell). One line on stderr names its URL,\n"
+            "process id and log file; the server itself never writes to the terminal. Ctrl-C, SIGINT or\n"
+            "SIGTERM (kill PID) stop it, with exit status 0."
         ),
     }),
 }

@@ -34,10 +34,16 @@ def literal(value) -> str:
     return "(\n" + "".join(f"            {json.dumps(line, ensure_ascii=False)}\n" for line in lines) + "        )"
 
 
+def first_paragraph(text: str) -> str:
+    """The part of a help text click's short help reads, up to the first blank line, each line
+    stripped: the same words on every Python (3.13 takes a docstring's indentation out, 3.12 not)."""
+    return "\n".join(line.strip() for line in text.partition("\n\n")[0].splitlines() if line.strip())
+
+
 def attributes(command: click.Command) -> dict:
     """What click's short help reads of a command (Command.get_short_help_str, click 8.1 and after),
     as keyword arguments of a click.Command that renders the same line."""
-    found = {"help": command.help.partition("\n\n")[0]} if command.help else {}
+    found = {"help": first_paragraph(command.help)} if command.help else {}
     for name in ("short_help", "hidden", "deprecated"):
         if getattr(command, name, None):
             found[name] = getattr(command, name)
