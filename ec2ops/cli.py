@@ -1,23 +1,25 @@
 """The `ec2ops` command: every operation and flow of the guide, grouped by its areas.
 
-Start-up matters (ec2ops runs in loops and cron jobs): this module and what it imports load
-click and the declarations only; httpx, rich and xmltodict load when a command needs them.
+Start-up matters (ec2ops runs in loops and cron jobs): this module loads click, ec2ops.config,
+ec2ops.errors and ec2ops/listing.py only. A command is built when it is looked up (`ec2ops
+describe-instances` imports ec2ops.operations.instances and builds its commands); `ec2ops --help`
+builds none: its list comes from the listing, generated from the declarations. httpx, rich and
+xmltodict load when a command needs them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
 import sys
+from collections.abc import MutableMapping
 
 import click
 
-from ec2ops import __version__, config
-from ec2ops.command import build
+from ec2ops import __version__, config, listing
 from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
-from ec2ops.output import say
-from ec2ops.spec import AREAS
 
 # Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
 MODULES = [
@@ -52,8 +54,112 @@ ec2-dashboard
 """.split()
 
 
+SHORT_HELP = 90  # the width of a command's line in `ec2ops --help` (click's short help)
+
+
+def declared(module_name: str) -> list[click.Command]:
+    """The commands a module of MODULES declares: its OPERATIONS built, then its COMMANDS."""
+    module = importlib.import_module(module_name)
+    operations = getattr(module, "OPERATIONS", ())
+    if operations:
+        from ec2ops.command import build
+
+        return [build(op) for op in operations] + list(getattr(module, "COMMANDS", ()))
+    return list(getattr(module, "COMMANDS", ()))
+
+
+@contextlib.contextmanager
+def _loading():
+    """While a command's modules load, Ctrl-C ends the process as SIGINT does, as while ec2ops starts
+    (ec2ops.console), and main's KeyboardInterrupt (one line, status 130) is back after. A handler
+    of an embedding program's own, or SIGINT ignored, is left as it is."""
+    try:
+        replaced = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        if replaced:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+    except ValueError:  # not the main thread (an embedding program): its handler stays
+        replaced = False
+    try:
+        yield
+    finally:
+        if replaced:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class Commands(MutableMapping):
+    """ec2ops's commands by name (cli.commands), each built when it is first looked up.
+
+    Every name is known at once, from ec2ops/listing.py: listing the names or testing one (`name
+    in cli.commands`, the configuration file's defaults, a usage error) builds nothing; looking one
+    up imports the module that declares it and builds that module's commands, no other. items()
+    and values() build them all; load_all() builds every command MODULES declare, whatever the
+    listing says (the listing and the docs are generated from that)."""
+
+    def __init__(self, listed: dict[str, tuple[str, str, dict]]):
+        self._modules = {name: module for name, (module, _, _) in listed.items()}  # in the listing's order
+        self._listed = {name: (area, attributes) for name, (_, area, attributes) in listed.items()}
+        self._built: dict[str, click.Command] = {}
+        self._loaded: dict[str, list[str]] = {}  # module -> the names it declares
+
+    def _load(self, module_name: str) -> None:
+        if module_name in self._loaded:
+            return
+        with _loading():
+            commands = declared(module_name)
+        self._loaded[module_name] = [command.name for command in commands]
+        for command in commands:
+            self._built.setdefault(command.name, command)
+            self._modules.setdefault(command.name, module_name)
+        for name in [n for n, m in self._modules.items() if m == module_name and n not in self._built]:
+            del self._modules[name]  # listed, but no longer declared: ec2ops/listing.py is stale
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._built and self._modules.get(name):
+            self._load(self._modules[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:  # click's add_command
+        self._built[name] = command
+        self._modules.setdefault(name, "")
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+        self._built.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:  # Mapping's would build the command
+        return name in self._modules
+
+    def __iter__(self):
+        return iter(list(self._modules))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def summary(self, name: str) -> tuple[str, str | None]:
+        """A command's area and its line in `ec2ops --help` (None if hidden), as the installed click
+        renders it: from the command once it is built, else from a stand-in made of what the listing
+        holds of it (what click's short help reads; tests/test_startup.py checks they agree)."""
+        command = self._built.get(name)
+        if command is None:
+            area, attributes = self._listed[name]
+            command = click.Command(name, **attributes)
+        else:
+            area = getattr(command, "area", "")
+        return area, None if command.hidden else command.get_short_help_str(SHORT_HELP)
+
+    def load_all(self) -> dict[str, click.Command]:
+        """Every command, built: those MODULES declare, in their order, as the listing is generated
+        (whatever it says now), then any added by add_command."""
+        for module_name in MODULES:
+            self._load(module_name)
+        declared_order = {name: module for module in MODULES for name in self._loaded[module]}
+        added = {name: "" for name, module in self._modules.items() if not module and name not in declared_order}
+        self._modules = {**declared_order, **added}
+        return dict(self.items())
+
+
 class Group(click.Group):
-    """Lists the commands under the guide's areas, in its order."""
+    """Lists the commands under the guide's areas, in its order, without building them."""
 
     def list_commands(self, ctx):
         rank = {name: i for i, name in enumerate(GUIDE_ORDER)}
@@ -62,10 +168,10 @@ class Group(click.Group):
     def format_commands(self, ctx, formatter):
         by_area: dict[str, list] = {}
         for name in self.list_commands(ctx):
-            cmd = self.commands[name]
-            if not cmd.hidden:
-                by_area.setdefault(getattr(cmd, "area", ""), []).append((name, cmd.get_short_help_str(90)))
-        for key, title in AREAS + [("", "Other commands")]:
+            area, short = self.commands.summary(name)
+            if short is not None:
+                by_area.setdefault(area, []).append((name, short))
+        for key, title in listing.AREAS + [("", "Other commands")]:
             if by_area.get(key):
                 with formatter.section(title):
                     formatter.write_dl(by_area[key])
@@ -73,6 +179,7 @@ class Group(click.Group):
 
 @click.group(
     cls=Group,
+    commands=Commands(listing.COMMANDS),
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Run 'ec2ops COMMAND --help' for a command's inputs and outputs; see also man ec2ops.",
 )
@@ -88,18 +195,6 @@ def cli():
 
 
 cli.help = f"{cli.help.rstrip()} Exit status: {ExitStatus.summary()}."
-
-
-def register() -> None:
-    for module_name in MODULES:
-        module = importlib.import_module(module_name)
-        for operation in getattr(module, "OPERATIONS", ()):
-            cli.add_command(build(operation))
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-register()
 
 
 def run() -> None:
@@ -182,6 +277,13 @@ def main(argv: list[str] | None = None) -> None:
         say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(ExitStatus.EC2_REFUSED)
     sys.exit(ExitStatus.OK)
+
+
+def say(message: str) -> None:
+    """One line on stderr, `ec2ops: ...` (ec2ops.output.say, loaded when there is something to say)."""
+    from ec2ops import output
+
+    output.say(message)
 
 
 def usage_line(exc: click.UsageError, args: list[str]) -> str:

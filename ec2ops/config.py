@@ -86,7 +86,8 @@ def read(file: str, profile: str) -> dict[str, str]:
 
 
 def default_map(commands, args: list[str]) -> dict | None:
-    """click's default_map for every command, or None when there is no configuration file."""
+    """click's default_map for every command of `commands` (their names: none is built, see
+    ec2ops.cli.Commands), or None when there is no configuration file."""
     file, explicit = path()
     if not file:
         return None

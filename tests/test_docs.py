@@ -17,6 +17,7 @@ import pytest
 from ec2ops import docs
 from ec2ops.cli import cli
 from ec2ops.errors import ExitStatus
+from ec2ops.spec import AREAS
 
 ROOT = Path(__file__).resolve().parent.parent
 BASH = ROOT / "completions" / "ec2ops.bash"
@@ -37,6 +38,31 @@ def test_committed_files_are_current(generated, folder):
         f"{folder}/ lists other files than the CLI declares: run python -m ec2ops.docs all")
     _, differ, errors = filecmp.cmpfiles(fresh, committed, names, shallow=False)
     assert not differ + errors, f"stale {folder}/ files {differ + errors}: run python -m ec2ops.docs all"
+
+
+def test_committed_listing_is_current(generated):
+    """ec2ops/listing.py, what `ec2ops --help` lists without building the commands, is generated from them."""
+    assert sorted(p.name for p in (generated / "ec2ops").iterdir()) == ["listing.py"]
+    fresh = (generated / "ec2ops" / "listing.py").read_text(encoding="utf-8")
+    assert (ROOT / "ec2ops" / "listing.py").read_text(encoding="utf-8") == fresh, (
+        "stale ec2ops/listing.py: run python -m ec2ops.docs listing")
+    assert docs.main(["listing", "--check"]) == 0
+
+
+def test_the_listing_says_what_each_command_says():
+    """What the listing holds of a command makes the same line in `ec2ops --help` as the command itself."""
+    from ec2ops import listing
+    from ec2ops.cli import MODULES, SHORT_HELP, declared
+
+    assert listing.AREAS == AREAS
+    by_module = {m: [c.name for c in declared(m)] for m in MODULES}
+    assert list(listing.COMMANDS) == [name for names in by_module.values() for name in names]
+    for name, (module, area, attributes) in listing.COMMANDS.items():
+        command = cli.commands[name]
+        assert name in by_module[module] and area == getattr(command, "area", ""), name
+        assert attributes["help"].split() == command.help.partition("\n\n")[0].split(), name
+        line = click.Command(name, **attributes).get_short_help_str(SHORT_HELP)
+        assert line == command.get_short_help_str(SHORT_HELP) and line, name
 
 
 def test_check_mode_reports_a_stale_file(generated, tmp_path, capsys):

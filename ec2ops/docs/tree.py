@@ -72,8 +72,12 @@ def describe(param: click.Parameter) -> Opt:
     )
 
 
-def walk(command: click.Command = cli, path: tuple[str, ...] = (), parent: click.Context | None = None):
-    """Every command and subcommand, in the order --help lists them."""
+def walk(command: click.Command | None = None, path: tuple[str, ...] = (), parent: click.Context | None = None):
+    """Every command and subcommand, in the order --help lists them; from ec2ops itself, every
+    command built from the modules that declare it (whatever ec2ops/listing.py says)."""
+    if command is None:
+        cli.commands.load_all()
+        command = cli
     ctx = click.Context(command, info_name=path[-1] if path else "ec2ops", parent=parent, **command.context_settings)
     node = Node(path, command, ctx)
     for param in command.get_params(ctx):
