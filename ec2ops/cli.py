@@ -19,6 +19,7 @@ from collections.abc import MutableMapping
 import click
 
 from ec2ops import __version__, config, listing
+from ec2ops.areas import AREAS
 from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
 
 # Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
@@ -171,7 +172,7 @@ class Group(click.Group):
             area, short = self.commands.summary(name)
             if short is not None:
                 by_area.setdefault(area, []).append((name, short))
-        for key, title in listing.AREAS + [("", "Other commands")]:
+        for key, title in AREAS + [("", "Other commands")]:
             if by_area.get(key):
                 with formatter.section(title):
                     formatter.write_dl(by_area[key])

@@ -1,24 +1,11 @@
-"""What `ec2ops --help` lists, known without building a command: the guide's areas, and every
-command with the module that declares it, its area, and what click makes its line in the help from
-(the first paragraph of its help; short_help, hidden or deprecated when set): the installed click
-renders that line, as it would from the command itself.
+"""What `ec2ops --help` lists, known without building a command: every command with the
+module that declares it, its area, and what click makes its line in the help from (the first
+paragraph of its help; short_help, hidden or deprecated when set): the installed click renders
+that line, as it would from the command itself.
 
 Generated from the command line by `python -m ec2ops.docs listing`: do not edit.
 tests/test_docs.py fails when it is stale.
 """
-
-# The guide's areas, in its order: (key, title), as ec2ops.spec.AREAS.
-AREAS = [
-    ("zones", "Availability zones and regions"),
-    ("ebs", "Elastic block store: snapshots and volumes"),
-    ("eip", "Elastic IPs"),
-    ("images", "Images"),
-    ("instances", "Instances"),
-    ("keypairs", "Key pairs"),
-    ("groups", "Security groups"),
-    ("bundles", "Windows bundle tasks"),
-    ("dashboard", "EC2 Dashboard"),
-]
 
 # name: (module, area, click.Command's keyword arguments for its line), in ec2ops.cli.MODULES' order.
 COMMANDS = {

@@ -18,18 +18,6 @@ from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, NothingGiven, Op
 from ec2ops.resources import Resource
 from ec2ops.rows import Column, Items, table_row, tags, typed
 
-# The guide's areas, in its order: (key, title).
-AREAS = [
-    ("zones", "Availability zones and regions"),
-    ("ebs", "Elastic block store: snapshots and volumes"),
-    ("eip", "Elastic IPs"),
-    ("images", "Images"),
-    ("instances", "Instances"),
-    ("keypairs", "Key pairs"),
-    ("groups", "Security groups"),
-    ("bundles", "Windows bundle tasks"),
-    ("dashboard", "EC2 Dashboard"),
-]
 
 
 def kebab(name: str) -> str:

@@ -17,7 +17,6 @@ import pytest
 from ec2ops import docs
 from ec2ops.cli import cli
 from ec2ops.errors import ExitStatus
-from ec2ops.spec import AREAS
 
 ROOT = Path(__file__).resolve().parent.parent
 BASH = ROOT / "completions" / "ec2ops.bash"
@@ -54,7 +53,6 @@ def test_the_listing_says_what_each_command_says():
     from ec2ops import listing
     from ec2ops.cli import MODULES, SHORT_HELP, declared
 
-    assert listing.AREAS == AREAS
     by_module = {m: [c.name for c in declared(m)] for m in MODULES}
     assert list(listing.COMMANDS) == [name for names in by_module.values() for name in names]
     for name, (module, area, attributes) in listing.COMMANDS.items():

@@ -10,12 +10,11 @@ import click
 
 from ec2ops.cli import MODULES, declared
 from ec2ops.docs.tree import HEADER
-from ec2ops.spec import AREAS
 
-DOC = '''"""What `ec2ops --help` lists, known without building a command: the guide's areas, and every
-command with the module that declares it, its area, and what click makes its line in the help from
-(the first paragraph of its help; short_help, hidden or deprecated when set): the installed click
-renders that line, as it would from the command itself.
+DOC = '''"""What `ec2ops --help` lists, known without building a command: every command with the
+module that declares it, its area, and what click makes its line in the help from (the first
+paragraph of its help; short_help, hidden or deprecated when set): the installed click renders
+that line, as it would from the command itself.
 
 {header}
 tests/test_docs.py fails when it is stale.
@@ -62,10 +61,7 @@ def entries() -> dict[str, tuple[str, str, dict]]:
 def listing() -> dict[str, str]:
     """ec2ops/listing.py by its name under the package."""
     lines = [DOC.format(header=HEADER.format(what="listing")),
-             "# The guide's areas, in its order: (key, title), as ec2ops.spec.AREAS.", "AREAS = ["]
-    lines += [f"    ({literal(key)}, {literal(title)})," for key, title in AREAS]
-    lines += ["]", "",
-              "# name: (module, area, click.Command's keyword arguments for its line), in ec2ops.cli.MODULES' order.",
+             "# name: (module, area, click.Command's keyword arguments for its line), in ec2ops.cli.MODULES' order.",
               "COMMANDS = {"]
     for name, (module, area, attrs) in entries().items():
         lines += [f"    {literal(name)}: ({literal(module)}, {literal(area)}, {{"]

@@ -11,7 +11,7 @@ from ec2ops import __version__
 from ec2ops.docs.tree import HEADER, Node, common_spellings, short, walk
 from ec2ops.errors import ExitStatus
 from ec2ops.session import SECTIONS
-from ec2ops.spec import AREAS
+from ec2ops.areas import AREAS
 
 
 def esc(text: str) -> str:
