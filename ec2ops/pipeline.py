@@ -112,7 +112,8 @@ def call(op: Operation, session: Session, values: dict, given: dict) -> dict | t
     if op.page_list:  # the next page read ahead, unless --max-items may not want it
         ahead = not any(options.get("max_items") for options in given.values())
         return lookups, session.pages(op.action, params, op.page_list, ahead)
-    return lookups, [session.call(op.action, params)]
+    # A Describe that does not page is read item by item too: any answer, in memory of one item.
+    return lookups, [session.call(op.action, params, op.items.path.split("/")[0] if op.lists else None)]
 
 
 def fan_out(op: Operation, session: Session, values: dict, given: dict, targets: list) -> Iterator[Answer]:

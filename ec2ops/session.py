@@ -237,15 +237,16 @@ class Session:
         options.update(region=region, pinned_region=region)
         return other
 
-    def call(self, action: str, params: dict[str, Any] | None = None):
+    def call(self, action: str, params: dict[str, Any] | None = None, list_key: str | None = None):
         """Every call goes through here. A changing one under --dry-run carries DryRun, and EC2's
-        DryRunOperation answer ends the command: it would have done it."""
+        DryRunOperation answer ends the command: it would have done it. A Describe's answer read
+        item by item as it is used (its list: `list_key`) is a Page."""
         if self.tags and resources.tagged_by(action):  # --tag: what this call creates carries them
             from ec2ops.traits import tag_query
 
             params = {**(params or {}), **tag_query(resources.tagged_by(action), self.tags)}
         if not self.dry_run or resources.reads(action):
-            return self.client.call(action, params)
+            return self.client.call(action, params, list_key)
         from ec2ops.errors import DryRunDone, Ec2Error
 
         try:

@@ -69,7 +69,7 @@ def count(resource: resources.Resource, params: dict, session: Session, states: 
     if resource.page_list:
         pages = session.pages(resource.describe, dict(params), resource.page_list)
     else:
-        pages = [session.call(resource.describe, dict(params))]
+        pages = [session.call(resource.describe, dict(params), resource.list_path.split("/")[0])]
     counts = dict.fromkeys(states, 0)
 
     def one(item: dict) -> None:
