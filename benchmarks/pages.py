@@ -2,7 +2,7 @@
 section of benchmarks/RESULTS.md (issue 15: rows stream as pages arrive, memory stays flat, paging
 hides the parse).
 
-    python benchmarks/pages.py                   # ~15 minutes; --runs 2 --probe-timeout 60 for a quick look
+    python benchmarks/pages.py                   # 6 to 10 minutes; --runs 2 --probe-timeout 60 for a quick look
     python benchmarks/pages.py --ec2ops-commit HEAD
     python benchmarks/pages.py --help
 
@@ -681,16 +681,17 @@ def section(args, argv: list[str], minutes: float, c: dict[str, PCase], probes: 
             return run.sample.wall <= 30 and run.sample.rss <= 400
 
         def figures(form: str, run: Run) -> str:
-            return f"{form}: {run.outcome.split(':')[0]}, {run.sample.wall:.1f} s, {run.sample.rss:,.0f} MiB"
+            rss = "-" if math.isnan(run.sample.rss) else f"{run.sample.rss:,.0f} MiB"
+            return f"{form}: {run.outcome.split(':')[0]}, {run.sample.wall:.1f} s, {rss}"
 
         every = [(form, run) for form, runs in probes.items() for run in runs]
-        bad = [figures(f, r) for f, r in every if not (r.outcome == "ok" and within(r) or r.outcome.startswith("refused"))]
-        slow_refusals = [figures(f, r) for f, r in every if r.outcome.startswith("refused") and not within(r)]
+        bad = [f for f, r in every if not (r.outcome == "ok" and within(r) or r.outcome.startswith("refused"))]
+        slow_refusals = [f for f, r in every if r.outcome.startswith("refused") and not within(r)]
         targets.append(f"- {volumes_bytes / 1e6:.0f} MB answer: every form done within 30 s and 400 MiB, or refused "
                        f"with exit 3 naming the limit, never a hang: **{verdict(not bad)}** ("
                        + "; ".join(figures(f, r) for f, r in every) + ")"
-                       + (f"; not so: {'; '.join(bad)}" if bad else "")
-                       + (f"; refused only after more than 30 s or 400 MiB: {'; '.join(slow_refusals)}"
+                       + (f"; not met by {', '.join(dict.fromkeys(bad))}" if bad else "")
+                       + (f"; refused only after more than 30 s or 400 MiB: {', '.join(dict.fromkeys(slow_refusals))}"
                           if slow_refusals else ""))
     if "startup" in parts:
         base, helps, ver = (startup[k] for k in ("python -c pass", "ec2ops --help", "ec2ops --version"))
