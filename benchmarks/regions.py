@@ -4,10 +4,10 @@
     python benchmarks/regions.py             # ~7 minutes; --runs 3 for a quick look
     python benchmarks/regions.py --help
 
-Run it with the Python of ec2ops's development environment (it has moto[server]), like run.py, whose
-pieces it imports: the moto server, the launcher that times a command in a fresh process (wall time
-and peak RSS), the AWS CLI in benchmarks/.venv-awscli (created on first use; --aws PATH for another),
-the machine's description.
+Run it with the Python of ec2ops's development environment (it has moto[server]), like run.py; the
+pieces they share are in harness.py: the moto server, the launcher that times a command in a fresh
+process (wall time, CPU time and peak RSS), the AWS CLI in benchmarks/.venv-awscli (created on first
+use; --aws PATH for another), the machine's description, ec2ops as of a commit.
 
 What it does (issue 13: "describe-instances --regions over 16 regions takes at most 2x one region's
 time"):
@@ -38,15 +38,12 @@ into a scratch directory, first on PYTHONPATH) instead of the working tree the e
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -58,18 +55,13 @@ from urllib.parse import parse_qsl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import run as bench  # noqa: E402 - benchmarks/run.py: a script beside this one, not a package
+import harness as bench  # noqa: E402 - benchmarks/harness.py: a module beside this script, not a package
 
 REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
            "eu-north-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1",
            "ca-central-1", "sa-east-1"]
 ONE = bench.REGION  # us-east-1
 SECTION = "## Across regions (--regions)"
-# run.py's launcher, also writing the command's CPU time (user + system, its children included) beside its report.
-CPU_LAUNCHER = bench.LAUNCHER + """
-with open(sys.argv[1] + ".cpu", "w") as cpu:
-    cpu.write(f"{usage.ru_utime + usage.ru_stime}")
-"""
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/ec2/aws4_request")
 
 
@@ -219,12 +211,10 @@ def run_rounds(all_cases: list[bench.Case], replay: SlowReplay, rounds: int, mea
                label: str, wire: dict, cpu: dict) -> None:
     """Each case once per round, interleaved; every output checked; the server's counts and the CPU
     time kept per case."""
-    bench.LAUNCHER = CPU_LAUNCHER  # measure() runs the launcher it finds in run.py's module
     for round_ in range(rounds):
         for case in all_cases:
             replay.reset()
             sample, text, _ = bench.measure(case, workdir)
-            used = float((workdir / "report.cpu").read_text())
             problem = case.check(text)
             if problem:
                 raise SystemExit(f"{case.key} ({label}): unexpected output: {problem}\n{text[:500]}")
@@ -237,38 +227,8 @@ def run_rounds(all_cases: list[bench.Case], replay: SlowReplay, rounds: int, mea
                     raise SystemExit(f"{case.key}: requests changed from run to run: {first[:2]} then {seen}")
                 first[2].add(replay.most_at_once)
                 case.samples.append(sample)
-                cpu.setdefault(case.key, []).append(used)
+                cpu.setdefault(case.key, []).append(sample.cpu)
         print(f"  {label}: round {round_ + 1}/{rounds} done (load {os.getloadavg()[0]:.2f})", flush=True)
-
-
-# -- ec2ops as of a commit -----------------------------------------------------------------------
-def extract(rev: str, into: Path) -> str:
-    """ec2ops/ as of `rev`, under `into`; returns the full commit id."""
-    repo = HERE.parent
-    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "ec2ops"],
-                             capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return commit
-
-
-def source_line(ec2ops_env: dict, commit: str | None, source: Path | None) -> str:
-    # Run from elsewhere: `python -c` puts the current directory first, a script (ec2ops) its own directory.
-    where = subprocess.run([sys.executable, "-c", "import ec2ops; print(ec2ops.__file__)"], env=ec2ops_env,
-                           cwd=ec2ops_env["HOME"], capture_output=True, text=True, check=True).stdout.strip()
-    repo = str(HERE.parent)
-    if commit:
-        if not where.startswith(str(source)):
-            raise SystemExit(f"ec2ops is imported from {where}, not from the extracted {source}")
-        return f"- ec2ops code: commit {commit[:12]}, extracted with git archive and first on PYTHONPATH"
-    head = subprocess.run(["git", "-C", repo, "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                          text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--", "ec2ops"], capture_output=True,
-                           text=True).stdout.strip()
-    return (f"- ec2ops code: the working tree ({where}) at {head}"
-            f"{', with uncommitted changes in ec2ops/' if dirty else ', no uncommitted changes in ec2ops/'}")
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -321,9 +281,7 @@ def section(args, argv: list[str], minutes: float, by_key: dict, wire: dict, cpu
         f"{len(REGIONS)} regions (in the order given, for ec2ops's region column); no measured run reached moto.",
         "",
         *machine_lines,
-        f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in loads[0])}; after: "
-        f"{', '.join(f'{x:.2f}' for x in loads[1])} (other jobs share the machine; medians damp, not remove, "
-        "their effect)",
+        bench.load_line(*loads),
         "",
         "| Command | Requests the server saw (most in flight at once) | Wall (min) | CPU (user + system) | Peak RSS |",
         "|---|---|---:|---:|---:|",
@@ -361,21 +319,6 @@ def section(args, argv: list[str], minutes: float, by_key: dict, wire: dict, cpu
     return lines
 
 
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace the section (its heading up to the next `## ` heading) or append it; the rest untouched."""
-    text = path.read_text() if path.exists() else ""
-    new = "\n".join(lines).rstrip("\n") + "\n"
-    old = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(old) if line.rstrip("\n") == SECTION), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + new if text.strip() else new
-    else:
-        end = next((i for i in range(start + 1, len(old)) if old[i].startswith("## ")), len(old))
-        after = "".join(old[end:])
-        text = "".join(old[:start]) + new + ("\n" + after if after else "")
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="measured runs per command (default 9)")
@@ -396,32 +339,19 @@ def main() -> None:
         sys.exit("no ec2ops next to this Python")
 
     scratch = Path(tempfile.mkdtemp(prefix="ec2ops-regions-"))
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(scratch),  # no ~/.aws, no ~/.config/ec2ops
-        "LANG": "C.UTF-8",
-        "AWS_ACCESS_KEY_ID": bench.KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": bench.SECRET,
-        "AWS_DEFAULT_REGION": ONE,
-        "AWS_CONFIG_FILE": str(scratch / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "aws-credentials"),
-        "PAGER": "cat",
-        "MANPAGER": "cat",
-    }
+    env = bench.clean_env(scratch, ONE)
     commit = source = None
     if args.ec2ops_commit:
         source = scratch / "src"
-        commit = extract(args.ec2ops_commit, source)
+        commit = bench.extract(args.ec2ops_commit, source)
         ec2ops_env = {**env, "PYTHONPATH": str(source)}  # ahead of the editable install's finder
         package_dir = source / "ec2ops"
     else:
         import ec2ops as package
 
         ec2ops_env, package_dir = env, Path(package.__file__).parent
-    # Bytecode as an installed package has it (pip compiles on install): not recompiled at every start.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package_dir)],
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, check=True)
-    machine_lines = [*bench.machine(aws), source_line(ec2ops_env, commit, source)]
+    bench.compile_package(package_dir)
+    machine_lines = [*bench.machine(aws), bench.source_line(ec2ops_env, commit, source)]
     load_before = os.getloadavg()
     started = time.monotonic()
 
@@ -454,7 +384,7 @@ def main() -> None:
     for case in all_cases:  # every run, for a look at the spread
         print(f"  {case.key}: wall " + " ".join(f"{s.wall * 1000:.0f}" for s in case.samples) + " ms; cpu "
               + " ".join(f"{c * 1000:.0f}" for c in cpu[case.key]) + " ms")
-    write_section(Path(args.output), lines)
+    bench.write_section(Path(args.output), lines)
     for line in lines:
         if line.startswith(("| `", "- `", "- the")):
             print(line)

@@ -30,120 +30,25 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.metadata
 import os
-import platform
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
-KEY_ID, SECRET = "AKIDBENCHMARK0000000", "benchmark-secret"
-REGION = "us-east-1"
+sys.path.insert(0, str(HERE))
+from harness import (HEADER, KEY_ID, REGION, SECRET, Case, Replay, Sample, contains, ensure_awscli,  # noqa: E402
+                     fmt_ms, free_port, lines_starting, machine, median_rss, median_wall, row, run_cases, start_moto,
+                     clean_env, compile_package, load_line)
 
 
-# -- measuring ---------------------------------------------------------------------------------
-@dataclass
-class Sample:
-    wall: float  # seconds
-    rss: float  # MiB, the child's peak resident set (with its own children)
-
-
-@dataclass
-class Case:
-    key: str
-    argv: list[str]
-    env: dict[str, str]
-    check: object = None  # callable(stdout text) -> error message or None, run on the warm-up output
-    samples: list[Sample] = field(default_factory=list)
-
-
-# The child is started by this small launcher, not by the benchmark itself: Linux carries the peak RSS of
-# the process that forks a child into the child's own peak (exec records the old memory's high-water
-# mark), so a child forked from this ~40 MiB process would never report less than 40 MiB.
-LAUNCHER = """
-import os, sys, time
-started = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execvp(sys.argv[2], sys.argv[2:])
-    finally:
-        os._exit(127)
-_, status, usage = os.wait4(pid, 0)
-wall = time.perf_counter() - started
-with open(sys.argv[1], "w") as report:
-    report.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
-"""
-
-
-def measure(case: Case, workdir: Path) -> tuple[Sample, str, str]:
-    out_path, err_path, report = workdir / "stdout", workdir / "stderr", workdir / "report"
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        subprocess.run([sys.executable, "-I", "-S", "-c", LAUNCHER, str(report), *case.argv], stdout=out, stderr=err,
-                       stdin=subprocess.DEVNULL, env=case.env, check=True)
-    wall, rss, code = report.read_text().split()
-    text = out_path.read_text("utf-8", "replace")
-    if int(code) != 0:
-        raise SystemExit(f"{case.key}: {' '.join(case.argv)} exited {code}:\n"
-                         f"{err_path.read_text('utf-8', 'replace')[-2000:]}")
-    return Sample(float(wall), int(rss) / 1024), text, err_path.read_text("utf-8", "replace")
-
-
-def run_cases(cases: list[Case], runs: int, warmup: int, workdir: Path, label: str) -> None:
-    for round_ in range(warmup + runs):
-        for case in cases:
-            sample, text, _ = measure(case, workdir)
-            if round_ < warmup:
-                problem = case.check(text) if case.check else None
-                if problem:
-                    raise SystemExit(f"{case.key}: unexpected output: {problem}\n{text[:500]}")
-            else:
-                case.samples.append(sample)
-        print(f"  {label}: round {round_ + 1}/{warmup + runs} done (load {os.getloadavg()[0]:.2f})", flush=True)
-
-
-def median_wall(samples: list[Sample]) -> float:
-    return statistics.median(s.wall for s in samples)
-
-
-def median_rss(samples: list[Sample]) -> float:
-    return statistics.median(s.rss for s in samples)
-
-
-# -- the server, its filling, and the replay cache -----------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_moto(port: int) -> subprocess.Popen:
-    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("moto's server did not start")
-
-
+# -- filling moto, and moto's own time per answer ---------------------------------------------------
 def ec2ops_client(url: str):
     from ec2ops.client.query import Client, Settings
     from ec2ops.client.signing import Credentials
@@ -201,126 +106,7 @@ def server_times(url: str, queries: dict[str, dict], repeat: int = 3) -> dict[st
     return times
 
 
-class Replay(ThreadingHTTPServer):
-    """Forwards to moto; answers a Describe query it has seen from memory (keyed on the form body,
-    which is signed in headers, not in the body, with Signature Version 4)."""
-
-    daemon_threads = True
-    handler: type = None  # ReplayHandler, set below it
-
-    def __init__(self, upstream: str):
-        super().__init__(("127.0.0.1", 0), self.handler)
-        self.upstream = urlsplit(upstream)
-        self.cache: dict = {}
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class ReplayHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as both clients expect
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        params = sorted(parse_qsl(body.decode("utf-8")))
-        key = (self.path, tuple(params))
-        action = dict(params).get("Action", "")
-        cached = self.server.cache.get(key) if action.startswith("Describe") else None
-        if cached is None:
-            cached = forward(self, self.server.upstream, body)
-            if action.startswith("Describe") and cached[0] == 200:
-                self.server.cache[key] = cached
-        answer(self, cached)
-
-    def log_message(self, *args):
-        pass
-
-
-Replay.handler = ReplayHandler
-
-
-def forward(handler: BaseHTTPRequestHandler, upstream, body: bytes) -> tuple[int, str, bytes]:
-    """The request `handler` holds, sent to moto: (status, content type, content)."""
-    connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=600)
-    headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("connection", "keep-alive")}
-    connection.request("POST", handler.path, body=body, headers=headers)
-    got = connection.getresponse()
-    found = (got.status, got.getheader("Content-Type") or "text/xml", got.read())
-    connection.close()
-    return found
-
-
-def answer(handler: BaseHTTPRequestHandler, cached: tuple[int, str, bytes]) -> None:
-    """A (status, content type, content) as the answer, with a fresh request id."""
-    status, content_type, content = cached
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(content)))
-    handler.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-    handler.end_headers()
-    handler.wfile.write(content)
-
-
-# -- the tools -----------------------------------------------------------------------------------
-def ensure_awscli(given: str | None) -> str:
-    if given:
-        return given
-    venv = HERE / ".venv-awscli"
-    aws = venv / "bin" / "aws"
-    if not aws.exists():
-        print(f"installing awscli into {venv} (benchmark only) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "awscli"], check=True)
-    return str(aws)
-
-
-def version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def machine(aws: str) -> list[str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        memory = next(line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
-    except (OSError, StopIteration):
-        memory = "unknown"
-    aws_version = subprocess.run([aws, "--version"], capture_output=True, text=True).stdout.strip()
-    return [
-        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {memory}; {platform.system()} {platform.release()}",
-        f"- Python {platform.python_version()} ({sys.executable})",
-        f"- ec2ops {version('ec2ops')}: click {version('click')}, httpx {version('httpx')}, "
-        f"httpcore {version('httpcore')}, h11 {version('h11')}, rich {version('rich')}, "
-        f"xmltodict {version('xmltodict')}",
-        f"- AWS CLI: {aws_version} (in its own virtual environment)",
-        f"- moto {version('moto')} (server mode, werkzeug {version('werkzeug')})",
-    ]
-
-
-def lines_starting(prefix: str, count: int):
-    def check(text: str):
-        found = sum(1 for line in text.splitlines() if line.startswith(prefix))
-        return None if found == count else f"{found} lines start with {prefix!r}, expected {count}"
-
-    return check
-
-
-def contains(*needles: str):
-    def check(text: str):
-        missing = [n for n in needles if n not in text]
-        return f"missing {missing}" if missing else None
-
-    return check
-
-
+# -- the cases -----------------------------------------------------------------------------------
 # The dashboard's six Describe calls: (name, ec2ops command, aws command).
 SIX = [
     ("instances", ["describe-instances"], ["describe-instances"]),
@@ -352,27 +138,6 @@ def server_cases(ec2ops: str, aws: str, url: str, env: dict, n: int) -> list[Cas
 
 
 # -- the report ----------------------------------------------------------------------------------
-def fmt_ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
-
-
-def wall_cell(samples: list[Sample]) -> str:
-    return f"{fmt_ms(median_wall(samples))} ({min(s.wall for s in samples) * 1000:,.0f})"
-
-
-def row(label: str, ours: list[Sample], theirs: list[Sample] | None, their_label: str = "") -> str:
-    o_wall, o_rss = median_wall(ours), median_rss(ours)
-    if not theirs:
-        return f"| {label} | | {wall_cell(ours)} | | | {o_rss:.1f} MiB | | |"
-    t_wall, t_rss = median_wall(theirs), median_rss(theirs)
-    return (f"| {label} | {their_label} | {wall_cell(ours)} | {wall_cell(theirs)} | **{t_wall / o_wall:.1f}x** | "
-            f"{o_rss:.1f} MiB | {t_rss:.1f} MiB | {o_rss / t_rss:.2f} |")
-
-
-HEADER = ("| ec2ops | AWS CLI | ec2ops wall (min) | AWS CLI wall (min) | AWS CLI / ec2ops | ec2ops peak RSS "
-          "| AWS CLI peak RSS | RSS ec2ops / AWS CLI |\n|---|---|---:|---:|---:|---:|---:|---:|")
-
-
 def six_sums(cases: dict[str, Case], tool: str) -> list[Sample]:
     """Per round: the six single calls one after another (wall times added, the largest peak RSS)."""
     keys = [f"ec2ops {' '.join(o)}" if tool == "ec2ops" else f"aws ec2 {' '.join(a)}" for _, o, a in SIX]
@@ -457,21 +222,8 @@ def main() -> None:
     import ec2ops as package
 
     scratch = Path(tempfile.mkdtemp(prefix="ec2ops-bench-"))
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(scratch),  # no ~/.aws, no ~/.config/ec2ops
-        "LANG": "C.UTF-8",
-        "AWS_ACCESS_KEY_ID": KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": SECRET,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_CONFIG_FILE": str(scratch / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "aws-credentials"),
-        "PAGER": "cat",
-        "MANPAGER": "cat",
-    }
-    # Bytecode as an installed package has it (pip compiles on install): not recompiled at every start.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(package.__file__).parent)],
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, check=True)
+    env = clean_env(scratch)
+    compile_package(Path(package.__file__).parent)
     load_before = os.getloadavg()
     started = time.monotonic()
 
@@ -538,9 +290,7 @@ def main() -> None:
         "## Machine",
         "",
         *machine(aws),
-        f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; after: "
-        f"{', '.join(f'{x:.2f}' for x in load_after)} (other jobs share the machine; medians damp, not remove, "
-        "their effect)",
+        load_line(load_before, load_after),
         "",
         "## Start-up (no server)",
         "",
