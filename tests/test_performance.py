@@ -86,6 +86,21 @@ def test_streaming_reads_what_parse_reads(content):
     assert rest == {k: v for k, v in body.items() if k != key}
 
 
+@pytest.mark.parametrize("split", [3, 5, 9])
+def test_a_page_in_pieces_is_let_go_of_as_read_and_a_dtd_split_between_pieces_is_still_refused(split):
+    content = describe_instances_xml(3, 1).encode()
+    pieces = [content[i:i + 100] for i in range(0, len(content), 100)]
+    seen: list = []
+    document.stream(pieces, "ec2.example", "reservationSet", seen.append)
+    assert len(seen) == 3 and pieces == []  # every piece taken out of the list as it was fed
+    # a DTD after a comment longer than the first 4 KiB looked at whole (see billion_laughs)
+    prolog, root = content.split(b"\n", 1)
+    bomb = prolog + b"\n<!-- " + b"x" * 5000 + b' -->\n<!DOCTYPE r [<!ENTITY x "y">]>\n' + root
+    at = bomb.index(b"<!DOCTYPE") + split
+    with pytest.raises(EndpointError, match="an HTML page or an XML document with a DTD"):
+        document.stream([bomb[:at], bomb[at:]], "ec2.example", "reservationSet", seen.append)
+
+
 def test_streaming_stops_when_asked_and_refuses_another_actions_answer():
     content = describe_instances_xml(5, 1, "tok").encode()
     seen: list = []
@@ -153,7 +168,9 @@ def _streamed_peak(operation: str, module, inputs: dict, content: bytes, list_ke
     sink = _Discard()
     show = output.printer(form if form != "get" else "plain", "returnResult" if form == "get" else None,
                           pipeline.delimiters_of(inputs), output.Sink(sink))
-    page = Page(op.action, None, bytearray(content), list_key, "ec2.example")
+    pieces = [content[i:i + 65536] for i in range(0, len(content), 65536)]  # as the client keeps a page
+    page = Page(op.action, None, pieces, list_key, "ec2.example")
+    del content
     tracemalloc.start()
     try:
         pipeline.stream(op, show, inputs, [pipeline.Answer(None, [page])])

@@ -22,14 +22,14 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     return _root(root, endpoint), body if isinstance(body, dict) else {}
 
 
-def stream(content: bytes, endpoint: str, list_key: str, each: Callable[[dict], Any],
+def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Callable[[dict], Any],
            action: str | None = None) -> tuple[str, dict]:
     """An answer read as parse() reads it, except the items of the list `list_key` (a child of the
     root): each goes to `each` as soon as it is read, and none is kept, so that an answer of any
-    size takes the memory of one item. `each` returns False to stop reading (the rest of the body
-    is then what was read before). The answer to another action than `action` is EndpointError
-    before any item is handed on. Returns (root element name, the rest of its
-    content)."""
+    size takes the memory of one item (a list of pieces is emptied as it is read). `each` returns
+    False to stop reading (the rest of the body is then what was read before). The answer to
+    another action than `action` is EndpointError before any item is handed on. Returns (root
+    element name, the rest of its content)."""
     rest: dict = {}
     failed: list[BaseException] = []
 
@@ -63,24 +63,24 @@ def stream(content: bytes, endpoint: str, list_key: str, each: Callable[[dict], 
     return _root(expat.root, endpoint), rest
 
 
-def _read(content: bytes, endpoint: str, expat: "_BoundedExpat", **streaming) -> Any:
+def _read(content: bytes | list[bytes], endpoint: str, expat: "_BoundedExpat", **streaming) -> Any:
     """xmltodict's reading of an answer checked to be XML without a DTD, in the parser that bounds
-    its depth; every way it can fail is EndpointError."""
-    head = content[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark is still XML
-    if not head.startswith(b"<"):
-        raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(content)}).")
-    if b"<!DOCTYPE" in content[:4096].upper() or _DTD.search(content):
-        # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in
-        # the whole body, since comments may push a DTD past any prefix we would look at.
-        raise EndpointError(f"{endpoint} answered an HTML page or an XML document with a DTD, not EC2 XML.")
+    its depth; every way it can fail is EndpointError. `content` is the answer's bytes, or the
+    pieces it arrived in (a page), each let go of as it is read."""
+    pieces = content if isinstance(content, list) else None
+    start = b"".join(pieces[:2])[:4096] if pieces is not None else content[:4096]
+    if not start[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):  # a byte order mark is still XML
+        raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(start)}).")
+    if b"<!DOCTYPE" in start.upper() or (pieces is None and _DTD.search(content)):
+        raise EndpointError(_WITH_DTD.format(endpoint=endpoint))
     import xml.parsers.expat
 
     import xmltodict
 
     try:
         # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
-        return xmltodict.parse(_chunks(content), force_list=("item",), xml_attribs=False, disable_entities=True,
-                               expat=expat, **streaming)
+        return xmltodict.parse(_chunks(content) if pieces is None else _fed(pieces, endpoint), force_list=("item",),
+                               xml_attribs=False, disable_entities=True, expat=expat, **streaming)
     except xmltodict.ParsingInterrupted:
         raise _Stopped from None
     except _TooDeep:
@@ -90,11 +90,29 @@ def _read(content: bytes, endpoint: str, expat: "_BoundedExpat", **streaming) ->
         raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
 
 
+# EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in the whole
+# body before expat reads it, since comments may push a DTD past any prefix we would look at.
+_WITH_DTD = "{endpoint} answered an HTML page or an XML document with a DTD, not EC2 XML."
+
+
 def _chunks(content: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
     """The answer fed to expat a slice at a time: given all at once, expat copies it whole into a
     buffer of its own (a second answer in memory)."""
     for start in range(0, len(content), size):
         yield content[start:start + size]
+
+
+def _fed(pieces: list[bytes], endpoint: str) -> Iterator[bytes]:
+    """The pieces of an answer, each taken out of the list as it is fed to expat (a page read is let
+    go of as it is read, while the next arrives), each looked at for a DTD before expat sees it."""
+    pieces.reverse()
+    carry = b""
+    while pieces:
+        piece = pieces.pop()
+        if _DTD.search(carry + piece[:16]) or _DTD.search(piece):  # one split between two pieces too
+            raise EndpointError(_WITH_DTD.format(endpoint=endpoint))
+        carry = piece[-16:]
+        yield piece
 
 
 def not_its_answer(endpoint: str, action: str, root: str) -> str:

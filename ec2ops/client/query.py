@@ -71,10 +71,11 @@ class Response:
 
 
 class Page(Response):
-    """A page of a listing as EC2 sent it, in bytes: its items are read as they are used (each),
-    one at a time, never all held as dicts. Its body is what is left once it has been read."""
+    """A page of a listing as EC2 sent it, in the pieces it arrived in: its items are read as they
+    are used (each), one at a time, never all held as dicts, and each piece is let go of once read.
+    Its body is what is left once it has been read."""
 
-    def __init__(self, action: str, request_id: str | None, content: bytes, list_key: str, endpoint: str):
+    def __init__(self, action: str, request_id: str | None, content: list[bytes], list_key: str, endpoint: str):
         super().__init__(action, {}, request_id)
         self.content, self.list_key, self.endpoint = content, list_key, endpoint
         self.read = False
@@ -108,8 +109,9 @@ class Page(Response):
     def early_token(self) -> str | None:
         """nextToken as EC2 places it, after the list: found in the bytes, before they are read, so
         that the next page can be asked for while this one is read (the token read is the truth)."""
-        after = self.content.rfind(b"</" + self.list_key.encode() + b">")
-        found = _NEXT_TOKEN.search(self.content, max(after, 0))
+        tail = b"".join(self.content[-3:])  # the last pieces: EC2's are 64 KiB, a token a few hundred bytes
+        after = tail.rfind(b"</" + self.list_key.encode() + b">")
+        found = _NEXT_TOKEN.search(tail, max(after, 0))
         return found.group(1).decode("utf-8", "replace") if found else None
 
 
@@ -241,7 +243,7 @@ class Client:
                 timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
                 with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body,
                                       timeout=timeout) as answer:
-                    content = self._read_bounded(answer, deadline)
+                    content = self._read_bounded(answer, deadline, pieces=bool(list_key))
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
                 raise EndpointError(self._tls_failure(exc)) from None
@@ -271,14 +273,17 @@ class Client:
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
         status = answer.status_code
         if self._log:
-            text = MASKED_ANSWER.sub(r"\1***\2", content.decode("utf-8", "replace"))
-            self._log(f"<<< HTTP {status} ({len(content)} bytes)\n{text}")
+            whole = b"".join(content) if list_key else content
+            text = MASKED_ANSWER.sub(r"\1***\2", whole.decode("utf-8", "replace"))
+            self._log(f"<<< HTTP {status} ({len(whole)} bytes)\n{text}")
+        if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
+            return Page(action, request_id, content, list_key, self._where())
+        if list_key:  # a listing's failure: a document like any other
+            content = b"".join(content)
         if 300 <= status < 400:  # EC2 never redirects: whatever document comes with one is not its answer
             location = answer.headers.get("location")
             to = f"a redirect to {location[:200]}" if location else "a redirect without a Location"
             raise _NotEc2(f"{self._where()} answered HTTP {status} ({to}), not EC2; redirects are not followed.")
-        if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
-            return Page(action, request_id, content, list_key, self._where())
         try:
             root, tree = document.parse(content, self._where())
         except EndpointError as exc:
@@ -302,27 +307,33 @@ class Client:
             raise _NotEc2(document.not_its_answer(self._where(), action, root))
         return Response(action, tree, request_id or tree.get("requestId"))
 
-    def _read_bounded(self, answer: httpx.Response, deadline: float) -> bytearray:
+    def _read_bounded(self, answer: httpx.Response, deadline: float, pieces: bool = False) -> bytearray | list[bytes]:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise _NotEc2(self._too_big(limit))
         late = _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
                           f"({self.settings.read_timeout:g} s).")
-        # Filled in place, the size declared taken at once: never the chunks and their join (twice the
-        # answer), nor a buffer grown by doubling.
-        content, size = bytearray(int(declared) if declared and declared.isdigit() else 0), 0
+        # A page is kept in the pieces it arrived in, let go of one by one as it is read (Page); any
+        # other answer is filled in place, the size declared taken at once: never the pieces and
+        # their join (twice the answer), nor a buffer grown by doubling.
+        content = [] if pieces else bytearray(int(declared) if declared and declared.isdigit() else 0)
+        size = 0
         try:
             for chunk in answer.iter_bytes():
                 if size + len(chunk) > limit:
                     raise _NotEc2(self._too_big(limit))
                 if time.monotonic() > deadline:  # the transport keeps the deadline; this, any other transport
                     raise late
-                content[size:size + len(chunk)] = chunk
+                if pieces:
+                    content.append(chunk)
+                else:
+                    content[size:size + len(chunk)] = chunk
                 size += len(chunk)
         except httpx.ReadTimeout:  # the headers came in time, the rest did not
             raise late from None
-        del content[size:]  # an answer shorter than it said (the transport checks; a gzip body is longer)
+        if not pieces:
+            del content[size:]  # an answer shorter than it said (the transport checks; a gzip body is longer)
         return content
 
     def _too_big(self, limit: int) -> str:
