@@ -82,19 +82,18 @@ class Page(Response):
 
     def each(self, path: str, one: Callable[[dict], Any]) -> None:
         head, _, inner = path.partition("/")
-        if head != self.list_key:
-            raise AssertionError(f"{path} is not in the list {self.list_key} of this page")
+        if head != self.list_key or self.read:
+            raise AssertionError(f"{path}: a page is read once, its list {self.list_key} item by item")
+
         def item(element: Any) -> bool:
             if not isinstance(element, dict):  # <item/>: no element to read, as document.elements skips it
                 return True
             if inner:
                 return all(one(e) is not False for e in document.elements(element, inner))
             return one(element) is not False
-        if self.read:
-            raise AssertionError("a page is read once: its bytes are let go of as it is read")
-        content, self.content, self.read = self.content, None, True
+
+        content, self.content, self.read = self.content, None, True  # its pieces go as they are read
         root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action)
-        del content
         self.request_id = self.request_id or self.body.get("requestId")
         document.raise_for_error(root, self.body, self.request_id, 200, self.endpoint)
         if root != f"{self.action}Response":
