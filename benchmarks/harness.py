@@ -373,6 +373,21 @@ def load_line(before: tuple, after: tuple) -> str:
             "their effect)")
 
 
+def other_sections(path: Path, own: list[str]) -> str:
+    """The `## ` sections of the file that are not among the headings `own` (those another
+    benchmark wrote, e.g. regions.py's and pages.py's), as they are: a benchmark that writes the
+    whole file keeps them."""
+    if not path.exists():
+        return ""
+    kept, keeping = [], False
+    for line in path.read_text().splitlines(keepends=True):
+        if line.startswith("## "):
+            keeping = line.rstrip("\n") not in own
+        if keeping:
+            kept.append(line)
+    return "".join(kept).rstrip("\n") + "\n" if kept else ""
+
+
 def write_section(path: Path, lines: list[str]) -> None:
     """Replace the section whose heading is lines[0] (from it up to the next `## ` heading) or append
     it; the rest of the file untouched."""

@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from harness import (HEADER, KEY_ID, REGION, SECRET, Case, Replay, Sample, contains, ensure_awscli,  # noqa: E402
                      fmt_ms, free_port, lines_starting, machine, median_rss, median_wall, row, run_cases, start_moto,
-                     clean_env, compile_package, load_line)
+                     clean_env, compile_package, load_line, other_sections)
 
 
 # -- filling moto, and moto's own time per answer ---------------------------------------------------
@@ -335,7 +335,9 @@ def main() -> None:
         title, note = titles[mode]
         lines += [title, "", note, "", *server_table(results[mode]), "",
                   "Targets:", "", *targets(results[mode], s, times, mode == "direct"), ""]
-    Path(args.output).write_text("\n".join(lines) + "\n")
+    output = Path(args.output)
+    others = other_sections(output, [line for line in lines if line.startswith("## ")])
+    output.write_text("\n".join(lines).rstrip("\n") + "\n" + ("\n" + others if others else ""))
     print(f"wrote {args.output}")
 
 
