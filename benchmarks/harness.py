@@ -311,6 +311,24 @@ def extract(rev: str, into: Path) -> str:
     return commit
 
 
+def ec2ops_code(env: dict, rev: str | None, scratch: Path) -> tuple[dict, str | None, Path | None]:
+    """The ec2ops a benchmark times: the working tree's (the installed one), or, with `rev`, that
+    commit's, extracted and put first on PYTHONPATH; its bytecode compiled as an install's is.
+    Returns (the environment to run it in, the commit, where it was extracted)."""
+    commit = source = None
+    if rev:
+        source = scratch / "src"
+        commit = extract(rev, source)
+        ec2ops_env = {**env, "PYTHONPATH": str(source)}  # ahead of the editable install's finder
+        package_dir = source / "ec2ops"
+    else:
+        import ec2ops as package
+
+        ec2ops_env, package_dir = env, Path(package.__file__).parent
+    compile_package(package_dir)
+    return ec2ops_env, commit, source
+
+
 def source_line(ec2ops_env: dict, commit: str | None, source: Path | None) -> str:
     # Run from elsewhere: `python -c` puts the current directory first, a script (ec2ops) its own directory.
     where = subprocess.run([sys.executable, "-c", "import ec2ops; print(ec2ops.__file__)"], env=ec2ops_env,

@@ -743,17 +743,7 @@ def main() -> None:
     ec2ops = harness.ec2ops_script()
     scratch = Path(tempfile.mkdtemp(prefix="ec2ops-pages-"))
     env = harness.clean_env(scratch)
-    commit = source = None
-    if args.ec2ops_commit:
-        source = scratch / "src"
-        commit = harness.extract(args.ec2ops_commit, source)
-        ec2ops_env = {**env, "PYTHONPATH": str(source)}  # ahead of the editable install's finder
-        package_dir = source / "ec2ops"
-    else:
-        import ec2ops as package
-
-        ec2ops_env, package_dir = env, Path(package.__file__).parent
-    harness.compile_package(package_dir)
+    ec2ops_env, commit, source = harness.ec2ops_code(env, args.ec2ops_commit, scratch)
     machine_lines = [*harness.machine(aws, moto=False), harness.source_line(ec2ops_env, commit, source)]
 
     accounts = {"large": Account(args.instances), "slow": Account(args.instances, args.delay),

@@ -340,17 +340,7 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="ec2ops-regions-"))
     env = bench.clean_env(scratch, ONE)
-    commit = source = None
-    if args.ec2ops_commit:
-        source = scratch / "src"
-        commit = bench.extract(args.ec2ops_commit, source)
-        ec2ops_env = {**env, "PYTHONPATH": str(source)}  # ahead of the editable install's finder
-        package_dir = source / "ec2ops"
-    else:
-        import ec2ops as package
-
-        ec2ops_env, package_dir = env, Path(package.__file__).parent
-    bench.compile_package(package_dir)
+    ec2ops_env, commit, source = bench.ec2ops_code(env, args.ec2ops_commit, scratch)
     machine_lines = [*bench.machine(aws), bench.source_line(ec2ops_env, commit, source)]
     load_before = os.getloadavg()
     started = time.monotonic()
