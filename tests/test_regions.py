@@ -188,6 +188,7 @@ class Front:
 
     def __init__(self, moto_url: str):
         self.moto_url, self.delay, self.refuse, self.cut = moto_url, {}, {}, set()
+        self.refuse_later = {}  # region -> (status, document) for its requests with a NextToken
         self.in_flight = self.most = 0
         self.lock = threading.Lock()
         front = self
@@ -210,7 +211,9 @@ class Front:
                         self.close_connection = True
                         self.connection.shutdown(2)
                         return
-                    if region in front.refuse:
+                    if region in front.refuse_later and b"NextToken=" in body:
+                        status, text = front.refuse_later[region]
+                    elif region in front.refuse:
                         status, text = front.refuse[region]
                     else:
                         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
@@ -308,3 +311,15 @@ def test_regions_page_by_page_keep_their_order_and_the_concurrency_bound(ec2ops,
     run = ec2ops(*args, "--max-concurrency", "1")
     assert run.code == 0 and len(rows(run.out)) == 14
     assert front.most == 1
+
+
+def test_a_region_whose_second_page_fails_keeps_its_first_page_and_the_others_go_on(ec2ops, moto, front):
+    for region in ("us-east-1", "eu-west-1", "ap-southeast-2"):
+        for _ in range(7):
+            client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
+    front.refuse_later["eu-west-1"] = (401, ec2_error_xml("OptInRequired", OPT_IN, "req-eu"))
+    run = ec2ops("describe-instances", "--regions", "us-east-1,eu-west-1,ap-southeast-2", "--page-size", "5",
+                 "--endpoint", front.url)
+    assert run.code == 1
+    assert run.err == f"ec2ops: eu-west-1: {OPT_IN} Error code: OptInRequired. (requestId: req-eu)\n"
+    assert [line.split(";")[0] for line in rows(run.out)] == ["us-east-1"] * 7 + ["eu-west-1"] * 5 + ["ap-southeast-2"] * 7
