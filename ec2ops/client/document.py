@@ -67,11 +67,10 @@ def _read(content: bytes | list[bytes], endpoint: str, expat: "_BoundedExpat", *
     """xmltodict's reading of an answer checked to be XML without a DTD, in the parser that bounds
     its depth; every way it can fail is EndpointError. `content` is the answer's bytes, or the
     pieces it arrived in (a page), each let go of as it is read."""
-    pieces = content if isinstance(content, list) else None
-    start = b"".join(pieces[:2])[:4096] if pieces is not None else content[:4096]
+    start = (b"".join(content[:2]) if isinstance(content, list) else content)[:4096]
     if not start[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):  # a byte order mark is still XML
         raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(start)}).")
-    if b"<!DOCTYPE" in start.upper() or (pieces is None and _DTD.search(content)):
+    if b"<!DOCTYPE" in start.upper():
         raise EndpointError(_WITH_DTD.format(endpoint=endpoint))
     import xml.parsers.expat
 
@@ -79,8 +78,8 @@ def _read(content: bytes | list[bytes], endpoint: str, expat: "_BoundedExpat", *
 
     try:
         # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
-        return xmltodict.parse(_chunks(content) if pieces is None else _fed(pieces, endpoint), force_list=("item",),
-                               xml_attribs=False, disable_entities=True, expat=expat, **streaming)
+        return xmltodict.parse(_fed(content, endpoint), force_list=("item",), xml_attribs=False,
+                               disable_entities=True, expat=expat, **streaming)
     except xmltodict.ParsingInterrupted:
         raise _Stopped from None
     except _TooDeep:
@@ -91,25 +90,28 @@ def _read(content: bytes | list[bytes], endpoint: str, expat: "_BoundedExpat", *
 
 
 # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in the whole
-# body before expat reads it, since comments may push a DTD past any prefix we would look at.
+# body, each piece before expat reads it, since comments may push a DTD past any prefix we would look at.
 _WITH_DTD = "{endpoint} answered an HTML page or an XML document with a DTD, not EC2 XML."
 
 
-def _chunks(content: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
-    """The answer fed to expat a slice at a time: given all at once, expat copies it whole into a
-    buffer of its own (a second answer in memory)."""
-    for start in range(0, len(content), size):
-        yield content[start:start + size]
+def _pieces(content: bytes | list[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """The answer a slice at a time (given all at once, expat's own buffer grows with it); a list of
+    pieces (a page) is emptied as it is fed, so that a page read is let go of while the next arrives."""
+    if isinstance(content, list):
+        content.reverse()
+        while content:
+            yield content.pop()
+    else:
+        for start in range(0, len(content), size):
+            yield content[start:start + size]
 
 
-def _fed(pieces: list[bytes], endpoint: str) -> Iterator[bytes]:
-    """The pieces of an answer, each taken out of the list as it is fed to expat (a page read is let
-    go of as it is read, while the next arrives), each looked at for a DTD before expat sees it."""
-    pieces.reverse()
+def _fed(content: bytes | list[bytes], endpoint: str) -> Iterator[bytes]:
+    """What expat reads: the answer's pieces, each looked at for a DTD before expat sees it (one split
+    between two pieces too)."""
     carry = b""
-    while pieces:
-        piece = pieces.pop()
-        if _DTD.search(carry + piece[:16]) or _DTD.search(piece):  # one split between two pieces too
+    for piece in _pieces(content):
+        if _DTD.search(carry + piece[:16]) or _DTD.search(piece):
             raise EndpointError(_WITH_DTD.format(endpoint=endpoint))
         carry = piece[-16:]
         yield piece
