@@ -3,7 +3,10 @@
 import os
 import stat
 
-from conftest import SECRET_KEY
+import httpx
+import pytest
+import respx
+from conftest import SECRET_KEY, ec2_xml
 
 
 def test_enumerate_regions_plain_is_the_guides_table(ec2ops):
@@ -124,3 +127,18 @@ def test_a_get_typo_is_refused_before_anything_is_sent(ec2ops):
         assert flow.code == 2 and ">>> POST" not in flow.err, command
     assert ec2ops("allocate-new-key-pair", "--key-name", "kf", "--key-file", "/tmp/ec2ops-kf-test.pem",
                   "--force", "--get", "keyFile").out.strip() == "/tmp/ec2ops-kf-test.pem"
+
+
+@pytest.mark.parametrize("material", ["", "<keyMaterial/>", "<keyMaterial><S3/></keyMaterial>"])
+def test_an_answer_without_a_private_key_writes_no_key_file_and_exits_4(offline, tmp_path, material):
+    """A CreateKeyPair answer with no key text (the element missing, empty, or holding elements):
+    never an empty key file and exit 0; the key pair was made, so exit 4 says how to recover."""
+    path = tmp_path / "k.pem"
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=ec2_xml(
+            "CreateKeyPair", f"<keyName>nokey</keyName><keyFingerprint>1f:51:ae</keyFingerprint>{material}")))
+        run = offline("allocate-new-key-pair", "--key-name", "nokey", "--key-file", path)
+    assert (run.code, run.out) == (4, "")
+    assert run.err == (f"ec2ops: The key pair 'nokey' was created, but EC2's answer holds no private key to write to "
+                       f"{path}. Delete the key pair and allocate it again.\n")
+    assert not path.exists()

@@ -25,15 +25,19 @@ def _save_key(result: dict, inputs: dict) -> dict:
     path = inputs.get("keyFile")
     if not path:
         return result
-    material = result["returnResult"] or ""
+    material = result["returnResult"]
+    created = f"The key pair '{inputs['keyName']}' was created, but"
+    again = "Delete the key pair and allocate it again."
+    if not isinstance(material, str) or not material.strip():  # never an empty key file, and exit 0
+        raise NotWritten(f"{created} EC2's answer holds no private key to write to {path}. {again}",
+                         "no private key in the answer")
     try:
         files.write_whole(path, (material if material.endswith("\n") else material + "\n").encode("utf-8"),
                           replace=bool(inputs.get("force")))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise NotWritten(
-            f"The key pair '{inputs['keyName']}' was created, but its private key could not be written to "
-            f"{path} ({reason}). Delete the key pair and allocate it again.", reason) from None
+        raise NotWritten(f"{created} its private key could not be written to {path} ({reason}). {again}",
+                         reason) from None
     return {"keyFile": path, **{k: v for k, v in result.items() if k != "returnResult"}}
 
 
