@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator
 
+from ec2ops.client import CALL_THREAD
 from ec2ops.errors import InputError
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def started(tasks: dict[Hashable, Callable[[], Any]], max_workers: int = MAX_CON
     early (a closed pipe, Ctrl-C) cancels the tasks not yet started and waits for none."""
     from concurrent.futures import ThreadPoolExecutor  # here: threads are for running, not for --help
 
-    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks))))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks))), thread_name_prefix=CALL_THREAD)
     try:
         yield {key: pool.submit(task) for key, task in tasks.items()}
     except BaseException:

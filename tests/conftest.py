@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 # Before moto loads: no default AMIs (fast resets), and never a real AWS key in the environment.
@@ -58,7 +59,21 @@ def run_cli(args: list[str], stdin: str = "", env: dict[str, str] | None = None)
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        end_calls_left_running()
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def end_calls_left_running(seconds: float = 60) -> None:
+    """Waits for the calls a command left running when it stopped early (a fan-out's other regions
+    after one failed, a page read ahead): a real run's exit ends them, but in this process they would
+    go on retrying, print --debug lines into a later run's stderr and reach a later test's server
+    on a reused port. What they print now goes to pytest's capture, not to the run's output."""
+    from ec2ops.client import CALL_THREAD
+
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread.name.startswith(CALL_THREAD) and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 import base64
 import json
 import socket
+import threading
 import time
 
 import boto3
@@ -256,6 +257,30 @@ def test_dashboard_calls_run_concurrently(offline):
     assert sorted(seen) == sorted(answers)  # six calls, instances described once
     assert elapsed < 0.9, f"{elapsed:.2f}s: the six 0.3 s calls did not overlap"
 
+
+@respx.mock
+def test_a_failed_dashboard_call_leaves_no_call_running_into_the_next_run(offline):
+    """One of the six calls is refused at once while the others take 0.3 s: the command fails without
+    waiting for them (a real run's exit ends them); in this process, the run ends them before it
+    returns, so none retries or prints into a later run (it once reached a later test's server)."""
+    done = []
+
+    def answer(request):
+        action = sent_params(request)["Action"]
+        if action == "DescribeAddresses":
+            return httpx.Response(403, text=ec2_error_xml("UnauthorizedOperation", "You are not authorized."))
+        time.sleep(0.3)
+        done.append(action)
+        return httpx.Response(200, text=ec2_xml(action, ""))
+
+    respx.post(URL).mock(side_effect=answer)
+    run = offline("ec2-dashboard", "--notify-method", "None")
+    assert run.code == 1 and run.out == ""
+    assert run.err == ("ec2ops: You are not authorized. Error code: UnauthorizedOperation.\n"
+                       "ec2ops: requestId: ea966190-f9aa-478e-9ede-example\n")
+    assert sorted(done) == ["DescribeInstances", "DescribeKeyPairs", "DescribeSecurityGroups", "DescribeSnapshots",
+                            "DescribeVolumes"]
+    assert [t.name for t in threading.enumerate() if t.name.startswith("ec2ops-call")] == []
 
 def free_port() -> int:
     with socket.socket() as s:

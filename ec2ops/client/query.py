@@ -7,7 +7,6 @@ import datetime as dt
 import ipaddress
 import random
 import re
-import ssl
 import sys
 import time
 import uuid
@@ -22,7 +21,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from ec2ops import resources
-from ec2ops.client import document, transport
+from ec2ops.client import CALL_THREAD, document, tls, transport
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
@@ -135,18 +134,7 @@ class Client:
         if http is not None:
             self.http = http
             return
-        if settings.ca_bundle:
-            try:
-                verify = ssl.create_default_context(cafile=settings.ca_bundle)
-            except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
-                raise EndpointError(f"Cannot read the CA bundle {settings.ca_bundle}: {exc}") from None
-        else:  # what httpx would verify with: certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR
-            verify = httpx.create_ssl_context(verify=True, trust_env=settings.proxy is None)
-        # Verified as Python 3.13's default context does, on every Python: strictly as RFC 5280 asks (a
-        # certificate missing an extension its CA must set, e.g. the Authority Key Identifier, is refused),
-        # and a CA of the bundle trusted even when it is an intermediate. The same endpoint passes or
-        # fails whichever Python runs ec2ops.
-        verify.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
+        verify = tls.context(settings.ca_bundle, trust_env=settings.proxy is None)
         try:
             self.http = transport.HttpClient(
                 timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -245,16 +233,16 @@ class Client:
                     content = self._read_bounded(answer, deadline, pieces=bool(list_key))
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
-                raise EndpointError(self._tls_failure(exc)) from None
+                raise EndpointError(tls.failure(exc, self._where(), s.ca_bundle, "--ca-bundle", "endpoint")) from None
             proxy = self._proxy()
             if proxy:  # the one connection opened is to the proxy: it is the one that refused
                 raise _Unsent(f"Failed to open HTTP connection to the proxy {proxy} (on the way to "
-                              f"{self._where()}): {_reason(exc)}.") from None
-            raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {_reason(exc)}.") from None
+                              f"{self._where()}): {tls.reason(exc)}.") from None
+            raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {tls.reason(exc)}.") from None
         except httpx.ProxyError as exc:
             proxy = self._proxy()
             raise _Unsent(f"The proxy{' ' + proxy if proxy else ''} refused the connection to {self._where()}: "
-                          f"{_reason(exc)}.") from None
+                          f"{tls.reason(exc)}.") from None
         except httpx.ReadTimeout:
             raise _MaybeSent(f"{self._where()} did not answer within the read timeout "
                              f"({s.read_timeout:g} s).") from None
@@ -262,11 +250,11 @@ class Client:
             raise _MaybeSent(f"{self._where()} did not take the request within the timeout "
                              f"({s.read_timeout:g} s).") from None
         except httpx.DecodingError as exc:  # an answer whose Content-Encoding lies: not EC2's
-            raise _NotEc2(f"{self._where()} answered a body that could not be decoded: {_reason(exc)}.") from None
+            raise _NotEc2(f"{self._where()} answered a body that could not be decoded: {tls.reason(exc)}.") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise _MaybeSent(f"The connection to {self._where()} was lost: {_reason(exc)}.") from None
+            raise _MaybeSent(f"The connection to {self._where()} was lost: {tls.reason(exc)}.") from None
         except httpx.HTTPError as exc:
-            raise EndpointError(f"Failed to talk to {self._where()}: {_reason(exc)}.") from None
+            raise EndpointError(f"Failed to talk to {self._where()}: {tls.reason(exc)}.") from None
         except httpx.InvalidURL as exc:
             raise InputError(f"serviceEndpoint {s.endpoint} is not a valid URL ({exc}).") from None
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
@@ -353,27 +341,6 @@ class Client:
         proxy_for = getattr(self.http, "proxy_for", None)  # a plain httpx.Client (tests) knows no proxy
         return proxy_for(self.settings.endpoint) if proxy_for else None
 
-    def _tls_failure(self, exc: Exception) -> str:
-        """What the verifier said (OpenSSL's reason, without the line of _ssl.c it came from), and what
-        to do about it given where the trusted CAs came from."""
-        cause: BaseException = exc
-        while not isinstance(cause, ssl.SSLError) and (cause.__cause__ or cause.__context__):
-            cause = cause.__cause__ or cause.__context__  # httpx's error, httpcore's, then ssl's
-        said = _SSL_SOURCE_LINE.sub("", _reason(cause)).rstrip(".")  # the sentence ends below
-        code = getattr(cause, "verify_code", None)
-        bundle = self.settings.ca_bundle
-        if not bundle:
-            return (f"TLS verification of {self._where()} failed: {said}. "
-                    f"If the endpoint uses a private CA, give its certificate with --ca-bundle.")
-        if code in _UNKNOWN_ISSUER:
-            hint = " The bundle holds no CA that issued the endpoint's certificate."
-        elif code in _DATES_AND_NAMES:
-            hint = ""  # the verifier said it all: expired, not yet valid, or for another name
-        else:
-            hint = (" Certificates are checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an "
-                    "extension (e.g. Authority Key Identifier) must be issued again by its CA.")
-        return f"TLS verification of {self._where()} against the CA bundle {bundle} (--ca-bundle) failed: {said}.{hint}"
-
     def _where(self) -> str:
         parts = urlsplit(self.settings.endpoint)
         return parts.netloc or self.settings.endpoint
@@ -408,19 +375,6 @@ def _unknown(exc: Exception, action: str) -> str:
             f"its outcome is unknown. {resources.how_to_check(action)}")
 
 
-_SSL_SOURCE_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
-# OpenSSL's verify codes for "no trusted CA issued this chain": unable to get the issuer (2, 20), a
-# self-signed certificate at depth 0 or in the chain (18, 19), cannot verify the leaf's signature (21).
-_UNKNOWN_ISSUER = {2, 18, 19, 20, 21}
-# ... and for a certificate not yet valid or expired (9, 10), or for another host, e-mail or IP (62-64).
-_DATES_AND_NAMES = {9, 10, 62, 63, 64}
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0].rstrip(".")  # the caller ends the sentence
-
-
 class _Ahead:
     """A call made in a thread of its own, its answer (or failure) taken when wanted. Daemonic: a
     command that stops reading (a closed pipe, --max-items, Ctrl-C) does not wait for it."""
@@ -430,7 +384,7 @@ class _Ahead:
 
         self._done = threading.Event()
         self._outcome: tuple[bool, Any] = (False, None)
-        threading.Thread(target=self._run, args=(function, args), daemon=True).start()
+        threading.Thread(target=self._run, args=(function, args), name=f"{CALL_THREAD}-ahead", daemon=True).start()
 
     def _run(self, function: Callable, args: tuple) -> None:
         try:
