@@ -60,7 +60,7 @@ _ec2ops_node() {
         'cancel-bundle-task') _opts="--bundle-id --dry-run $_ec2ops_common" ;;
         'enumerate-bundle-tasks') _opts="--row-delimiter --col-delimiter --filter --tag --regions --profiles --max-concurrency --columns $_ec2ops_common" ;;
         'get-bundle-task-details') _opts="--bundle-id --filter --tag --regions --profiles --max-concurrency $_ec2ops_common" ;;
-        'ec2-dashboard') _opts="--notify-method --file --smtp-host --smtp-port --smtp-from --smtp-to --smtp-starttls --smtp-user --smtp-password-stdin --regions --profiles --max-concurrency $_ec2ops_common" ;;
+        'ec2-dashboard') _opts="--notify-method --file --smtp-host --smtp-port --smtp-from --smtp-to --smtp-starttls --smtp-tls --smtp-ca-bundle --smtp-user --smtp-password-stdin --regions --profiles --max-concurrency $_ec2ops_common" ;;
         'sandbox') _opts="--port --log --bundle-seconds -h --help" _subs="run" ;;
         'sandbox run') _opts="-h --help" _rest=command ;;
     esac
@@ -75,7 +75,7 @@ _ec2ops_value() {
 4' ;;
         *' --signature-method') _ec2ops_choices 'HmacSHA256
 HmacSHA1' ;;
-        *' --ca-bundle'|*' --user-data-file'|*' --userDataFile'|*' --key-file'|*' --keyFile'|*' --file'|*' --log') _ec2ops_files ;;
+        *' --ca-bundle'|*' --user-data-file'|*' --userDataFile'|*' --key-file'|*' --keyFile'|*' --file'|*' --smtp-ca-bundle'|*' --smtpCaBundle'|*' --log') _ec2ops_files ;;
         *' -o'|*' --output') _ec2ops_choices 'plain
 table
 json' ;;

@@ -169,7 +169,8 @@ class Session:
     def client(self):
         if self._client is None:
             from ec2ops import credentials
-            from ec2ops.client.query import Client, Settings, is_loopback
+            from ec2ops.client.query import Client, Settings
+            from ec2ops.client.tls import is_loopback
 
             o = self.options
             root = self._root()

@@ -393,6 +393,117 @@ def test_a_ca_bundle_that_cannot_be_read_is_one_line(keys, tmp_path):
         assert len(run.err.splitlines()) == 1
 
 
+
+# -- TLS to the SMTP server (the dashboard's e-mail) -----------------------------------------------
+@pytest.fixture
+def smtp_tls(tmp_path):
+    """`start(mode)`: an SMTP server on 127.0.0.1 with a private CA's certificate, talking TLS after
+    STARTTLS ("starttls", a login accepted only after it) or from the start ("smtps"); it keeps the
+    logins and messages. Yields (start, ca.pem)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    ca, cert, key = _certificates(tmp_path, ["127.0.0.1"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    controllers = []
+
+    class Inbox:
+        def __init__(self):
+            self.messages, self.logins = [], []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope.content.decode("utf-8", "replace"))
+            return "250 OK"
+
+    def start(mode: str) -> Inbox:
+        inbox = Inbox()
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            inbox.logins.append(isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode())
+            return AuthResult(success=inbox.logins[-1])
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            inbox.port = probe.getsockname()[1]
+        tls = {"starttls": {"tls_context": context}, "smtps": {"ssl_context": context}}[mode]
+        # aiosmtpd offers AUTH on a TLS connection only after its own STARTTLS: with SMTPS, the server
+        # speaks nothing but TLS anyway
+        controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, authenticator=authenticator,
+                                auth_require_tls=mode == "starttls", **tls)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start, ca
+    for controller in controllers:
+        controller.stop()
+
+
+def _email(port, *more) -> list[str]:
+    return ["ec2-dashboard", "--notify-method", "Email", "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+            "--smtp-from", "ec2ops@example.com", "--smtp-to", "ops@example.com", "--smtp-user", "ops", *more]
+
+
+@pytest.mark.parametrize("mode,flag", [("starttls", "--smtp-starttls"), ("smtps", "--smtp-tls")])
+def test_the_smtp_servers_certificate_is_verified_before_the_password_is_sent(moto, smtp_tls, monkeypatch, mode,
+                                                                             flag):
+    start, ca = smtp_tls
+    inbox = start(mode)
+    monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
+    refused = run_cli(_email(inbox.port, flag))
+    assert (refused.code, refused.out) == (3, "")
+    assert refused.err == (
+        f"ec2ops: TLS verification of 127.0.0.1:{inbox.port} failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+        "verify failed: unable to get local issuer certificate. If the SMTP server uses a private CA, give its "
+        "certificate with --smtp-ca-bundle.\n")
+    assert (inbox.logins, inbox.messages) == ([], [])  # the password never left
+    trusted = run_cli(_email(inbox.port, flag, "--smtp-ca-bundle", ca))
+    assert (trusted.code, trusted.err) == (0, ""), trusted.err
+    assert inbox.logins == [True] and len(inbox.messages) == 1 and "Instances running: 0" in inbox.messages[0]
+
+
+def test_the_smtp_servers_name_is_verified_too(moto, smtp_tls, monkeypatch, tmp_path):
+    start, _ = smtp_tls
+    inbox = start("starttls")
+    other = tmp_path / "other"
+    other.mkdir()
+    other_ca = _certificates(other, ["smtp.example.test"])[0]  # a CA that did not issue this server's certificate
+    monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
+    run = run_cli(_email(inbox.port, "--smtp-starttls", "--smtp-ca-bundle", other_ca))
+    assert (run.code, run.out, inbox.logins) == (3, "", [])
+    assert run.err == (
+        f"ec2ops: TLS verification of 127.0.0.1:{inbox.port} against the CA bundle {other_ca} (--smtp-ca-bundle) "
+        "failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate. "
+        "The bundle holds no CA that issued the SMTP server's certificate.\n")
+
+
+@respx.mock
+@pytest.mark.parametrize("args,message", [
+    (["--smtp-host", "smtp.example.test", "--smtp-user", "ops"],
+     "--smtp-user sends a password, never in the clear beyond this machine: give --smtp-starttls or --smtp-tls."),
+    (["--smtp-host", "10.0.0.25", "--smtp-user", "ops"],
+     "--smtp-user sends a password, never in the clear beyond this machine: give --smtp-starttls or --smtp-tls."),
+    (["--smtp-user", "ops", "--smtp-starttls", "--smtp-tls"],
+     "Give one of --smtp-starttls (port 25 or 587) and --smtp-tls (SMTPS, port 465)."),
+    (["--smtp-ca-bundle", "/etc/ssl/certs/ca-certificates.crt"],
+     "--smtp-ca-bundle verifies TLS: give --smtp-starttls or --smtp-tls with it."),
+])
+def test_email_settings_that_would_expose_the_password_are_refused_before_any_call(keys, monkeypatch, args, message):
+    route = respx.route().mock(return_value=httpx.Response(500))
+    monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
+    run = run_cli(["ec2-dashboard", "--endpoint", "https://ec2.us-east-1.amazonaws.com", "--notify-method", "Email",
+                   "--smtp-from", "a@example.com", "--smtp-to", "b@example.com", *args])
+    assert (run.code, run.out, run.err) == (2, "", f"ec2ops: {message}\n")
+    assert route.call_count == 0
+
+
+def test_a_password_to_this_machine_needs_no_tls(moto, smtp, monkeypatch):
+    """localhost, 127.0.0.0/8 and ::1: nothing on the way can read it (a local relay)."""
+    monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
+    run = run_cli(_email(smtp.port))
+    assert (run.code, run.err, smtp.logins, len(smtp.messages)) == (0, "", [True], 1)
+
 # -- plain http ------------------------------------------------------------------------------------
 REGIONS = ('<DescribeRegionsResponse><requestId>r-1</requestId><regionInfo><item><regionName>eu-west-1'
            '</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</regionEndpoint></item></regionInfo>'

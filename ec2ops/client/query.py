@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import ipaddress
 import random
 import re
 import sys
@@ -416,14 +415,3 @@ def _is_text(value: str) -> bool:
 
 def new_client_token() -> str:
     return str(uuid.uuid4())
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

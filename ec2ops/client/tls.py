@@ -3,6 +3,7 @@ one context, and a failed verification is told in one way."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import ssl
 
@@ -48,6 +49,18 @@ def failure(exc: BaseException, where: str, bundle: str | None, option: str, wha
         hint = (" Certificates are checked strictly, as RFC 5280 asks and Python 3.13 does: one missing an "
                 "extension (e.g. Authority Key Identifier) must be issued again by its CA.")
     return f"TLS verification of {where} against the CA bundle {bundle} ({option}) failed: {said}.{hint}"
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether `host` is this machine: what is sent to it cannot be read on the way."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def reason(exc: BaseException) -> str:

@@ -7,12 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ec2ops import files, output, resources
 from ec2ops.client import document
 from ec2ops.errors import EndpointError, InputError, NotWritten, OperationFailed
 from ec2ops.session import Session
 from ec2ops.spec import Input, Operation, Output, split_list
+
+if TYPE_CHECKING:
+    import ssl
 
 R = resources
 # (output name = JSON key, title, the resource counted, parameters of its Describe, the state counted)
@@ -43,7 +47,12 @@ INPUTS = (
     Input("smtpPort", "Email: its port.", default="25"),
     Input("smtpFrom", "Email: the sender address."),
     Input("smtpTo", "Email: recipient addresses, comma-separated."),
-    Input("smtpStarttls", "Email: switch to TLS with STARTTLS before logging in.", flag=True),
+    Input("smtpStarttls", "Email: switch to TLS with STARTTLS before logging in; the server's certificate is "
+          "verified.", flag=True),
+    Input("smtpTls", "Email: talk TLS from the start (SMTPS, usually port 465); the server's certificate is "
+          "verified.", flag=True),
+    Input("smtpCaBundle", "Email: CA certificates (PEM) to verify the SMTP server with (default: certifi's, or "
+          "SSL_CERT_FILE / SSL_CERT_DIR).", metavar="FILE"),
     Input("smtpUser", "Email: log in as this user; the password comes from EC2OPS_SMTP_PASSWORD, or from "
           "stdin with --smtp-password-stdin (never a flag)."),
     Input("smtpPasswordStdin", "Email: read the SMTP password from the first line of stdin.", flag=True),
@@ -60,6 +69,8 @@ def _validate(values: dict) -> None:
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
     if not str(values.get("smtpPort") or "25").isdigit():
         raise InputError("smtpPort must be a port number.")
+    if method == "Email":
+        values["smtpContext"] = smtp_tls(values)
     values["smtpPassword"] = smtp_password(values)  # asked for before any call is made
 
 
@@ -173,6 +184,23 @@ def write_to_file(path: str, text: str) -> None:
                          reason) from None
 
 
+def smtp_tls(values: dict) -> ssl.SSLContext | None:
+    """The context the SMTP server's certificate is verified with, when TLS is asked for (its CA
+    bundle read now, before any call); a password is never sent in the clear beyond this machine."""
+    if values.get("smtpStarttls") and values.get("smtpTls"):
+        raise InputError("Give one of --smtp-starttls (port 25 or 587) and --smtp-tls (SMTPS, port 465).")
+    from ec2ops.client import tls  # here: ssl is for the e-mail, not for --help
+
+    if not (values.get("smtpStarttls") or values.get("smtpTls")):
+        if values.get("smtpCaBundle"):
+            raise InputError("--smtp-ca-bundle verifies TLS: give --smtp-starttls or --smtp-tls with it.")
+        if values.get("smtpUser") and not tls.is_loopback(values.get("smtpHost") or "localhost"):
+            raise InputError("--smtp-user sends a password, never in the clear beyond this machine: give "
+                             "--smtp-starttls or --smtp-tls.")
+        return None
+    return tls.context(values.get("smtpCaBundle"))
+
+
 def smtp_password(values: dict) -> str | None:
     if values.get("notifyMethod") != "Email" or not values.get("smtpUser"):
         return None
@@ -188,7 +216,10 @@ def smtp_password(values: dict) -> str | None:
 
 def send_email(values: dict, text: str, password: str | None) -> None:
     import smtplib
+    import ssl
     from email.message import EmailMessage
+
+    from ec2ops.client import tls
 
     message = EmailMessage()
     message["Subject"] = "EC2 dashboard"
@@ -196,13 +227,21 @@ def send_email(values: dict, text: str, password: str | None) -> None:
     message["To"] = ", ".join(split_list(values["smtpTo"], ","))
     message.set_content(text)
     host, port = values.get("smtpHost") or "localhost", int(values.get("smtpPort") or 25)
+    context = values.get("smtpContext")
     try:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
+        if values.get("smtpTls"):
+            connection = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
+        else:
+            connection = smtplib.SMTP(host, port, timeout=30)
+        with connection as smtp:
             if values.get("smtpStarttls"):
-                smtp.starttls()
+                smtp.starttls(context=context)
             if values.get("smtpUser"):
                 smtp.login(values["smtpUser"], password or "")
             smtp.send_message(message)
+    except ssl.SSLCertVerificationError as exc:
+        raise EndpointError(tls.failure(exc, f"{host}:{port}", values.get("smtpCaBundle"), "--smtp-ca-bundle",
+                                        "SMTP server")) from None
     except smtplib.SMTPAuthenticationError as exc:
         raise OperationFailed(
             f"The SMTP server {host}:{port} refused the login of {values['smtpUser']} ({exc.smtp_code})."
