@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import socket
 import sys
 import tempfile
 import threading
@@ -75,6 +76,45 @@ def end_calls_left_running(seconds: float = 60) -> None:
         if thread.name.startswith(CALL_THREAD) and thread is not threading.current_thread():
             thread.join(max(0.0, deadline - time.monotonic()))
 
+
+
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) that accepts the login `user` / `password` and keeps what
+    it got: `envelopes`, `messages` (their text) and `logins` (each one's outcome). `tls`: the
+    controller's tls_context= (STARTTLS, a login then accepted only after it) or ssl_context= (SMTPS;
+    aiosmtpd offers AUTH over TLS only after its own STARTTLS, and this server speaks nothing but TLS)."""
+
+    def __init__(self, password: str, user: str = "ops", **tls):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        self.envelopes, self.messages, self.logins = [], [], []
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp, session, envelope):
+                server.envelopes.append(envelope)
+                server.messages.append(envelope.content.decode("utf-8", "replace"))
+                return "250 OK"
+
+        def authenticator(smtp, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() \
+                and auth_data.password == password.encode()
+            self.logins.append(ok)
+            return AuthResult(success=ok, handled=False)  # False: the server answers 235 or 535
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticator,
+                                     auth_require_tls="tls_context" in tls, **tls)
+
+    def __enter__(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
 
 @pytest.fixture(scope="session")
 def moto_url():

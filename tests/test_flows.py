@@ -1,8 +1,6 @@
 """The guide's three flows against moto's server (and respx where a fault must be staged)."""
 
 import base64
-import json
-import socket
 import threading
 import time
 
@@ -11,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml, ec2_xml, sent_params
+from conftest import ACCESS_KEY_ID, SECRET_KEY, SmtpServer, debug_params, ec2_error_xml, ec2_xml, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 
@@ -282,54 +280,32 @@ def test_a_failed_dashboard_call_leaves_no_call_running_into_the_next_run(offlin
                             "DescribeVolumes"]
     assert [t.name for t in threading.enumerate() if t.name.startswith("ec2ops-call")] == []
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
-    class Inbox:
-        messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"ops" and \
-            auth_data.password == b"smtp-s3cret-pw"
-        return AuthResult(success=ok, handled=False)  # False: let the server answer 535
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
-                            auth_require_tls=False)
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with SmtpServer("smtp-s3cret-pw") as server:
+        yield server
 
 
 def test_dashboard_email_reaches_a_real_smtp_server(ec2ops, populated, smtp_server):
-    controller, inbox = smtp_server
+    inbox = smtp_server
     run = ec2ops("ec2-dashboard", "--notify-method", "Email", "--smtp-host", "127.0.0.1", "--smtp-port",
-                 controller.port, "--smtp-from", "ec2ops@example.com", "--smtp-to", "ops@example.com",
+                 inbox.port, "--smtp-from", "ec2ops@example.com", "--smtp-to", "ops@example.com",
                  "--smtp-user", "ops", env={"EC2OPS_SMTP_PASSWORD": "smtp-s3cret-pw"})
     assert run.code == 0, run.err
     assert len(inbox.messages) == 1
-    body = inbox.messages[0].content.decode()
+    body = inbox.messages[0]
     assert "Instances running: 2" in body and "Key pairs: 2" in body
-    assert inbox.messages[0].rcpt_tos == ["ops@example.com"]
+    assert inbox.envelopes[0].rcpt_tos == ["ops@example.com"]
     assert "smtp-s3cret-pw" not in run.out + run.err
 
 
 def test_dashboard_refused_smtp_login_exits_1(ec2ops, smtp_server):
-    controller, inbox = smtp_server
+    inbox = smtp_server
     run = ec2ops("ec2-dashboard", "--notify-method", "email", "--smtp-host", "127.0.0.1", "--smtp-port",
-                 controller.port, "--smtp-from", "a@example.com", "--smtp-to", "b@example.com",
+                 inbox.port, "--smtp-from", "a@example.com", "--smtp-to", "b@example.com",
                  "--smtp-user", "ops", "--smtp-password-stdin", stdin="wrong-password\n")
-    assert run.code == 1 and "refused the login of ops" in run.err
+    assert (run.code, run.out, run.err) == (1, "", f"ec2ops: The SMTP server 127.0.0.1:{inbox.port} refused the login of "
+                                                  "ops (535).\n")
+    assert set(inbox.logins) == {False}  # tried (smtplib tries PLAIN, then LOGIN), never accepted
     assert inbox.messages == [] and "wrong-password" not in run.err

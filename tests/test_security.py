@@ -1,12 +1,12 @@
 """Secrets never shown (every command, --debug, against moto and the fault server), the private
 key file, the warnings about secrets on the command line and plain http, and TLS verification."""
 
+import contextlib
 import datetime as dt
 import ipaddress
 import logging
 import os
 import re
-import socket
 import ssl
 import stat
 from urllib.parse import quote, quote_plus
@@ -16,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, run_cli
+from conftest import ACCESS_KEY_ID, SECRET_KEY, SmtpServer, run_cli
 from ec2ops.cli import cli
 from faultserver import REQUEST_ID, FaultServer
 from test_properties import EXTRA, required_args
@@ -44,33 +44,8 @@ def commands() -> list[str]:
 @pytest.fixture
 def smtp():
     """An SMTP server on 127.0.0.1 that accepts only SMTP_PASSWORD, and keeps what it got."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
-    class Inbox:
-        def __init__(self):
-            self.messages, self.logins = [], []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope.content.decode("utf-8", "replace"))
-            return "250 OK"
-
-    inbox = Inbox()
-
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode()
-        inbox.logins.append(ok)
-        return AuthResult(success=ok)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_require_tls=False)
-    controller.start()
-    inbox.port = port
-    yield inbox
-    controller.stop()
+    with SmtpServer(SMTP_PASSWORD) as server:
+        yield server
 
 
 @pytest.fixture
@@ -397,47 +372,15 @@ def test_a_ca_bundle_that_cannot_be_read_is_one_line(keys, tmp_path):
 # -- TLS to the SMTP server (the dashboard's e-mail) -----------------------------------------------
 @pytest.fixture
 def smtp_tls(tmp_path):
-    """`start(mode)`: an SMTP server on 127.0.0.1 with a private CA's certificate, talking TLS after
-    STARTTLS ("starttls", a login accepted only after it) or from the start ("smtps"); it keeps the
-    logins and messages. Yields (start, ca.pem)."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
+    """`start(mode)`: an SMTP server on 127.0.0.1 that accepts only SMTP_PASSWORD, with a private CA's
+    certificate, talking TLS after STARTTLS ("starttls") or from the start ("smtps"). Yields
+    (start, ca.pem)."""
     ca, cert, key = _certificates(tmp_path, ["127.0.0.1"])
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    controllers = []
-
-    class Inbox:
-        def __init__(self):
-            self.messages, self.logins = [], []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope.content.decode("utf-8", "replace"))
-            return "250 OK"
-
-    def start(mode: str) -> Inbox:
-        inbox = Inbox()
-
-        def authenticator(server, session, envelope, mechanism, auth_data):
-            inbox.logins.append(isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode())
-            return AuthResult(success=inbox.logins[-1])
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            inbox.port = probe.getsockname()[1]
-        tls = {"starttls": {"tls_context": context}, "smtps": {"ssl_context": context}}[mode]
-        # aiosmtpd offers AUTH on a TLS connection only after its own STARTTLS: with SMTPS, the server
-        # speaks nothing but TLS anyway
-        controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, authenticator=authenticator,
-                                auth_require_tls=mode == "starttls", **tls)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start, ca
-    for controller in controllers:
-        controller.stop()
+    option = {"starttls": "tls_context", "smtps": "ssl_context"}
+    with contextlib.ExitStack() as servers:
+        yield (lambda mode: servers.enter_context(SmtpServer(SMTP_PASSWORD, **{option[mode]: context}))), ca
 
 
 def _email(port, *more) -> list[str]:
