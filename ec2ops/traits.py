@@ -263,6 +263,8 @@ class Columns(Trait):
         names = split_list(text, unescape(values.get("delimiter") or ","))
         if not names:
             raise InputError("--columns: name at least one column, or all.")
+        if "all" in names and len(names) > 1:
+            raise InputError("--columns: all means every column, and stands alone; give all, or name the columns.")
         return {"columns": names}
 
     def outputs(self, op, given) -> list[str]:

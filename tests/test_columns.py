@@ -103,6 +103,9 @@ def test_an_unknown_column_is_exit_2_naming_the_valid_ones_before_anything_is_se
                        "profile with --regions, --profiles), or all.\n")
     empty = ec2ops("describe-volumes", "--columns", ",")
     assert (empty.code, empty.err) == (2, "ec2ops: --columns: name at least one column, or all.\n")
+    mixed = ec2ops("describe-volumes", "--columns", "all,size")
+    assert (mixed.code, mixed.out, mixed.err) == (
+        2, "", "ec2ops: --columns: all means every column, and stands alone; give all, or name the columns.\n")
     # a command whose returnResult is not a table has no --columns
     assert ec2ops("get-volume-details", "--volume-id", "vol-12345678", "--columns", "size").code == 2
 
