@@ -68,6 +68,9 @@ CONSOLE = Resource("console output", "ConsoleOutput", "GetConsoleOutput", "Insta
 
 # Order matters where one word holds another: BundleInstance is a bundle task, not an instance.
 RESOURCES = (KEY_PAIR, SECURITY_GROUP, ADDRESS, VOLUME, SNAPSHOT, BUNDLE, IMAGE, CONSOLE, INSTANCE, ZONE, REGION)
+# A security group named by its id (sg-...), not by the guide's name: what an input sent as GroupId
+# takes, from stdin too. Not in RESOURCES: the same resource, another way to name it.
+SECURITY_GROUP_BY_ID = replace(SECURITY_GROUP, id_param="GroupId", id_key="groupId", prefix="sg-")
 
 
 def of_action(action: str) -> Resource | None:

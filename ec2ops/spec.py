@@ -73,7 +73,8 @@ class Input:
         """The resource whose ids this input takes (InstanceId, VolumeId.N, BlockDeviceMapping.1.Ebs.
         SnapshotId, ...): such an input given as '-' reads its ids from stdin (read_inputs)."""
         parameter = next((p for p in reversed((self.query or "").split(".")) if not p.isdigit() and p != "N"), "")
-        return next((r for r in resources.RESOURCES if r.prefix and r.id_param == parameter), None)
+        return next((r for r in (*resources.RESOURCES, resources.SECURITY_GROUP_BY_ID)
+                     if r.prefix and r.id_param == parameter), None)
 
     def option(self) -> click.Option:
         decls = [*spellings(self.name), *self.aliases, self.name]

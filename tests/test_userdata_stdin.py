@@ -181,6 +181,28 @@ def test_every_id_input_takes_stdin_through_the_shared_layer(ec2ops, ec2):
     assert states(ec2, instance) == ["running"]  # nothing was sent
 
 
+
+def test_security_group_ids_come_from_stdin_too(ec2, moto):
+    """Groups are the guide's by name, and also by id (sg-...): the ids one command prints, another
+    reads from a pipe, as instance and volume ids are."""
+    made = [ec2.create_security_group(GroupName=n, Description="piped")["GroupId"] for n in ("pipe-a", "pipe-b")]
+    pipe = (f"set -o pipefail; printf '%s\\n' {made[1]} {made[0]} | '{EC2OPS}' describe-security-groups --group-ids - "
+            "--columns groupName --get returnResult --debug")
+    done = subprocess.run(["bash", "-c", pipe], capture_output=True, text=True, env=env_for(moto), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["pipe-a", "pipe-b"]  # in EC2's order
+    sent = debug_params(done.stderr)
+    assert [sent["GroupId.1"], sent["GroupId.2"]] == [made[1], made[0]]
+    gone = subprocess.run(["bash", "-c", f"set -o pipefail; echo {made[0]} | '{EC2OPS}' delete-security-group --group-id -"],
+                          capture_output=True, text=True, env=env_for(moto), timeout=60)
+    assert (gone.returncode, gone.stderr) == (0, "")
+    assert [g["GroupName"] for g in ec2.describe_security_groups(GroupIds=[made[1]])["SecurityGroups"]] == ["pipe-b"]
+    assert made[0] not in [g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+    bad = subprocess.run(["bash", "-c", f"echo pipe-b | '{EC2OPS}' delete-security-group --group-id -"],
+                         capture_output=True, text=True, env=env_for(moto), timeout=60)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (
+        2, "", "ec2ops: Invalid id: 'pipe-b' (expecting \"sg-...\"). Error code: InvalidGroupId.Malformed.\n")
+
 @pytest.mark.parametrize("args, stdin, message", [
     (["start-instance", "--instance-id", "-", "--access-key", "-"], "SECRETKEY\ni-1\n",
      "--access-key - and --instance-id - both read standard input; give one of them another way."),
