@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import re
+import socket
 import ssl
 import stat
 from urllib.parse import quote, quote_plus
@@ -384,7 +385,9 @@ def smtp_tls(tmp_path):
 
 
 def _email(port, *more) -> list[str]:
-    return ["ec2-dashboard", "--notify-method", "Email", "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+    """The dashboard e-mailed from 127.0.0.1:`port` (None: the default port) as user ops."""
+    return ["ec2-dashboard", "--notify-method", "Email", "--smtp-host", "127.0.0.1",
+            *(["--smtp-port", str(port)] if port else []),
             "--smtp-from", "ec2ops@example.com", "--smtp-to", "ops@example.com", "--smtp-user", "ops", *more]
 
 
@@ -405,6 +408,17 @@ def test_the_smtp_servers_certificate_is_verified_before_the_password_is_sent(mo
     assert (trusted.code, trusted.err) == (0, ""), trusted.err
     assert inbox.logins == [True] and len(inbox.messages) == 1 and "Instances running: 0" in inbox.messages[0]
 
+
+def test_smtps_goes_to_port_465_unless_told(moto, monkeypatch):
+    """--smtp-tls is SMTPS: its port is 465 (the plain and STARTTLS default is 25); nothing listens
+    on 465 here, so the line names the port tried."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 465)) == 0:
+            pytest.skip("something listens on 127.0.0.1:465 on this machine")
+    monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
+    run = run_cli(_email(None, "--smtp-tls"))
+    assert (run.code, run.out) == (3, "")
+    assert run.err == "ec2ops: Cannot reach the SMTP server 127.0.0.1:465: Connection refused.\n"
 
 def test_the_smtp_servers_name_is_verified_too(moto, smtp_tls, monkeypatch, tmp_path):
     start, _ = smtp_tls

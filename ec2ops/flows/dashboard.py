@@ -44,7 +44,7 @@ INPUTS = (
           default="Display", check=_method, choices=("Display", "Write to File", "Email", "None", "write-to-file")),
     Input("file", "Write to File: the file the dashboard is appended to, with a timestamp.", metavar="PATH"),
     Input("smtpHost", "Email: the SMTP server.", default="localhost"),
-    Input("smtpPort", "Email: its port.", default="25"),
+    Input("smtpPort", "Email: its port [default: 25; 465 with --smtp-tls]."),
     Input("smtpFrom", "Email: the sender address."),
     Input("smtpTo", "Email: recipient addresses, comma-separated."),
     Input("smtpStarttls", "Email: switch to TLS with STARTTLS before logging in; the server's certificate is "
@@ -67,7 +67,7 @@ def _validate(values: dict) -> None:
         files.check_writable(values["file"], "dashboard file")
     if method == "Email" and not (values.get("smtpFrom") and values.get("smtpTo")):
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
-    if not str(values.get("smtpPort") or "25").isdigit():
+    if values.get("smtpPort") is not None and not values["smtpPort"].isdigit():
         raise InputError("smtpPort must be a port number.")
     if method == "Email":
         values["smtpContext"] = smtp_tls(values)
@@ -226,7 +226,8 @@ def send_email(values: dict, text: str, password: str | None) -> None:
     message["From"] = values["smtpFrom"]
     message["To"] = ", ".join(split_list(values["smtpTo"], ","))
     message.set_content(text)
-    host, port = values.get("smtpHost") or "localhost", int(values.get("smtpPort") or 25)
+    host = values.get("smtpHost") or "localhost"
+    port = int(values.get("smtpPort") or (465 if values.get("smtpTls") else 25))
     context = values.get("smtpContext")
     try:
         if values.get("smtpTls"):
