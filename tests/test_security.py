@@ -7,7 +7,6 @@ import ipaddress
 import logging
 import os
 import re
-import socket
 import ssl
 import stat
 from urllib.parse import quote, quote_plus
@@ -410,15 +409,24 @@ def test_the_smtp_servers_certificate_is_verified_before_the_password_is_sent(mo
 
 
 def test_smtps_goes_to_port_465_unless_told(moto, monkeypatch):
-    """--smtp-tls is SMTPS: its port is 465 (the plain and STARTTLS default is 25); nothing listens
-    on 465 here, so the line names the port tried."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 465)) == 0:
-            pytest.skip("something listens on 127.0.0.1:465 on this machine")
+    """--smtp-tls is SMTPS: its port is 465 (the plain and STARTTLS default is 25). Port 465 of this
+    machine may be anything's, or need root: the connection is made by a stand-in for smtplib's
+    SMTPS client that notes where it was asked to connect, and is refused there."""
+    import smtplib
+
+    dialled = []
+
+    def refused(host, port, **kwargs):
+        dialled.append((host, port, type(kwargs.get("context")).__name__))
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refused)
     monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
     run = run_cli(_email(None, "--smtp-tls"))
     assert (run.code, run.out) == (3, "")
     assert run.err == "ec2ops: Cannot reach the SMTP server 127.0.0.1:465: Connection refused.\n"
+    assert dialled == [("127.0.0.1", 465, "SSLContext")]  # with the verifying context, never smtplib's own
+
 
 def test_the_smtp_servers_name_is_verified_too(moto, smtp_tls, monkeypatch, tmp_path):
     start, _ = smtp_tls

@@ -62,7 +62,7 @@ def listing() -> dict[str, str]:
     """ec2ops/listing.py by its name under the package."""
     lines = [DOC.format(header=HEADER.format(what="listing")),
              "# name: (module, area, click.Command's keyword arguments for its line), in ec2ops.cli.MODULES' order.",
-              "COMMANDS = {"]
+             "COMMANDS = {"]
     for name, (module, area, attrs) in entries().items():
         lines += [f"    {literal(name)}: ({literal(module)}, {literal(area)}, {{"]
         lines += [f"        {literal(key)}: {literal(value)}," for key, value in attrs.items()]
