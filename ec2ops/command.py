@@ -3,15 +3,17 @@ traits, then the common inputs; --help lists them in that order, under their sec
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from ec2ops import traits
 from ec2ops.errors import InputError, Interrupted
-from ec2ops.session import SECTIONS, Session, common_options
+from ec2ops.options import COMMON_NAMES, COMMON_OPTIONS, SECTIONS, Common
+from ec2ops.session import Session
 
 if TYPE_CHECKING:
     from ec2ops.spec import Operation
@@ -83,3 +85,19 @@ def build(op: Operation) -> click.Command:
     callback.__click_params__ = list(reversed(options))  # type: ignore[attr-defined]
     return click.command(op.name, cls=Command, area=op.area, example=op.example, operation=op,
                          context_settings=CONTEXT)(common_options(callback))
+
+
+def common_options(function: Callable) -> Callable:
+    """Adds the common inputs to a click command; the function receives a Session of them first."""
+
+    @functools.wraps(function)
+    def wrapper(**kwargs):
+        common = Common.of({name: kwargs.pop(name, None) for name in COMMON_NAMES})
+        session = Session(common)
+        click.get_current_context().meta["ec2ops.session"] = session
+        return function(session, **kwargs)
+
+    # click shows __click_params__ reversed: the command's own inputs first, then the common ones.
+    own = list(getattr(function, "__click_params__", []))
+    wrapper.__click_params__ = [option for option, _ in reversed(COMMON_OPTIONS)] + own  # type: ignore[attr-defined]
+    return wrapper

@@ -89,6 +89,31 @@ class Delimiters:
     row: str = "\n"
     col: str = ","
 
+    @classmethod
+    def of(cls, inputs) -> "Delimiters":
+        """A command's delimiter inputs (the guide's defaults where it has none)."""
+        return cls(inputs.get("delimiter") or ",", inputs.get("rowDelimiter") or "\n", inputs.get("colDelimiter") or ",")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a result is printed: the form, --get, the delimiters, colour, and the columns of
+    returnResult to show (--columns; None: the form's own choice). A trait may change it before the
+    printer is made (Trait.layout)."""
+
+    form: str = "plain"
+    get: str | None = None
+    delimiters: Delimiters = field(default_factory=Delimiters)
+    color: bool | None = None
+    columns: tuple[str, ...] | None = None
+
+    def check_get(self, names) -> None:
+        """--get must name one of the command's outputs: checked before anything is sent, so that a
+        typo never follows a launch or a deletion."""
+        names = list(names)
+        if self.get is not None and self.get not in names:
+            raise InputError(f"--get {self.get}: this command's outputs are {', '.join(names)}.")
+
 
 class Sink:
     """stdout as ec2ops writes it. A reader that went away (`| head`) is PipeClosed and a write that
@@ -164,6 +189,10 @@ def say(message: str) -> None:
     import click  # loaded already by the command line
 
     click.echo(f"ec2ops: {escape(message)}", err=True)
+
+
+def warn(message: str) -> None:
+    say(f"warning: {message}")
 
 
 def cell(value: Any, delimiters: Delimiters) -> str:
@@ -262,10 +291,10 @@ class Printer:
     structured = False  # a form for programs: it also carries what stderr tells people (errors)
     wide = False  # shows every field of a table by default, not only the guide's columns
 
-    def __init__(self, sink: Sink, delimiters: Delimiters, get: str | None = None, color: bool | None = None,
-                 columns: list[str] | None = None):
-        self.sink, self.delimiters, self.get, self.color = sink, delimiters, get, color
-        self.picked = columns  # --columns: the names of returnResult's columns to show, in order
+    def __init__(self, sink: Sink, layout: Layout | None = None):
+        layout = layout or Layout()
+        self.sink, self.delimiters, self.get, self.color = sink, layout.delimiters, layout.get, layout.color
+        self.picked = list(layout.columns) if layout.columns else None  # returnResult's columns to show, in order
         self.columns: list[tuple[str, str]] | None = None
         self.count = 0
         self.result: dict[str, Any] = {}  # what was printed, for what comes after (--wait)
@@ -380,11 +409,11 @@ class TablePrinter(Printer):
         super().end(outputs)
 
 
-def printer(form: str, get: str | None, delimiters: Delimiters, sink: Sink, color: bool | None = None,
-            columns: list[str] | None = None) -> Printer:
+def printer(layout: Layout, sink: Sink) -> Printer:
     """--get prints one value alone whatever the form: plain's way."""
-    kind = PlainPrinter if get is not None else {"json": JsonPrinter, "table": TablePrinter}.get(form, PlainPrinter)
-    return kind(sink, delimiters, get, color, columns)
+    forms = {"json": JsonPrinter, "table": TablePrinter}
+    kind = PlainPrinter if layout.get is not None else forms.get(layout.form, PlainPrinter)
+    return kind(sink, layout)
 
 
 def print_result(show: Printer, result: dict[str, Any]) -> None:

@@ -1,22 +1,25 @@
 """The one pipeline every command runs, operations and flows alike:
 
-1. traits take their options out of the values; 2. the inputs are read and checked, --get too;
-3. traits prepare the session (dry run); 4. lookups read what the query needs; 5. the query is
-shaped and traits add to it (filters); 6. the call (page by page for a paged table), or a flow's
-own calls, or one per region; 7. the answer's items stream to the printer as rows, with the other
-outputs gathered on the way; 8. traits act after the printing (wait).
+1. the inputs are read and checked, and each trait reads its options (Run); --get is checked;
+2. the printer is made, the traits shaping its layout (columns); the targets are found (regions);
+3. lookups read what the query needs; 4. the query is shaped and traits add to it (filters); 5. the
+call (page by page for a paged table), or a flow's own calls, or one per target, each call through
+the traits' hooks (dry run, tags); 6. the answer's items stream to the printer as rows, with the
+other outputs gathered on the way; 7. traits act after the printing (wait).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from ec2ops import fanout, output, traits
 from ec2ops.errors import Ec2Error, Ec2opsError, EndpointError, NotWritten, Reported
-from ec2ops.session import Session
-from ec2ops.spec import Operation, read_inputs, table_row
+from ec2ops.session import Lookups, Session
+from ec2ops.spec import Inputs, Operation, read_inputs, table_row
 
 
 class Partial(Exception):
@@ -27,124 +30,153 @@ class Partial(Exception):
         self.result, self.error = result, error
 
 
-def delimiters_of(values: dict) -> output.Delimiters:
-    return output.Delimiters(
-        delimiter=values.get("delimiter") or ",",
-        row=values.get("rowDelimiter") or "\n",
-        col=values.get("colDelimiter") or ",",
-    )
+@dataclass(frozen=True)
+class Run:
+    """One command run: the operation, the session its calls go through (the traits' hooks around
+    each), its inputs as read and checked, and each trait's state."""
+
+    op: Operation
+    session: Session
+    inputs: Inputs
+    traits: Mapping[traits.Trait, Any]
+
+    @classmethod
+    def start(cls, op: Operation, session: Session, values: dict) -> "Run":
+        """Traits first (their options are bad input before the inputs are read, as before), then
+        the inputs; the session gets the traits' hooks around its calls."""
+        applied = traits.of(op)
+        states = traits.read_all(applied, values, values)
+        inputs = read_inputs(op.inputs, values, op.validate)
+        hooks = [functools.partial(trait.around_call, op, state) for trait, state in states.items()]
+        return cls(op, session.hooked(hooks), inputs, states)
+
+    def in_target(self, session: Session) -> "Run":
+        return Run(self.op, session, self.inputs, self.traits)
+
+    def layout(self) -> output.Layout:
+        layout = self.session.layout(output.Delimiters.of(self.inputs))
+        for trait, state in self.traits.items():
+            layout = trait.layout(self.op, state, layout)
+        return layout
+
+    def limit(self) -> int | None:
+        return next((n for trait, state in self.traits.items() if (n := trait.limit(self.op, state))), None)
+
+    def spread(self) -> fanout.Spread | None:
+        return next((s for trait, state in self.traits.items()
+                     if (s := trait.targets(self.op, state, self.session)) is not None), None)
+
+    def outputs(self) -> list[str]:
+        op = self.op
+        return op.output_names + [name for trait, state in self.traits.items() for name in trait.outputs(op, state)]
 
 
 @dataclass
 class Answer:
-    """What one call of the command brought: its pages, or the failure that ended it; `where` is the
-    region (and profile) it ran in when the command ran in several."""
+    """What one call of the command brought: a flow's own result, or its pages (and the lookups
+    made before); or the failure that ended it. `where` is the region (and profile) it ran in when
+    the command ran in several."""
 
     lookups: Any = None
     pages: Iterable = ()
     where: fanout.Target | None = None
     error: Ec2opsError | None = None
+    result: dict | None = None
 
 
 def run(op: Operation, session: Session, values: dict) -> None:
-    applied = traits.of(op)
-    given = traits.take_all(applied, values)
-    values = read_inputs(op.inputs, values, op.validate)
+    this = Run.start(op, session, values)
     try:
-        steps(op, session, values, given)
+        steps(this)
     except Ec2Error as exc:  # EC2's refusal in the guide's words, with the ids given
-        op.in_guide_words(exc, values)
+        op.in_guide_words(exc, this.inputs)
         raise
 
 
-def steps(op: Operation, session: Session, values: dict, given: dict) -> None:
-    session.check_get(op.output_names + [name for trait, o in given.items() for name in trait.outputs(op, o)])
-    for trait, options in given.items():
-        trait.prepare(session, options)
-    show = session.printer(delimiters_of(values))
-    targets = next((t for trait, o in given.items() if (t := trait.targets(session, o)) is not None), None)
-    limit = next((o["max_items"] for o in given.values() if o.get("max_items")), None)
+def steps(run: Run) -> None:
+    op, inputs = run.op, run.inputs
+    layout = run.layout()
+    layout.check_get(run.outputs())
+    printer = run.session.printer(layout)
+    spread = run.spread()
     try:
         if op.merge:  # a flow run in each region, its results made one
-            if targets:
-                answers = list(fan_out(op, session, values, given, targets))
+            if spread:
+                answers = list(fan_out(run, spread))
             else:
-                answers = [Answer(call(op, session, values, given), where=fanout.targets(session, None, None)[0])]
+                answers = [dataclasses.replace(call(run), where=fanout.targets(run.session, None, None)[0])]
             failures = [a for a in answers if a.error is not None]
             for answer in failures:
                 tell(answer)
-            result = op.merge([(a.where, a.lookups) for a in answers if a.error is None])
-            deliver(op, session, show, values, failed(result, failures, show) if targets else result)
+            result = op.merge([(a.where, a.result) for a in answers if a.error is None])
+            deliver(run, printer, failed(result, failures, printer) if spread else result)
             raise_worst(failures)
-        elif targets:
-            stream(op, show, values, fan_out(op, session, values, given, targets), several=targets, limit=limit)
+        elif spread:
+            stream(op, printer, inputs, fan_out(run, spread), several=spread.targets, limit=run.limit())
         else:
-            answer = call(op, session, values, given)
-            if isinstance(answer, dict):
-                deliver(op, session, show, values, answer)
+            answer = call(run)
+            if answer.result is not None:
+                deliver(run, printer, answer.result)
             else:
-                stream(op, show, values, [Answer(*answer)], limit=limit)
+                stream(op, printer, inputs, [answer], limit=run.limit())
     except Partial as partly:
-        deliver(op, session, show, values, partly.result)
+        deliver(run, printer, partly.result)
         raise partly.error from None
-    for trait, options in given.items():
-        trait.after(session, op, options, show.result, values)
+    for trait, state in run.traits.items():
+        trait.after(run, state, printer.result)
 
 
-def call(op: Operation, session: Session, values: dict, given: dict) -> dict | tuple:
-    """Steps 4 to 6: a result (a flow's own), or (lookups, the pages of the answer)."""
-    lookups = session.lookups()
-    if op.lookup:
-        values.update(op.lookup(lookups, values))
-    params = op.query(values)
+def call(run: Run) -> Answer:
+    """Steps 3 to 5: a flow's own result, or the lookups and the pages of the answer."""
+    op, session = run.op, run.session
+    lookups = Lookups(session)
+    inputs = run.inputs.joined(op.lookup(lookups, run.inputs)) if op.lookup else run.inputs
+    params = op.query(inputs)
     if op.shape:
-        params = op.shape(values, params)
+        params = op.shape(inputs, params)
     if params is not None:
-        for trait, options in given.items():
-            params = trait.query(op, options, params)
+        for trait, state in run.traits.items():
+            params = trait.query(op, state, params)
     if op.perform:
-        answer = op.perform(session, values, params)
-        return answer if isinstance(answer, dict) else (lookups, [answer])
+        answer = op.perform(session, inputs, params)
+        return Answer(lookups, result=answer) if isinstance(answer, dict) else Answer(lookups, [answer])
     if params is None:  # nothing left to send: the lookup's answer stands
         from ec2ops.client.query import Response
 
-        return lookups, [Response(op.action, {}, lookups.request_id)]
+        return Answer(lookups, [Response(op.action, {}, lookups.request_id)])
     if op.page_list:  # the next page read ahead, unless --max-items may not want it
-        ahead = not any(options.get("max_items") for options in given.values())
-        return lookups, session.pages(op.action, params, op.page_list, ahead)
+        return Answer(lookups, session.pages(op.action, params, op.page_list, ahead=run.limit() is None))
     # A Describe that does not page is read item by item too: any answer, in memory of one item.
-    return lookups, [session.call(op.action, params, op.items.path.split("/")[0] if op.lists else None)]
+    return Answer(lookups, [session.call(op.action, params, op.items.path.split("/")[0] if op.lists else None)])
 
 
-def fan_out(op: Operation, session: Session, values: dict, given: dict, targets: list) -> Iterator[Answer]:
-    """The command in every target at once, at most --max-concurrency calls running; the answers in
-    the targets' order, each as soon as it and those before it are in. A flow's result stands in
-    an Answer's `lookups`."""
-    workers = next((o["max_concurrency"] for o in given.values() if o.get("max_concurrency")), fanout.MAX_CONCURRENCY)
+def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
+    """The command in every target at once, at most spread.workers calls running; the answers in
+    the targets' order, each as soon as it and those before it are in."""
+    op, targets = run.op, spread.targets
 
-    def one(target: fanout.Target):
-        answer = call(op, target.session, dict(values), given)
-        if isinstance(answer, dict):
-            return answer
-        pages = iter(answer[1])  # the first page in the thread, every region at once; the next as it is read
-        first = next(pages, None)
-        return answer[0], itertools.chain([] if first is None else [first], pages)
+    def one(target: fanout.Target) -> Answer:
+        answer = call(run.in_target(target.session))
+        if answer.result is None:  # the first page in the thread, every region at once; the next as it is read
+            pages = iter(answer.pages)
+            first = next(pages, None)
+            answer.pages = itertools.chain([] if first is None else [first], pages)
+        answer.where = target
+        return answer
 
     for target in targets:
         target.session.client  # noqa: B018 - made here, before the threads share the connection pool
-    targets[0].session.client.limit_in_flight(workers)  # the pages read ahead count too
+    targets[0].session.client.limit_in_flight(spread.workers)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
-    with fanout.started(tasks, workers) as futures:
+    with fanout.started(tasks, spread.workers) as futures:
         for target, future in zip(targets, futures.values()):
             try:
-                answer = future.result()
+                yield future.result()
             except Ec2opsError as exc:
-                yield Answer(where=target, error=op.in_guide_words(exc, values))
-            else:
-                yield Answer(answer, None, target) if isinstance(answer, dict) else Answer(*answer, where=target)
+                yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
 
 
-def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[Answer], several=None,
+def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Iterable[Answer], several=None,
            limit: int | None = None) -> None:
     """Step 7: the items of each page as they arrive; returnResult's rows to the printer at once
     (held back only to put them in the order of the ids given), the other outputs gathered over
@@ -161,15 +193,15 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
     held: list[tuple[int, Answer, dict]] = []
     failures: list[Answer] = []
     absent: list[Answer] = []
-    order = table.order_by if table is not None and table.order_by and values.get(table.order_by[0]) else None
+    order = table.order_by if table is not None and table.order_by and inputs.get(table.order_by[0]) else None
     labels = [(key, key.capitalize()) for key in several[0].label] if several else []
 
     def take(answer: Answer, item: dict) -> None:
         for o in op.outputs:
             if o.name in gathered and (o.where is None or o.where(item)):
                 gathered[o.name].extend(o.value(item))
-        if shown is not None:
-            show.row({**(answer.where.label if several else {}), **table_row(shown, item)})
+        if read_columns is not None:
+            printer.row({**(answer.where.label if several else {}), **table_row(read_columns, item)})
 
     def keep(index: int, answer: Answer, item: dict) -> bool:
         """One item: printed (or held to be put in order); False once --max-items are in."""
@@ -182,22 +214,22 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         held.append((index, answer, item)) if order else take(answer, item)
         return limit is None or bool(order) or count < limit
 
-    shown = None  # the columns the printer shows, the only ones read from each item
+    read_columns = None  # the columns the printer shows, the only ones read from each item
     if table is not None:
-        show.begin(labels + table.titles)
-        if show.columns is not None and show.get in (None, "returnResult"):
-            keys = {key for key, _ in show.columns}
-            shown = tuple(c for c in table.columns if c.key in keys)
+        printer.begin(labels + table.titles)
+        if printer.columns is not None and printer.get in (None, "returnResult"):
+            keys = {key for key, _ in printer.columns}
+            read_columns = tuple(c for c in table.columns if c.key in keys)
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break
         if answer.error is None:
             try:
-                read(op, answer, lambda item, i=index, a=answer: keep(i, a, item), request_ids, several, show)
+                read(op, answer, lambda item, i=index, a=answer: keep(i, a, item), request_ids, several, printer)
             except (Ec2Error, EndpointError) as exc:  # a later page failed: the rows printed stay printed
                 if not several:
                     raise
-                answer.error = op.in_guide_words(exc, values)
+                answer.error = op.in_guide_words(exc, inputs)
         if answer.error is not None:
             if getattr(answer.error, "code", "").endswith(".NotFound"):
                 absent.append(answer)
@@ -208,9 +240,9 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         if absent:
             raise absent[0].error
         if op.empty_error:
-            raise op.nothing_found(values)
+            raise op.nothing_found(inputs)
     if order:
-        position = {v: i for i, v in enumerate(values[order[0]])}
+        position = {v: i for i, v in enumerate(inputs[order[0]])}
         key = next(c for c in table.columns if c.key == order[1])
         held.sort(key=lambda entry: (entry[0], position.get(key.value(entry[2]), len(position))))
         for _, answer, item in held[:limit]:
@@ -222,11 +254,11 @@ def stream(op: Operation, show: output.Printer, values: dict, answers: Iterable[
         if o is op.outputs[0] and several and op.details:
             result.update(found.where.label if found else dict.fromkeys(several[0].label))
     result["requestId"] = (request_ids or [None])[0] if not several else request_ids
-    finish(op, show, values, failed(result, failures, show) if several else result, show.end)
+    finish(op, printer, inputs, failed(result, failures, printer) if several else result, printer.end)
     raise_worst(failures)
 
 
-def read(op: Operation, answer: Answer, keep, request_ids: list[str], several, show: output.Printer) -> None:
+def read(op: Operation, answer: Answer, keep, request_ids: list[str], several, printer: output.Printer) -> None:
     """Each page of an answer, item by item as it is read, to `keep` (False: no more, and no page
     more is asked for); the first page's requestId; what a page printed is flushed before the next
     page is waited for."""
@@ -249,7 +281,7 @@ def read(op: Operation, answer: Answer, keep, request_ids: list[str], several, s
             op.items.each(page, one)
         if number == 0 and page.request_id:
             request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
-        show.flush()
+        printer.flush()
         if not going:
             break  # before the next page is asked for
 
@@ -260,9 +292,9 @@ def tell(answer: Answer) -> None:
     output.say(f"{answer.where.name}: {answer.error}" + (f" (requestId: {request_id})" if request_id else ""))
 
 
-def failed(result: dict, answers: list[Answer], show: output.Printer) -> dict:
+def failed(result: dict, answers: list[Answer], printer: output.Printer) -> dict:
     """JSON says which regions failed, in an `errors` list (stderr says it to people)."""
-    if not show.structured:
+    if not printer.structured:
         return result
     return {**result, "errors": [
         {**dict.fromkeys(("profile", "region")), **a.where.label, "code": getattr(a.error, "code", None),
@@ -275,34 +307,34 @@ def raise_worst(failures: list[Answer]) -> None:
         raise Reported(max(a.error.status for a in failures))
 
 
-def deliver(op: Operation, session: Session, show: output.Printer, values: dict, result: dict) -> None:
+def deliver(run: Run, printer: output.Printer, result: dict) -> None:
     """A result made whole (a flow's, a fan-out's): finished, then shown its own way or printed."""
     def emit(whole: dict) -> None:
-        if not (op.present and op.present(session, whole, values)):
-            output.print_result(show, whole)
+        if not (run.op.present and run.op.present(run.session, whole, run.inputs)):
+            output.print_result(printer, whole)
 
-    finish(op, show, values, result, emit)
+    finish(run.op, printer, run.inputs, result, emit)
 
 
-def finish(op: Operation, show: output.Printer, values: dict, result: dict, emit) -> None:
+def finish(op: Operation, printer: output.Printer, inputs: Mapping, result: dict, emit) -> None:
     """The operation's finish hook, then `emit` prints: a failed write says what EC2 did."""
     if op.finish:
-        result = op.finish(result, values)
-    show.result = result
+        result = op.finish(result, inputs)
+    printer.result = result
     try:
         emit(result)
     except NotWritten as exc:
-        raise not_written(op, exc, result, values) from None
+        raise not_written(op, exc, result, inputs) from None
 
 
-def not_written(op: Operation, exc: NotWritten, result: dict, values: dict) -> NotWritten:
+def not_written(op: Operation, exc: NotWritten, result: dict, inputs: Mapping) -> NotWritten:
     """After a change, the one line on stderr says what EC2 did and how to find it: the ids, never
     a secret such as a private key."""
     if not op.changes:
         return exc
     text = f"{op.actions[-1]} was done, but its result could not be written ({exc.reason})"
     if op.change:
-        ids = op.change.ids_of(result, values)
+        ids = op.change.ids_of(result, inputs)
         if ids:
             text += f": {op.change.resource.kind} {', '.join(ids)}"
     return NotWritten(text + ".", exc.reason)

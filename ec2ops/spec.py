@@ -1,5 +1,5 @@
 """Declarations: an operation is data (its EC2 action, inputs, outputs, the items of its answer,
-what it changes), and the click command for it is built from that data when the package loads
+what it changes), and the click command for it is built from that data when it is looked up
 (ec2ops/command.py), so --help, shell completion and the man pages all see the same thing. What
 an operation is (it reads, changes, lists, pages, settles) is derived here, once; the options that
 come with each kind are traits (ec2ops/traits.py), never written in a declaration."""
@@ -7,8 +7,8 @@ come with each kind are traits (ec2ops/traits.py), never written in a declaratio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import click
 
@@ -256,13 +256,14 @@ class Operation:
     inputs: tuple[Input, ...] = ()
     example: str = ""
     items: Items | None = None  # the elements the answer lists
-    validate: Callable[[dict], None] | None = None  # checks that span inputs; raises InputError
+    # checks that span inputs (raises InputError); may return what it reads before any call (a password,
+    # a TLS context), added to the inputs
+    validate: Callable[[Inputs], dict | None] | None = None
     lookup: Callable[[Any, dict], dict] | None = None  # (lookups, inputs) -> more inputs, read from EC2 first
     shape: Callable[[dict, dict], dict | None] | None = None  # (inputs, query) -> the query; None: nothing to send
     complete: Callable[[Any, list], None] | None = None  # (lookups, items): reads what the answer lacks
     perform: Callable[..., Any] | None = None  # a flow: (session, inputs, query) -> a Response or a result
     empty_error: str | None = None  # no item: a code of errors.GUIDE_MESSAGES (its message), or a failure
-    fixed: dict = field(default_factory=dict)  # query parameters always sent
     finish: Callable[[dict, dict], dict] | None = None  # (result, inputs) -> result, before printing
     change: Change | None = None
     extra_outputs: tuple[str, ...] = ()  # outputs a finish hook may add
@@ -330,8 +331,8 @@ class Operation:
             return self.in_guide_words(Ec2Error(self.empty_error, ""), values)
         return OperationFailed((self.empty_error or "").format_map(values))
 
-    def query(self, values: dict) -> dict[str, str]:
-        params = dict(self.fixed)
+    def query(self, values: Mapping) -> dict[str, str]:
+        params: dict[str, str] = {}
         for spec in self.inputs:
             value = values.get(spec.name)
             if not spec.query or value in (None, "", []):
@@ -344,7 +345,31 @@ class Operation:
         return params
 
 
-def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dict], None] | None = None) -> dict:
+class Inputs(Mapping):
+    """A command's inputs, read and checked: read-only. A step that reads more (a lookup) makes a new
+    Inputs with what it read (`joined`); a secret in it is a secret.Secret, which prints as ***."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Inputs({', '.join(self._values)})"  # names only: a value may be a user's data
+
+    def joined(self, more: Mapping[str, Any] | None) -> "Inputs":
+        return Inputs({**self._values, **more}) if more else self
+
+
+def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
+                validate: Callable[[Inputs], dict | None] | None = None) -> Inputs:
     """Local validation, in the guide's words, before anything is sent; lists split on `delimiter`.
     An id input given as '-' takes its ids from stdin: claimed first (one reader of stdin per
     command), read after the other inputs are checked (so that an input reading a secret from stdin
@@ -352,7 +377,7 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
     nothing to do (exit 0, a note on stderr)."""
     from ec2ops import stdin
 
-    values = dict(values)
+    values = {spec.name: given.get(spec.name) for spec in inputs}
     for key in ("delimiter", "rowDelimiter", "colDelimiter"):
         if values.get(key) is not None:
             values[key] = unescape(values[key])
@@ -379,9 +404,8 @@ def read_inputs(inputs: tuple[Input, ...], values: dict, validate: Callable[[dic
             values[spec.name] = spec.check(value) if spec.check else value
     for spec in piped:
         values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -"))
-    if validate:
-        validate(values)
-    return values
+    checked = Inputs(values)
+    return checked.joined(validate(checked)) if validate else checked
 
 
 def ids_from_stdin(spec: Input, ids: list[str]) -> list[str] | str:

@@ -1,6 +1,7 @@
-"""Options beyond the guide, each one trait applied by kind: its click options, what it adds to the
-query, how it prepares the session, what it does after the outputs are printed. A trait is written
-once here and reaches every operation of its kind; no declaration names one.
+"""Options beyond the guide, each one trait applied by kind: its click options, and its hooks (the
+query, around each call, the layout of the printer, the targets, after). A trait is written once
+here and reaches every operation of its kind; no declaration names one, and no trait changes the
+session: what it does, it does through its hooks.
 
 - WAIT (operations whose change settles in a state): --wait, --wait-timeout, --wait-interval.
 - DRY_RUN (operations that change something): --dry-run.
@@ -14,51 +15,71 @@ once here and reaches every operation of its kind; no declaration names one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import click
 
-from ec2ops.errors import InputError
+from ec2ops import fanout, output, resources
+from ec2ops.errors import DryRunDone, Ec2Error, InputError
+from ec2ops.options import Number
+from ec2ops.session import Call, Session
 
 PAGE_SIZE = 1000  # MaxResults when --page-size is not given
 
 if TYPE_CHECKING:
-    from ec2ops.session import Session
+    from ec2ops.pipeline import Run
     from ec2ops.spec import Operation
 
 
 class Trait:
+    """One option set beyond the guide, and what it does through its hooks, each given the trait's
+    own options as read (its `state`). The pipeline calls every hook of every trait applied; a hook
+    a trait does not need leaves things as they are."""
+
     name = ""
     options: list[click.Option] = []
 
     def applies(self, op: Operation) -> bool:
         raise NotImplementedError
 
-    def take(self, values: dict) -> dict:
-        """This trait's option values, taken out of the command's values."""
-        return {option.name: values.pop(option.name, None) for option in self.options}
+    def read(self, own: dict[str, Any], inputs: Mapping[str, Any]) -> Any:
+        """This trait's state from its options' values (`own`), checked: bad input before anything is
+        sent. `inputs` are the command's own, as given (e.g. the delimiter)."""
+        return own
 
     def help(self, op: Operation) -> str:
         """A line for the command's help, if the trait needs one there."""
         return ""
 
-    def query(self, op: Operation, given: dict, params: dict) -> dict:
-        return params
-
-    def prepare(self, session: Session, given: dict) -> None:
-        pass
-
-    def after(self, session: Session, op: Operation, given: dict, result: dict, values: dict) -> None:
-        pass
-
-    def outputs(self, op: Operation, given: dict) -> list[str]:
-        """Outputs this trait adds to the command's, with its options as given (for --get)."""
+    def outputs(self, op: Operation, state: Any) -> list[str]:
+        """Outputs this trait adds to the command's, as given (for --get)."""
         return []
 
-    def targets(self, session: Session, given: dict) -> list | None:
-        """The fanout.Targets to run in, when this trait fans the command out."""
+    # -- hooks ---------------------------------------------------------------------------------
+    def query(self, op: Operation, state: Any, params: dict) -> dict:
+        """The command's query, shaped (filters, page size)."""
+        return params
+
+    def around_call(self, op: Operation, state: Any, call: Call, send: Callable[[Call], Any]) -> Any:
+        """Around every call the command makes, a flow's too (dry run, tags): send(call) makes it."""
+        return send(call)
+
+    def layout(self, op: Operation, state: Any, layout: output.Layout) -> output.Layout:
+        """How the result is printed (columns)."""
+        return layout
+
+    def targets(self, op: Operation, state: Any, session: Session) -> fanout.Spread | None:
+        """Where the command runs, when this trait runs it in several places (regions, profiles)."""
         return None
+
+    def limit(self, op: Operation, state: Any) -> int | None:
+        """At most this many items (no page is asked for after them)."""
+        return None
+
+    def after(self, run: Run, state: Any, result: dict) -> None:
+        """After the outputs are printed (wait)."""
 
 
 class Wait(Trait):
@@ -66,7 +87,6 @@ class Wait(Trait):
 
     def __init__(self):
         from ec2ops import waiting
-        from ec2ops.session import Number
 
         self.options = [
             click.Option(["--wait"], is_flag=True, help="Wait until the change is done (see the command's help)."),
@@ -84,16 +104,19 @@ class Wait(Trait):
     def help(self, op: Operation) -> str:
         return f"With --wait, waits until the {op.change.resource.kind} is {op.change.becomes}."
 
-    def after(self, session, op, given, result, values) -> None:
+    def after(self, run, state, result) -> None:
         from ec2ops import waiting
 
-        if given.get("wait"):
-            change = op.change
-            waiting.wait_for(session, change.resource, change.becomes, change.ids_of(result, values),
-                             given["wait_timeout"], given["wait_interval"], failed=change.dead_ends)
+        if state.get("wait"):
+            change = run.op.change
+            waiting.wait_for(run.session, change.resource, change.becomes, change.ids_of(result, run.inputs),
+                             state["wait_timeout"], state["wait_interval"], failed=change.dead_ends)
 
 
 class DryRun(Trait):
+    """Every changing call carries DryRun, and EC2's DryRunOperation answer ends the command: it
+    would have done it. Reads go as they are (a flow's lookups, --wait's polls)."""
+
     name = "dry-run"
     options = [click.Option(["--dry-run"], is_flag=True,
                             help="Ask EC2 whether it would do it (permissions, inputs), without doing it.")]
@@ -101,8 +124,20 @@ class DryRun(Trait):
     def applies(self, op: Operation) -> bool:
         return op.changes
 
-    def prepare(self, session, given) -> None:
-        session.dry_run = bool(given.get("dry_run"))
+    def read(self, own, inputs) -> bool:
+        return bool(own.get("dry_run"))
+
+    def around_call(self, op, state, call, send):
+        if not state or resources.reads(call.action):
+            return send(call)
+        try:
+            response = send(dataclasses.replace(call, params={**call.params, "DryRun": "true"}, list_key=None))
+        except Ec2Error as exc:
+            if exc.code == "DryRunOperation":
+                raise DryRunDone("dry run: EC2 would have done it.") from None
+            raise
+        output.warn(f"the endpoint ignored DryRun: {call.action} was done.")
+        return response
 
 
 FILTER_HELP = ("Only what matches: EC2's filter NAME with one of the VALUEs (comma-separated; \\, for a comma "
@@ -120,15 +155,15 @@ class Filter(Trait):
     def applies(self, op: Operation) -> bool:
         return op.lists
 
-    def take(self, values: dict) -> dict:
-        """Read when taken: a malformed filter is bad input before anything is sent."""
-        filters = [parse_filter(text) for text in values.pop("filters", None) or ()]
-        for key, value in (parse_tag(text) for text in values.pop("tags", None) or ()):
+    def read(self, own, inputs) -> list[tuple[str, list[str]]]:
+        """Read at once: a malformed filter is bad input before anything is sent."""
+        filters = [parse_filter(text) for text in own.get("filters") or ()]
+        for key, value in (parse_tag(text) for text in own.get("tags") or ()):
             filters.append((f"tag:{key}", [value]) if value is not None else ("tag-key", [key]))
-        return {"filters": filters}
+        return filters
 
-    def query(self, op, given, params) -> dict:
-        return {**params, **filter_query(given["filters"])}
+    def query(self, op, state, params) -> dict:
+        return {**params, **filter_query(state)}
 
 
 def filter_query(filters: list[tuple[str, list[str]]]) -> dict[str, str]:
@@ -158,7 +193,7 @@ def parse_tag(text: str) -> tuple[str, str | None]:
 
 class Tag(Trait):
     """What a command creates carries the tags, in the same call (EC2's TagSpecification): each
-    creating call of the command, a flow's too, through Session.call."""
+    creating call of the command, a flow's too, with the tags the flow gives (under these)."""
 
     name = "tag"
     options = [click.Option(["--tag", "tags"], multiple=True, metavar="KEY=VALUE",
@@ -167,16 +202,20 @@ class Tag(Trait):
     def applies(self, op: Operation) -> bool:
         return bool(op.change and op.change.creates and op.change.resource.tag_type)
 
-    def take(self, values: dict) -> dict:
-        tags = {}
-        for key, value in (parse_tag(text) for text in values.pop("tags", None) or ()):
+    def read(self, own, inputs) -> dict[str, str]:
+        tags: dict[str, str] = {}
+        for key, value in (parse_tag(text) for text in own.get("tags") or ()):
             if key in tags:
                 raise InputError(f"--tag {key} is given twice.")
             tags[key] = value or ""
-        return {"tags": tags}
+        return tags
 
-    def prepare(self, session, given) -> None:
-        session.tags = given["tags"]
+    def around_call(self, op, state, call, send):
+        tags = {**call.tags, **state}
+        types = resources.tagged_by(call.action)
+        if tags and types:
+            call = dataclasses.replace(call, params={**call.params, **tag_query(types, tags)})
+        return send(call)
 
 
 def tag_query(types: list[str], tags: dict[str, str]) -> dict[str, str]:
@@ -201,8 +240,8 @@ class Paging(Trait):
     def applies(self, op: Operation) -> bool:
         return bool(op.page_list)
 
-    def query(self, op, given, params) -> dict:
-        size, resource = given.get("page_size"), op.resource
+    def query(self, op, state, params) -> dict:
+        size, resource = state.get("page_size"), op.resource
         explicit = any(re.fullmatch(r"\w+(Id|Name)\.\d+", key) for key in params)  # InstanceId.1, GroupName.1
         if explicit and not resource.max_results_with_ids:
             return params
@@ -212,6 +251,9 @@ class Paging(Trait):
         elif not low <= size <= high:
             raise InputError(f"--page-size must be from {low} to {high} for {op.action}, not {size}.")
         return {**params, "MaxResults": str(size)}
+
+    def limit(self, op, state) -> int | None:
+        return state.get("max_items")
 
 
 class Regions(Trait):
@@ -223,23 +265,22 @@ class Regions(Trait):
         click.Option(["--profiles"], metavar="LIST",
                      help="Run with each of these profiles of ~/.aws (their keys, and their region without "
                           "--regions): a profile column too."),
-        click.Option(["--max-concurrency"], type=click.IntRange(1, 256), default=16, show_default=True,
-                     metavar="N", help="With --regions or --profiles: at most N calls at once."),
+        click.Option(["--max-concurrency"], type=click.IntRange(1, 256), default=fanout.MAX_CONCURRENCY,
+                     show_default=True, metavar="N", help="With --regions or --profiles: at most N calls at once."),
     ]
 
     def applies(self, op: Operation) -> bool:
         return op.reads
 
-    def outputs(self, op, given) -> list[str]:
-        wanted = given.get("regions") is not None or given.get("profiles") is not None
-        return (["profile"] if given.get("profiles") is not None else []) + ["region"] if wanted and op.details else []
+    def outputs(self, op, state) -> list[str]:
+        wanted = state.get("regions") is not None or state.get("profiles") is not None
+        return (["profile"] if state.get("profiles") is not None else []) + ["region"] if wanted and op.details else []
 
-    def targets(self, session, given):
-        if given.get("regions") is None and given.get("profiles") is None:
+    def targets(self, op, state, session):
+        if state.get("regions") is None and state.get("profiles") is None:
             return None
-        from ec2ops import fanout
-
-        return fanout.targets(session, given.get("regions"), given.get("profiles"))
+        places = fanout.targets(session, state.get("regions"), state.get("profiles"))
+        return fanout.Spread(places, state.get("max_concurrency") or fanout.MAX_CONCURRENCY)
 
 
 class Columns(Trait):
@@ -254,32 +295,32 @@ class Columns(Trait):
     def applies(self, op: Operation) -> bool:
         return bool(op.outputs[0].columns)
 
-    def take(self, values: dict) -> dict:
+    def read(self, own, inputs) -> tuple[str, ...] | None:
         from ec2ops.spec import split_list, unescape
 
-        text = values.pop("columns", None)
+        text = own.get("columns")
         if text is None:
-            return {"columns": None}
-        names = split_list(text, unescape(values.get("delimiter") or ","))
+            return None
+        names = split_list(text, unescape(inputs.get("delimiter") or ","))
         if not names:
             raise InputError("--columns: name at least one column, or all.")
         if "all" in names and len(names) > 1:
             raise InputError("--columns: all means every column, and stands alone; give all, or name the columns.")
-        return {"columns": names}
+        return tuple(names)
 
-    def outputs(self, op, given) -> list[str]:
+    def outputs(self, op, state) -> list[str]:
         """The names are checked here, where the command meets its options, before anything is sent."""
-        names, fields = given.get("columns"), [c.key for c in op.outputs[0].columns]
+        fields = [c.key for c in op.outputs[0].columns]
         labels = ("region", "profile") if op.reads else ()  # the columns of --regions and --profiles
-        unknown = [n for n in names or () if n not in (*fields, *labels) and names != ["all"]]
+        unknown = [n for n in state or () if n not in (*fields, *labels) and state != ("all",)]
         if unknown:
             also = " (and region, profile with --regions, --profiles)" if labels else ""
             raise InputError(f"--columns: {op.name} has no column {', '.join(unknown)}; its columns are "
                              f"{', '.join(fields)}{also}, or all.")
         return []
 
-    def prepare(self, session, given) -> None:
-        session.columns = given.get("columns")
+    def layout(self, op, state, layout):
+        return layout if state is None else dataclasses.replace(layout, columns=state)
 
 
 class OneRegion(Trait):
@@ -292,29 +333,22 @@ class OneRegion(Trait):
     def applies(self, op: Operation) -> bool:
         return op.changes
 
-    def take(self, values: dict) -> dict:
+    def read(self, own, inputs) -> None:
         for flag in ("regions", "profiles"):
-            if values.pop(flag, None) is not None:
+            if own.get(flag) is not None:
                 raise InputError(f"--{flag} is only for commands that only read: this one changes something, "
                                  "and changes are made in one region with one profile.")
-        return {}
 
 
 WAIT, DRY_RUN, FILTER, REGIONS, ONE_REGION, COLUMNS = Wait(), DryRun(), Filter(), Regions(), OneRegion(), Columns()
 TAG, PAGING = Tag(), Paging()
 TRAITS: tuple[Trait, ...] = (FILTER, PAGING, REGIONS, ONE_REGION, TAG, DRY_RUN, WAIT, COLUMNS)
-READER_TRAITS = (REGIONS,)  # every command that only reads
-LISTER_TRAITS = (FILTER,)  # every command that lists a Describe answer
-CHANGER_TRAITS = (ONE_REGION, DRY_RUN)  # every command that changes something
 
 
 def of(op: Operation) -> list[Trait]:
     return [trait for trait in TRAITS if trait.applies(op)]
 
 
-def names(traits: list[Trait]) -> list[str]:
-    return [option.name for trait in traits for option in trait.options]
-
-
-def take_all(traits: list[Trait], values: dict) -> dict[Trait, dict[str, Any]]:
-    return {trait: trait.take(values) for trait in traits}
+def read_all(traits: list[Trait], values: dict, inputs: Mapping[str, Any]) -> dict[Trait, Any]:
+    """Each trait's state, from the values of its own options."""
+    return {trait: trait.read({o.name: values.get(o.name) for o in trait.options}, inputs) for trait in traits}

@@ -24,9 +24,10 @@ FIELDS = ["privateIpAddress", "ipAddress", "privateDnsName", "vpcId", "subnetId"
 
 
 def _security_group(moto_url, name):
-    from ec2ops.session import Session  # set-up only: create-security-group is another area's command
+    from ec2ops.options import Common  # set-up only: create-security-group is another area's command
+    from ec2ops.session import Session
 
-    answer = Session({"service_endpoint": moto_url}).call("CreateSecurityGroup", {
+    answer = Session(Common(service_endpoint=moto_url)).call("CreateSecurityGroup", {
         "GroupName": name, "GroupDescription": name})
     return answer.body["groupId"]
 

@@ -135,7 +135,7 @@ def test_a_large_answer_is_read_and_printed_in_memory_proportional_to_it():
     tracemalloc.start()
     try:
         root, body = document.parse(content, "ec2.example")
-        show = output.printer("plain", None, pipeline.delimiters_of(inputs), output.Sink(printed))
+        show = output.printer(output.Layout("plain", None, output.Delimiters.of(inputs)), output.Sink(printed))
         pipeline.stream(describe, show, inputs, [pipeline.Answer(None, [Response("DescribeInstances", body, "r-1")])])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -166,8 +166,8 @@ def _streamed_peak(operation: str, module, inputs: dict, content: bytes, list_ke
 
     op = next(o for o in module.OPERATIONS if o.name == operation)
     sink = _Discard()
-    show = output.printer(form if form != "get" else "plain", "returnResult" if form == "get" else None,
-                          pipeline.delimiters_of(inputs), output.Sink(sink))
+    show = output.printer(output.Layout(form if form != "get" else "plain", "returnResult" if form == "get" else None,
+                                        output.Delimiters.of(inputs)), output.Sink(sink))
     pieces = [content[i:i + 65536] for i in range(0, len(content), 65536)]  # as the client keeps a page
     page = Page(op.action, None, pieces, list_key, "ec2.example")
     del content

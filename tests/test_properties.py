@@ -26,7 +26,7 @@ from ec2ops.client import document
 from ec2ops.client.query import Client, Settings
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4
 from ec2ops.errors import Ec2Error, EndpointError, InputError
-from ec2ops.session import COMMON_NAMES
+from ec2ops.options import COMMON_NAMES
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Any text, including what argv bytes that are not UTF-8 become in Python (lone surrogates), and

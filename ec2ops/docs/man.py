@@ -10,7 +10,7 @@ import click
 from ec2ops import __version__
 from ec2ops.docs.tree import HEADER, Node, common_spellings, short, walk
 from ec2ops.errors import ExitStatus
-from ec2ops.session import SECTIONS
+from ec2ops.options import SECTIONS
 from ec2ops.areas import AREAS
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ec2ops.cli import cli
-from ec2ops.session import COMMON_OPTIONS
+from ec2ops.options import COMMON_OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the repository: completions/, man/, README.md
 HEADER = "Generated from the command line by `python -m ec2ops.docs {what}`: do not edit."

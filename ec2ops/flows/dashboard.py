@@ -7,27 +7,27 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from ec2ops import files, output, resources
 from ec2ops.client import document
 from ec2ops.errors import EndpointError, InputError, NotWritten, OperationFailed
+from ec2ops.secret import Secret
 from ec2ops.session import Session
 from ec2ops.spec import Input, Operation, Output, split_list
 
 if TYPE_CHECKING:
     import ssl
 
-R = resources
 # (output name = JSON key, title, the resource counted, parameters of its Describe, the state counted)
 COUNTS = [
-    ("instancesRunning", "Instances running", R.INSTANCE, {}, "running"),
-    ("instancesStopped", "Instances stopped", R.INSTANCE, {}, "stopped"),
-    ("elasticIps", "Elastic IPs", R.ADDRESS, {}, None),
-    ("ebsVolumes", "EBS volumes", R.VOLUME, {}, None),
-    ("ebsSnapshots", "EBS snapshots", R.SNAPSHOT, {"Owner.1": "self"}, None),
-    ("keyPairs", "Key pairs", R.KEY_PAIR, {}, None),
-    ("securityGroups", "Security groups", R.SECURITY_GROUP, {}, None),
+    ("instancesRunning", "Instances running", resources.INSTANCE, {}, "running"),
+    ("instancesStopped", "Instances stopped", resources.INSTANCE, {}, "stopped"),
+    ("elasticIps", "Elastic IPs", resources.ADDRESS, {}, None),
+    ("ebsVolumes", "EBS volumes", resources.VOLUME, {}, None),
+    ("ebsSnapshots", "EBS snapshots", resources.SNAPSHOT, {"Owner.1": "self"}, None),
+    ("keyPairs", "Key pairs", resources.KEY_PAIR, {}, None),
+    ("securityGroups", "Security groups", resources.SECURITY_GROUP, {}, None),
 ]
 METHODS = {"display": "Display", "writetofile": "Write to File", "email": "Email", "none": "None"}
 
@@ -59,7 +59,7 @@ INPUTS = (
 )
 
 
-def _validate(values: dict) -> None:
+def _validate(values: Mapping) -> dict:
     method = values["notifyMethod"]
     if method == "Write to File" and not values.get("file"):
         raise InputError("notifyMethod Write to File needs --file PATH.")
@@ -69,9 +69,8 @@ def _validate(values: dict) -> None:
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
     if values.get("smtpPort") is not None and not values["smtpPort"].isdigit():
         raise InputError("smtpPort must be a port number.")
-    if method == "Email":
-        values["smtpContext"] = smtp_tls(values)
-    values["smtpPassword"] = smtp_password(values)  # asked for before any call is made
+    # Asked for before any call is made: the SMTP server's TLS context (its CA bundle read) and password.
+    return {"smtpContext": smtp_tls(values) if method == "Email" else None, "smtpPassword": smtp_password(values)}
 
 
 def count(resource: resources.Resource, params: dict, session: Session, states: list) -> list[int]:
@@ -171,7 +170,7 @@ def display(table: output.Table, session: Session) -> None:
     for key, title in counted(table):
         grid.add_row(title, *(str(row[key]) for row in table.rows))
     title = "EC2 dashboard" + ("" if len(table.rows) != 1 else f" ({where(table.rows[0])})")
-    Console(no_color=session.color is False or None).print(Panel(grid, title=title, expand=False))
+    Console(no_color=session.common.color is False or None).print(Panel(grid, title=title, expand=False))
 
 
 def write_to_file(path: str, text: str) -> None:
@@ -201,20 +200,20 @@ def smtp_tls(values: dict) -> ssl.SSLContext | None:
     return tls.context(values.get("smtpCaBundle"))
 
 
-def smtp_password(values: dict) -> str | None:
+def smtp_password(values: Mapping) -> Secret | None:
     if values.get("notifyMethod") != "Email" or not values.get("smtpUser"):
         return None
     if values.get("smtpPasswordStdin"):
         from ec2ops.stdin import secret_line
 
-        return secret_line("SMTP password", "--smtp-password-stdin")
+        return Secret(secret_line("SMTP password", "--smtp-password-stdin"))
     password = os.environ.get("EC2OPS_SMTP_PASSWORD")
     if password is None:
         raise InputError("--smtp-user needs a password: set EC2OPS_SMTP_PASSWORD or give --smtp-password-stdin.")
-    return password
+    return Secret(password)
 
 
-def send_email(values: dict, text: str, password: str | None) -> None:
+def send_email(values: Mapping, text: str, password: Secret | None) -> None:
     import smtplib
     import ssl
     from email.message import EmailMessage
@@ -238,7 +237,7 @@ def send_email(values: dict, text: str, password: str | None) -> None:
             if values.get("smtpStarttls"):
                 smtp.starttls(context=context)
             if values.get("smtpUser"):
-                smtp.login(values["smtpUser"], password or "")
+                smtp.login(values["smtpUser"], password.reveal() if password else "")
             smtp.send_message(message)
     except ssl.SSLCertVerificationError as exc:
         raise EndpointError(tls.failure(exc, f"{host}:{port}", values.get("smtpCaBundle"), "--smtp-ca-bundle",

@@ -49,17 +49,17 @@ def _template(lookups, values: dict) -> dict:
 
 def _launch_like(session, values: dict, params: dict):
     template = values["template"]
+    copied = {}
     if not values.get("noCopyTags"):  # the template's tags (not EC2's own aws:*), under those given with --tag
         copied = {t.get("key"): t.get("value") or "" for t in document.walk(template, "tagSet")
                   if t.get("key") and not t["key"].startswith("aws:")}
-        session.tags = {**copied, **session.tags}
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
     values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
     launch = like(template)
     user_data = params.get("UserData") if user_data_given(values) else values.get("templateUserData")
     if user_data:
         launch["UserData"] = user_data
-    return session.call("RunInstances", launch_params(values, launch))
+    return session.call("RunInstances", launch_params(values, launch), tags=copied)
 
 
 OPERATIONS = [

@@ -9,7 +9,8 @@ import datetime as dt
 from ec2ops import validate
 from ec2ops.errors import InputError
 from ec2ops.resources import BUNDLE
-from ec2ops.session import warn
+from ec2ops.output import warn
+from ec2ops.secret import Secret
 from ec2ops.spec import Change, Column, Input, Items, Operation, Output, ROW_DELIMITER, col_delimiter
 
 POLICY_LIFETIME = dt.timedelta(hours=24)  # the upload runs while the task bundles: hours, not minutes
@@ -44,14 +45,14 @@ def sign_policy(policy: str, secret_key: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def _secret(value: str) -> str:
+def _secret(value: str) -> Secret:
     if value == "-":
         from ec2ops.stdin import secret_line
 
         value = secret_line("secret key", "--s3-access-key -")
     else:
         warn("the S3 secret key given as --s3-access-key shows in the process list; prefer --s3-access-key -.")
-    return value
+    return Secret(value)
 
 
 def _both_or_neither(values: dict) -> None:
@@ -64,7 +65,7 @@ def _ec2_keys(lookups, values: dict) -> dict:
     if values.get("s3AccessKeyId"):
         return {}
     credentials = lookups.credentials
-    return {"s3AccessKeyId": credentials.access_key_id, "s3AccessKey": credentials.secret_key}
+    return {"s3AccessKeyId": credentials.access_key_id, "s3AccessKey": Secret(credentials.secret_key)}
 
 
 def _storage(values: dict, params: dict) -> dict:
@@ -73,7 +74,7 @@ def _storage(values: dict, params: dict) -> dict:
     params.update({
         "Storage.S3.AWSAccessKeyId": key_id,
         "Storage.S3.UploadPolicy": policy,
-        "Storage.S3.UploadPolicySignature": sign_policy(policy, secret),
+        "Storage.S3.UploadPolicySignature": sign_policy(policy, secret.reveal()),
     })
     return params
 
