@@ -1,4 +1,5 @@
-"""Exit statuses and the failures that map to them: one place, as conventions.md's table."""
+"""Exit statuses and the failures that map to them, in one place: the README's table of exit statuses,
+`ec2ops --help` and the man pages are generated from ExitStatus."""
 
 from __future__ import annotations
 

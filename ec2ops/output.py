@@ -27,14 +27,14 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-class Extra(tuple):
+class ExtraColumn(tuple):
     """(key, title) of a field beyond the guide's columns: JSON rows carry it and --columns may pick
     it, but plain and table show only the guide's columns unless asked (their positions are a
     contract for `cut`)."""
 
 
 @dataclass(frozen=True)
-class Beyond:
+class ExtraValue:
     """The value of an output beyond the guide's (a details command's extra field, spec.Output.extra):
     JSON and --get show it; plain and table keep the guide's outputs, their layout a contract."""
 
@@ -42,7 +42,7 @@ class Beyond:
 
 
 def guide(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [c for c in columns if not isinstance(c, Extra)]
+    return [c for c in columns if not isinstance(c, ExtraColumn)]
 
 
 def pick(columns: list[tuple[str, str]], names: list[str] | None, wide: bool) -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ def pick(columns: list[tuple[str, str]], names: list[str] | None, wide: bool) ->
     return [offered[name] for name in names]
 
 
-class Shown(str):
+class TypedText(str):
     """A value as the guide prints it (plain, table, --get), which JSON writes as EC2 typed it: a
     number, a boolean, or a timestamp as EC2 sent it (ISO 8601 with its offset)."""
 
@@ -74,9 +74,9 @@ class Shown(str):
 
 def for_json(value: Any) -> Any:
     """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
-    if isinstance(value, Beyond):
+    if isinstance(value, ExtraValue):
         return for_json(value.value)
-    if isinstance(value, Shown):
+    if isinstance(value, TypedText):
         return value.json
     if isinstance(value, list):
         return [for_json(v) for v in value]
@@ -220,7 +220,7 @@ def plain_value(value: Any, delimiters: Delimiters) -> str:
 
 def raw_value(value: Any, delimiters: Delimiters) -> str:
     """For --get: like plain, but an absent value is empty rather than null, so `$(...)` tests work."""
-    if isinstance(value, Beyond):
+    if isinstance(value, ExtraValue):
         value = value.value
     if value is None or value == [] or value == {}:
         return ""
@@ -346,7 +346,7 @@ class PlainPrinter(Printer):
             if text:  # an empty table prints nothing: the guide's "empty string"
                 self.sink.line(text)
         for name, value in items:
-            if isinstance(value, Beyond):
+            if isinstance(value, ExtraValue):
                 continue
             text = plain_value(value, self.delimiters) or NULL  # an empty table too: `attachmentSet: null`
             if "\n" in text or (isinstance(value, Table) and value.rows):
@@ -437,7 +437,7 @@ def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Del
     scalars.add_column("output")
     scalars.add_column("value", overflow="fold")
     for name, value in result.items():
-        if isinstance(value, Beyond):
+        if isinstance(value, ExtraValue):
             continue
         if isinstance(value, Table):
             grid = RichTable(title=name, header_style="bold")

@@ -18,8 +18,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ec2ops import fanout, output, traits
 from ec2ops.errors import Ec2Error, Ec2opsError, EndpointError, NotWritten, Reported
-from ec2ops.session import Lookups, Session
-from ec2ops.spec import Inputs, Operation, read_inputs, table_row
+from ec2ops.session import Lookups, Run, Session
+from ec2ops.spec import Operation, read_inputs, table_row
 
 
 class Partial(Exception):
@@ -30,45 +30,34 @@ class Partial(Exception):
         self.result, self.error = result, error
 
 
-@dataclass(frozen=True)
-class Run:
-    """One command run: the operation, the session its calls go through (the traits' hooks around
-    each), its inputs as read and checked, and each trait's state."""
+def start(op: Operation, session: Session, values: dict) -> Run:
+    """Step 1. Traits first (their options are bad input before the inputs are read), then the
+    inputs; the session gets the traits' hooks around its calls."""
+    states = traits.read_all(traits.of(op), values, values)
+    inputs = read_inputs(op.inputs, values, op.validate)
+    hooks = [functools.partial(trait.around_call, op, state) for trait, state in states.items()]
+    return Run(op, session.hooked(hooks), inputs, states)
 
-    op: Operation
-    session: Session
-    inputs: Inputs
-    traits: Mapping[traits.Trait, Any]
 
-    @classmethod
-    def start(cls, op: Operation, session: Session, values: dict) -> "Run":
-        """Traits first (their options are bad input before the inputs are read, as before), then
-        the inputs; the session gets the traits' hooks around its calls."""
-        applied = traits.of(op)
-        states = traits.read_all(applied, values, values)
-        inputs = read_inputs(op.inputs, values, op.validate)
-        hooks = [functools.partial(trait.around_call, op, state) for trait, state in states.items()]
-        return cls(op, session.hooked(hooks), inputs, states)
+def layout(run: Run) -> output.Layout:
+    shaped = run.session.layout(output.Delimiters.of(run.inputs))
+    for trait, state in run.traits.items():
+        shaped = trait.layout(run.op, state, shaped)
+    return shaped
 
-    def in_target(self, session: Session) -> "Run":
-        return Run(self.op, session, self.inputs, self.traits)
 
-    def layout(self) -> output.Layout:
-        layout = self.session.layout(output.Delimiters.of(self.inputs))
-        for trait, state in self.traits.items():
-            layout = trait.layout(self.op, state, layout)
-        return layout
+def limit(run: Run) -> int | None:
+    return next((n for trait, state in run.traits.items() if (n := trait.limit(run.op, state))), None)
 
-    def limit(self) -> int | None:
-        return next((n for trait, state in self.traits.items() if (n := trait.limit(self.op, state))), None)
 
-    def spread(self) -> fanout.Spread | None:
-        return next((s for trait, state in self.traits.items()
-                     if (s := trait.targets(self.op, state, self.session)) is not None), None)
+def spread(run: Run) -> fanout.Spread | None:
+    return next((s for trait, state in run.traits.items()
+                 if (s := trait.targets(run.op, state, run.session)) is not None), None)
 
-    def outputs(self) -> list[str]:
-        op = self.op
-        return op.output_names + [name for trait, state in self.traits.items() for name in trait.outputs(op, state)]
+
+def outputs(run: Run) -> list[str]:
+    op = run.op
+    return op.output_names + [name for trait, state in run.traits.items() for name in trait.outputs(op, state)]
 
 
 @dataclass
@@ -85,7 +74,7 @@ class Answer:
 
 
 def run(op: Operation, session: Session, values: dict) -> None:
-    this = Run.start(op, session, values)
+    this = start(op, session, values)
     try:
         steps(this)
     except Ec2Error as exc:  # EC2's refusal in the guide's words, with the ids given
@@ -95,30 +84,30 @@ def run(op: Operation, session: Session, values: dict) -> None:
 
 def steps(run: Run) -> None:
     op, inputs = run.op, run.inputs
-    layout = run.layout()
-    layout.check_get(run.outputs())
-    printer = run.session.printer(layout)
-    spread = run.spread()
+    shaped = layout(run)
+    shaped.check_get(outputs(run))
+    printer = run.session.printer(shaped)
+    targets = spread(run)
     try:
         if op.merge:  # a flow run in each region, its results made one
-            if spread:
-                answers = list(fan_out(run, spread))
+            if targets:
+                answers = list(fan_out(run, targets))
             else:
                 answers = [dataclasses.replace(call(run), where=fanout.targets(run.session, None, None)[0])]
             failures = [a for a in answers if a.error is not None]
             for answer in failures:
                 tell(answer)
             result = op.merge([(a.where, a.result) for a in answers if a.error is None])
-            deliver(run, printer, failed(result, failures, printer) if spread else result)
+            deliver(run, printer, failed(result, failures, printer) if targets else result)
             raise_worst(failures)
-        elif spread:
-            stream(op, printer, inputs, fan_out(run, spread), several=spread.targets, limit=run.limit())
+        elif targets:
+            stream(op, printer, inputs, fan_out(run, targets), several=targets.targets, limit=limit(run))
         else:
             answer = call(run)
             if answer.result is not None:
                 deliver(run, printer, answer.result)
             else:
-                stream(op, printer, inputs, [answer], limit=run.limit())
+                stream(op, printer, inputs, [answer], limit=limit(run))
     except Partial as partly:
         deliver(run, printer, partly.result)
         raise partly.error from None
@@ -145,7 +134,7 @@ def call(run: Run) -> Answer:
 
         return Answer(lookups, [Response(op.action, {}, lookups.request_id)])
     if op.page_list:  # the next page read ahead, unless --max-items may not want it
-        return Answer(lookups, session.pages(op.action, params, op.page_list, ahead=run.limit() is None))
+        return Answer(lookups, session.pages(op.action, params, op.page_list, ahead=limit(run) is None))
     # A Describe that does not page is read item by item too: any answer, in memory of one item.
     return Answer(lookups, [session.call(op.action, params, op.items.path.split("/")[0] if op.lists else None)])
 
@@ -156,7 +145,7 @@ def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
     op, targets = run.op, spread.targets
 
     def one(target: fanout.Target) -> Answer:
-        answer = call(run.in_target(target.session))
+        answer = call(dataclasses.replace(run, session=target.session))
         if answer.result is None:  # the first page in the thread, every region at once; the next as it is read
             pages = iter(answer.pages)
             first = next(pages, None)

@@ -62,10 +62,10 @@ def _typed(kind: Callable[[str], Any] | None, value: Any) -> Any:
         return value
     if isinstance(value, list):
         return [_typed(kind, v) for v in value]
-    from ec2ops.output import Shown
+    from ec2ops.output import TypedText
 
     try:
-        return Shown(str(value), kind(str(value)))
+        return TypedText(str(value), kind(str(value)))
     except (KeyError, ValueError):
         return value
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ec2ops import endpoint, output, resources
 from ec2ops.options import Common, env_number
+
+if TYPE_CHECKING:
+    from ec2ops.spec import Inputs, Operation
 
 
 @dataclass
@@ -149,6 +152,17 @@ class Session:
     def layout(self, delimiters: output.Delimiters) -> output.Layout:
         """How this run prints, before the command's traits have their say (--columns)."""
         return output.Layout(self.form, self.get, delimiters, self.common.color)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One command run: the operation, the session its calls go through (the traits' hooks around
+    each), its inputs as read and checked, and each trait's state (traits.Trait -> what it read)."""
+
+    op: Operation
+    session: Session
+    inputs: Inputs
+    traits: Mapping[Any, Any]
 
 
 class Lookups:

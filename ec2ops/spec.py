@@ -152,10 +152,10 @@ class Output:
 
     @property
     def titles(self) -> list[tuple[str, str]]:
-        """(key, title) of every column, the guide's first; a field beyond the guide is an output.Extra."""
-        from ec2ops.output import Extra
+        """(key, title) of every column, the guide's first; a field beyond the guide is an output.ExtraColumn."""
+        from ec2ops.output import ExtraColumn
 
-        return [Extra((c.key, c.title)) if c.extra else (c.key, c.title) for c in self.columns]
+        return [ExtraColumn((c.key, c.title)) if c.extra else (c.key, c.title) for c in self.columns]
 
     def value(self, node: Any) -> Any:
         from ec2ops.output import Table  # a nested table (a volume's attachments): small, from one item
@@ -170,9 +170,9 @@ class Output:
 
             value = Lines(value)
         if self.extra:
-            from ec2ops.output import Beyond
+            from ec2ops.output import ExtraValue
 
-            value = Beyond(value)
+            value = ExtraValue(value)
         return value
 
 

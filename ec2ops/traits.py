@@ -29,7 +29,7 @@ from ec2ops.session import Call, Session
 PAGE_SIZE = 1000  # MaxResults when --page-size is not given
 
 if TYPE_CHECKING:
-    from ec2ops.pipeline import Run
+    from ec2ops.session import Run
     from ec2ops.spec import Operation
 
 

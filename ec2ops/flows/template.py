@@ -11,8 +11,8 @@ from ec2ops.operations.instances import (
     check_launch,
     instance_input,
     launch_params,
-    user_data_given,
 )
+from ec2ops.operations.userdata import user_data_given
 from ec2ops.spec import Input, Operation, delimiter_input
 
 _RUN_INPUTS = {spec.name: spec for spec in RUN_INSTANCES.inputs}

@@ -63,7 +63,7 @@ _FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)\.(\d+)")
 def local_time(value):
     """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset, as the guide
     prints it; JSON keeps EC2's own."""
-    from ec2ops.output import Shown
+    from ec2ops.output import TypedText
 
     if not isinstance(value, str):
         return value
@@ -75,7 +75,7 @@ def local_time(value):
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return value
-    return Shown(moment.astimezone().isoformat(timespec="seconds"), value) if moment.tzinfo else value
+    return TypedText(moment.astimezone().isoformat(timespec="seconds"), value) if moment.tzinfo else value
 
 
 def _check_permission(inputs: dict) -> None:
