@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import configparser
 import os
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ec2ops import files
 from ec2ops.credentials.chain import Pieces, whole
 from ec2ops.credentials.keys import Credentials, Piece
 from ec2ops.errors import InputError
+
+if TYPE_CHECKING:
+    import configparser
 
 
 def _aws_file(env: str, default: str) -> Path:
@@ -20,6 +22,8 @@ def _aws_file(env: str, default: str) -> Path:
 def parsed(path: Path, what: str) -> configparser.RawConfigParser:
     """An INI file of ~/.aws, read with a bound; a malformed one is bad input named by its file and
     line number, never by the line's text (configparser quotes it, and it may be a secret)."""
+    import configparser  # here: the package's other users (its flags, keys given in the environment) need none
+
     parser = configparser.RawConfigParser(strict=True)
     text = files.read_small(str(path), what)
     if text is None:
