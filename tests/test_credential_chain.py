@@ -96,6 +96,24 @@ def test_a_set_from_an_expiring_provider_keeps_its_expiry():
     assert keys == Credentials("AKIDTEMP", SECRET, TOKEN, T0)
 
 
+def test_a_whole_set_after_a_partial_one_fills_what_is_missing_and_brings_its_expiry():
+    keys = Chain([Pieces("env", aws_access_key_id="AKIDENV"),
+                  Whole(Credentials("AKIDTEMP", SECRET, TOKEN, T0))]).load()
+    assert keys == Credentials("AKIDENV", SECRET, TOKEN, T0)
+
+
+def test_todays_providers_load_a_whole_set_or_nothing(home, monkeypatch):
+    from ec2ops.credentials import Environment, Flags, Profile
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
+    assert Environment().load() is None and Flags("AKIDFLAG", None, None).load() is None
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
+    assert Environment().load() == Credentials("AKIDENV", "senv")
+    assert Flags("AKIDFLAG", " sflag ", "tflag").load() == Credentials("AKIDFLAG", "sflag", "tflag")
+    (home / "credentials").write_text("[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = sops\n")
+    assert Profile("ops").load() == Credentials("AKIDOPS", "sops") and Profile(None).load() is None
+
+
 # -- today's rule through resolve() -------------------------------------------------------------
 def test_flags_beat_the_environment_key_by_key(home, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
