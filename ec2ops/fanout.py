@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from ec2ops.session import Session
 
 MAX_CONCURRENCY = 16
-CREDENTIAL_FLAGS = (("--access-key-id", "access_key_id"), ("--access-key", "access_key"),
-                    ("--session-token", "session_token"))
 
 
 @contextmanager
@@ -76,7 +74,9 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
     """Every (profile, region) to run in, in the order given; all checked before any other call."""
     names = _names("--profiles", profiles) if profiles is not None else [None]
     if profiles is not None:
-        flags = [flag for flag, key in CREDENTIAL_FLAGS if getattr(session.common, key)]
+        from ec2ops import credentials
+
+        flags = [flag for flag, key in credentials.FLAGS if getattr(session.common, key)]
         if flags:
             raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
     first = session.for_target(None, names[0]) if profiles is not None else session

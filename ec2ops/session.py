@@ -182,4 +182,5 @@ class Lookups:
 
     @property
     def credentials(self):
-        return self._session.client.settings.credentials
+        """The keys signing the calls now (temporary ones may have been renewed since the run began)."""
+        return self._session.client.settings.credentials.current()

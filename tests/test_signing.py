@@ -42,6 +42,27 @@ def test_v4_matches_botocore(url, region, token):
     assert dict(parse_qsl(body.decode())) == PARAMS
 
 
+@pytest.mark.parametrize("service,url,params", [
+    ("sts", "https://sts.eu-west-1.amazonaws.com/", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}),
+    ("sts", "http://127.0.0.1:5000/", {"Action": "AssumeRole", "Version": "2011-06-15", "RoleSessionName": "a b",
+                                       "RoleArn": "arn:aws:iam::123456789012:role/ops"}),
+    ("iam", "https://iam.amazonaws.com/", {"Action": "ListUsers", "Version": "2010-05-08"}),
+])
+@pytest.mark.parametrize("token", [None, "FQoGZXIvYXdzEJr//////////token"])
+def test_v4_signs_another_service_as_botocore_does(service, url, params, token):
+    """The service's signing name goes into the scope and the key: STS (the next issue's roles) is a
+    POST form as EC2 is, and botocore signs it the same way."""
+    creds = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token)
+    headers, body = sign_v4(url, params, creds, "eu-west-1", NOW, service=service)
+    request = AWSRequest(method="POST", url=url, data=body, headers={"Content-Type": headers["Content-Type"]})
+    with mock.patch("botocore.auth.get_current_datetime", return_value=NOW.replace(tzinfo=None)):
+        SigV4Auth(BotoCredentials(creds.access_key_id, creds.secret_key, token), service, "eu-west-1").add_auth(
+            request)
+    assert headers["Authorization"] == request.headers["Authorization"]
+    assert f"/20261126/eu-west-1/{service}/aws4_request," in headers["Authorization"]
+    assert headers["Authorization"] != sign_v4(url, params, creds, "eu-west-1", NOW)[0]["Authorization"]
+
+
 @pytest.mark.parametrize("url", ["https://us-east-1.ec2.amazonaws.com/", "http://127.0.0.1:8080/"])
 def test_v2_hmacsha256_matches_botocore(url):
     creds = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")

@@ -22,6 +22,7 @@ import httpx  # noqa: E402
 from ec2ops import resources
 from ec2ops.client import CALL_THREAD, document, tls, transport
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
+from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
@@ -31,7 +32,7 @@ MASKED_ANSWER = re.compile(r"(<keyMaterial>).*?(</keyMaterial>)", re.S)
 
 @dataclass
 class Settings:
-    credentials: Credentials
+    credentials: "Source | Credentials"  # asked for current keys on every attempt (fixed keys are their own source)
     endpoint: str  # a full URL: scheme, host, optional port and path
     region: str
     api_version: str = "2016-11-15"
@@ -121,11 +122,6 @@ class Client:
     def __init__(self, settings: Settings, http: "httpx.Client | None" = None):
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
-        keys = settings.credentials
-        for what, value in (("access key ID", keys.access_key_id), ("secret access key", keys.secret_key),
-                            ("session token", keys.session_token or "")):
-            if not (value.isascii() and value.isprintable()):  # they go into headers and HMACs: ASCII only
-                raise InputError(f"The {what} holds characters no AWS key has; check how it was given.")
         if settings.debug:
             self._log = settings.log or (lambda line: print(line, file=sys.stderr))
         else:
@@ -215,10 +211,11 @@ class Client:
     def _send_once(self, action: str, params: dict[str, str], list_key: str | None = None) -> Response:
         s = self.settings
         now = dt.datetime.now(dt.timezone.utc)
+        keys = s.credentials.current()  # temporary keys are renewed between attempts, not held for the run
         if s.signature_version == 2:
-            headers, body = sign_v2(s.endpoint, params, s.credentials, now, s.signature_method)
+            headers, body = sign_v2(s.endpoint, params, keys, now, s.signature_method)
         else:
-            headers, body = sign_v4(s.endpoint, params, s.credentials, s.region, now)
+            headers, body = sign_v4(s.endpoint, params, keys, s.region, now, service="ec2")
         headers["User-Agent"] = "ec2ops"
         if self._log:
             self._debug_request(headers, body)

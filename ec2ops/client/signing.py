@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
+
+from ec2ops.credentials.keys import Credentials  # noqa: F401 - where the client and its tests have taken it from
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 V4_ALGORITHM = "AWS4-HMAC-SHA256"
@@ -20,16 +21,6 @@ V2_METHODS = {"HmacSHA256": hashlib.sha256, "HmacSHA1": hashlib.sha1}
 # What may stand unencoded in a path (RFC 3986: unreserved, sub-delims, ":", "@", "/"); "%" starts an escape.
 _PATH_SAFE = "-._~!$&'()*+,;=:@/"
 _ESCAPE_OR_OTHER = re.compile(r"%[0-9A-Fa-f]{2}|[^%]+|%")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    access_key_id: str
-    secret_key: str
-    session_token: str | None = None
-
-    def __repr__(self) -> str:  # never let a secret reach a log or traceback through repr()
-        return f"Credentials(access_key_id={self.access_key_id!r}, secret_key='***')"
 
 
 def rfc3986(value: str) -> str:
@@ -85,13 +76,15 @@ def _hmac(key: bytes, text: str, digest=hashlib.sha256) -> bytes:
 
 
 def sign_v4(
-    url: str, params: dict[str, str], credentials: Credentials, region: str, now: dt.datetime
+    url: str, params: dict[str, str], credentials: Credentials, region: str, now: dt.datetime, service: str = "ec2"
 ) -> tuple[dict[str, str], bytes]:
-    """Signs a POST of `params` as a form body; returns the headers to send and the body."""
+    """Signs a POST of `params` as a form body for `service` (its signing name: "ec2", "sts"; any
+    service but S3, whose paths and payload hash are signed another way); returns the headers to send
+    and the body."""
     body = encode_form(params).encode("utf-8")
     parts = urlsplit(url)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
-    scope = f"{now.strftime('%Y%m%d')}/{region}/ec2/aws4_request"
+    scope = f"{now.strftime('%Y%m%d')}/{region}/{service}/aws4_request"
     headers = {"Content-Type": FORM_CONTENT_TYPE, "Host": _host(parts), "X-Amz-Date": amz_date}
     if credentials.session_token:
         headers["X-Amz-Security-Token"] = credentials.session_token
@@ -111,7 +104,7 @@ def sign_v4(
         [V4_ALGORITHM, amz_date, scope, hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()]
     )
     key = ("AWS4" + credentials.secret_key).encode("utf-8")
-    for part in (now.strftime("%Y%m%d"), region, "ec2", "aws4_request"):
+    for part in (now.strftime("%Y%m%d"), region, service, "aws4_request"):
         key = _hmac(key, part)
     signature = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
     headers["Authorization"] = (

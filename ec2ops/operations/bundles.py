@@ -64,8 +64,8 @@ def _ec2_keys(lookups, values: dict) -> dict:
     """Without an S3 account's keys, the guide signs with the EC2 account's."""
     if values.get("s3AccessKeyId"):
         return {}
-    credentials = lookups.credentials
-    return {"s3AccessKeyId": credentials.access_key_id, "s3AccessKey": Secret(credentials.secret_key)}
+    keys = lookups.credentials  # the keys signing now: temporary ones may have been renewed
+    return {"s3AccessKeyId": keys.access_key_id, "s3AccessKey": Secret(keys.secret_key)}
 
 
 def _storage(values: dict, params: dict) -> dict:
