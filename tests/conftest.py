@@ -21,6 +21,7 @@ os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ec2ops-tests-state-")  #
 for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
     os.environ.pop(_name, None)
 
+import click  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
@@ -274,3 +275,36 @@ def describe_instances_xml(reservations: int, per: int, token: str | None = None
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="{EC2_NS}">'
             f"<requestId>{request_id}</requestId><reservationSet>{body}</reservationSet>{more}"
             f"</DescribeInstancesResponse>")
+
+
+# -- inputs that let every command pass its own checks (the fuzzing and the secrets walks) -------------
+PLAUSIBLE = {
+    "volumeId": "vol-0123456789abcdef0", "instanceId": "i-0123456789abcdef0",
+    "instanceIdentifier": "i-0123456789abcdef0", "snapshotId": "snap-0123456789abcdef0", "amiId": "ami-12345678",
+    "imageId": "ami-12345678", "deviceName": "/dev/sdh", "ipAddress": "203.0.113.10", "attribute": "launchPermission",
+    "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
+    "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
+}
+# Inputs beyond the required ones that some commands need to pass their own checks.
+EXTRA = {
+    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "create-shared-snapshot": ["--user-ids", "123456789012"],
+    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
+    "allow-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                       "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    "revoke-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                        "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    # a group by name or by id: neither is required alone
+    "delete-security-group": ["--group-name", "web"],
+    "get-security-group-details": ["--group-name", "web"],
+}
+
+
+def required_args(command: click.Command, skip: str) -> list[str]:
+    """The command's required options, each with a plausible value, but for `skip`."""
+    args = []
+    for param in command.params:
+        if isinstance(param, click.Option) and param.required and param.name != skip:
+            args += [param.opts[0], PLAUSIBLE[param.name]]
+    return args

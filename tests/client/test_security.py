@@ -16,10 +16,9 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, SmtpServer, run_cli
+from conftest import ACCESS_KEY_ID, EXTRA, SECRET_KEY, SmtpServer, required_args, run_cli
 from ec2ops.cli import cli
 from faultserver import REQUEST_ID, FaultServer
-from test_properties import EXTRA, required_args
 
 SECRET = "SeCrEt/Ec2ops+Key9876543210abcdefXYZW"
 TOKEN = "SeSsIoN/ToKeN+ec2ops//////////FQoGZXIvYXdzEJr"

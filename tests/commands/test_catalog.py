@@ -10,7 +10,7 @@ import pytest
 from ec2ops.cli import GUIDE_ORDER, cli
 from ec2ops.spec import kebab
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 # command: (the guide's inputs, the guide's outputs besides returnResult and requestId), read off the guide.
 GUIDE = {

@@ -19,7 +19,7 @@ import respx
 from conftest import ec2_xml
 from ec2ops.cli import cli
 
-MAN = Path(__file__).resolve().parent.parent / "man"
+MAN = Path(__file__).resolve().parents[2] / "man"
 MODEL = botocore.session.get_session().get_service_model("ec2")
 NUMBERS, BOOLEANS = {"integer", "long"}, {"boolean"}
 

@@ -19,7 +19,7 @@ from ec2ops import traits
 from ec2ops.cli import GUIDE_ORDER, cli
 
 EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
-OPERATIONS = Path(__file__).resolve().parent.parent / "ec2ops" / "operations"
+OPERATIONS = Path(__file__).resolve().parents[2] / "ec2ops" / "operations"
 AMI = "ami-12345678"
 
 

@@ -19,7 +19,7 @@ from botocore.credentials import Credentials as BotoCredentials
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, run_cli
+from conftest import ACCESS_KEY_ID, EXTRA, SECRET_KEY, required_args, run_cli
 from ec2ops import validate
 from ec2ops.cli import cli
 from ec2ops.client import document
@@ -108,27 +108,6 @@ def test_every_other_validator_answers_a_value_or_its_message(value):
 
 
 # -- every command, any string for each of its inputs ---------------------------------------------
-PLAUSIBLE = {
-    "volumeId": "vol-0123456789abcdef0", "instanceId": "i-0123456789abcdef0",
-    "instanceIdentifier": "i-0123456789abcdef0", "snapshotId": "snap-0123456789abcdef0", "amiId": "ami-12345678",
-    "imageId": "ami-12345678", "deviceName": "/dev/sdh", "ipAddress": "203.0.113.10", "attribute": "launchPermission",
-    "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
-    "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
-}
-# Inputs beyond the required ones that some commands need to pass their own checks.
-EXTRA = {
-    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "create-shared-snapshot": ["--user-ids", "123456789012"],
-    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
-    "allow-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
-                                       "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
-    "revoke-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
-                                        "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
-    # a group by name or by id: neither is required alone
-    "delete-security-group": ["--group-name", "web"],
-    "get-security-group-details": ["--group-name", "web"],
-}
 NOT_FUZZED = {"keyFile", "file", "smtpHost"}  # paths written and hosts dialled: not for random text
 
 
@@ -146,14 +125,6 @@ def command_inputs():
 
 
 INPUTS = command_inputs()
-
-
-def required_args(command: click.Command, skip: str) -> list[str]:
-    args = []
-    for param in command.params:
-        if isinstance(param, click.Option) and param.required and param.name != skip:
-            args += [param.opts[0], PLAUSIBLE[param.name]]
-    return args
 
 
 def answer(request: httpx.Request) -> httpx.Response:
