@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml
+from conftest import debug_params, ec2_error_xml
 from ec2ops import traits
 from ec2ops.cli import GUIDE_ORDER, cli
 
@@ -74,7 +73,7 @@ def test_no_module_of_the_package_is_over_500_lines():
 
 
 # -- --dry-run -----------------------------------------------------------------------------------
-def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, moto):
+def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, ec2):
     run = ec2ops("create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--dry-run", "--wait",
                  "--debug")
     assert (run.code, run.out) == (0, "")
@@ -82,8 +81,6 @@ def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, moto):
     assert debug_params(run.err) == {"Action": "CreateVolume", "Version": "2016-11-15", "Size": "8",
                                      "AvailabilityZone": "us-east-1a", "DryRun": "true"}
     assert run.err.count(">>> POST") == 1  # nothing was waited for
-    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=moto, aws_access_key_id=ACCESS_KEY_ID,
-                       aws_secret_access_key=SECRET_KEY)
     assert ec2.describe_volumes()["Volumes"] == []
 
 

@@ -1,27 +1,16 @@
 """The one sink's exit statuses through the installed console script: a reader that went away (141),
 a full disk or a closed stdout (4, saying what was done)."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY
+from conftest import EC2OPS, env_for
 
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 AMI = "ami-12345678"
 
 
 # -- the one sink, through the console script ----------------------------------------------------
-def env_for(moto_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=moto_url, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
-    return env
-
-
 @pytest.mark.parametrize("form", ["plain", "table", "json"])
 def test_a_reader_that_went_away_ends_ec2ops_quietly_with_141(moto, form):
     child = subprocess.Popen([str(EC2OPS), "enumerate-regions", "-o", form], stdout=subprocess.PIPE,

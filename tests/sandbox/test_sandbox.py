@@ -11,11 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import run_cli
+from conftest import EC2OPS, run_cli
 from ec2ops.sandbox import MISSING, SANDBOX_KEY_ID, SANDBOX_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 
 
 def clean_env(**extra):
