@@ -1,5 +1,10 @@
-"""Fixtures: moto's EC2 server on 127.0.0.1 (started once, reset before each test), and `ec2ops`,
-which runs the real command line in-process and returns its exit code, stdout and stderr."""
+"""What the tests in every folder share. Fixtures: moto's EC2 server on 127.0.0.1 (started once,
+reset before each test); `ec2ops`, which runs the real command line in-process and returns its exit
+code, stdout and stderr; `ec2`, boto3's client on moto (ec2_client for another region or the
+sandbox); `fault_server`; the sandbox; `offline` for respx. Helpers: EC2 documents, the console
+script (EC2OPS, env_for) and plausible inputs for every command (PLAUSIBLE, EXTRA, required_args).
+The folders hold no __init__.py: pytest puts this folder on sys.path, so `from conftest import`
+and `import faultserver` work from each of them (test file names stay unique across folders)."""
 
 from __future__ import annotations
 
