@@ -1,5 +1,10 @@
-"""Fixtures: moto's EC2 server on 127.0.0.1 (started once, reset before each test), and `ec2ops`,
-which runs the real command line in-process and returns its exit code, stdout and stderr."""
+"""What the tests in every folder share. Fixtures: moto's EC2 server on 127.0.0.1 (started once,
+reset before each test); `ec2ops`, which runs the real command line in-process and returns its exit
+code, stdout and stderr; `ec2`, boto3's client on moto (ec2_client for another region or the
+sandbox); `fault_server`; the sandbox; `offline` for respx. Helpers: EC2 documents, the console
+script (EC2OPS, env_for) and plausible inputs for every command (PLAUSIBLE, EXTRA, required_args).
+The folders hold no __init__.py: pytest puts this folder on sys.path, so `from conftest import`
+and `import faultserver` work from each of them (test file names stay unique across folders)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 # Before moto loads: no default AMIs (fast resets), and never a real AWS key in the environment.
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
@@ -21,12 +27,26 @@ os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ec2ops-tests-state-")  #
 for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
     os.environ.pop(_name, None)
 
+import boto3  # noqa: E402
+import click  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 ACCESS_KEY_ID = "AKIDTESTEC2OPS000001"
 SECRET_KEY = "test/Secret+Key0123456789abcdefghijKLMN"
+
+
+EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
+
+
+def env_for(endpoint: str) -> dict[str, str]:
+    """The environment of an `ec2ops` run in a subprocess: this one's without its AWS_ and EC2OPS_
+    settings, then the tests' keys and `endpoint`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
+    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=endpoint, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
+               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+    return env
 
 
 @dataclass
@@ -147,6 +167,38 @@ def ec2ops(moto):
         return run_cli(list(args), stdin=stdin, env=env)
 
     return call
+
+
+def ec2_client(endpoint: str, region: str = "us-east-1"):
+    """boto3's EC2 client on `endpoint` (moto, the sandbox): it stages state and reads it back
+    independently of ec2ops. The one place a test builds one."""
+    return boto3.client("ec2", endpoint_url=endpoint, region_name=region, aws_access_key_id=ACCESS_KEY_ID,
+                        aws_secret_access_key=SECRET_KEY)
+
+
+@pytest.fixture
+def ec2(moto):
+    """boto3's EC2 client on the clean moto server, in us-east-1."""
+    return ec2_client(moto)
+
+
+@pytest.fixture
+def fault_server(monkeypatch):
+    """The fault-injection endpoint (faultserver.FaultServer), the endpoint of every run through the
+    environment, with the tests' keys and none of the caller's proxy, retry, size or token settings.
+    `fault_server.where` is its host:port, as messages name it."""
+    from faultserver import FaultServer  # here: faultserver imports this module
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.002")
+    for name in ("EC2OPS_MAX_ATTEMPTS", "EC2OPS_MAX_RESPONSE_BYTES", "EC2OPS_READ_TIMEOUT", "AWS_SESSION_TOKEN",
+                 "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with FaultServer() as server:
+        monkeypatch.setenv("EC2OPS_ENDPOINT", server.url)
+        server.where = server.url.split("//")[1].rstrip("/")
+        yield server
 
 
 SANDBOX_BUNDLE_SECONDS = 0.5  # a bundle task's whole life in the tests' sandbox (4 s in `ec2ops sandbox`)
@@ -274,3 +326,36 @@ def describe_instances_xml(reservations: int, per: int, token: str | None = None
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="{EC2_NS}">'
             f"<requestId>{request_id}</requestId><reservationSet>{body}</reservationSet>{more}"
             f"</DescribeInstancesResponse>")
+
+
+# -- inputs that let every command pass its own checks (the fuzzing and the secrets walks) -------------
+PLAUSIBLE = {
+    "volumeId": "vol-0123456789abcdef0", "instanceId": "i-0123456789abcdef0",
+    "instanceIdentifier": "i-0123456789abcdef0", "snapshotId": "snap-0123456789abcdef0", "amiId": "ami-12345678",
+    "imageId": "ami-12345678", "deviceName": "/dev/sdh", "ipAddress": "203.0.113.10", "attribute": "launchPermission",
+    "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
+    "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
+}
+# Inputs beyond the required ones that some commands need to pass their own checks.
+EXTRA = {
+    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
+    "create-shared-snapshot": ["--user-ids", "123456789012"],
+    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
+    "allow-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                       "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    "revoke-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
+                                        "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
+    # a group by name or by id: neither is required alone
+    "delete-security-group": ["--group-name", "web"],
+    "get-security-group-details": ["--group-name", "web"],
+}
+
+
+def required_args(command: click.Command, skip: str) -> list[str]:
+    """The command's required options, each with a plausible value, but for `skip`."""
+    args = []
+    for param in command.params:
+        if isinstance(param, click.Option) and param.required and param.name != skip:
+            args += [param.opts[0], PLAUSIBLE[param.name]]
+    return args

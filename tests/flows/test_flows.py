@@ -4,21 +4,13 @@ import base64
 import threading
 import time
 
-import boto3
 import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, SmtpServer, debug_params, ec2_error_xml, ec2_xml, sent_params
+from conftest import SmtpServer, debug_params, ec2_error_xml, ec2_xml, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
-
-
-@pytest.fixture
-def ec2(moto):
-    """boto3 against the same moto server, to stage state and read it back independently."""
-    return boto3.client("ec2", region_name="us-east-1", endpoint_url=moto,
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_KEY)
 
 
 def ami(ec2) -> str:

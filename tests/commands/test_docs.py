@@ -18,7 +18,7 @@ from ec2ops import docs
 from ec2ops.cli import cli
 from ec2ops.errors import ExitStatus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASH = ROOT / "completions" / "ec2ops.bash"
 
 

@@ -6,30 +6,19 @@ for MonitorInstances/UnmonitorInstances, which moto lacks."""
 from __future__ import annotations
 
 import base64
-import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_xml, sent_params
+from conftest import EC2OPS, debug_params, ec2_xml, env_for, sent_params
 from ec2ops.cli import GUIDE_ORDER, cli
 
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 AMI = "ami-12345678"
 URL = "https://ec2.us-east-1.amazonaws.com/"
 TOO_BIG = "the user data is larger than 16 KB (16384 bytes), EC2's limit before base64 encoding."
-
-
-@pytest.fixture
-def ec2(moto):
-    return boto3.client("ec2", region_name="us-east-1", endpoint_url=moto, aws_access_key_id=ACCESS_KEY_ID,
-                        aws_secret_access_key=SECRET_KEY)
 
 
 def user_data(ec2, instance: str) -> bytes:
@@ -123,13 +112,6 @@ def test_the_template_flow_copies_the_templates_user_data_unless_one_is_given(ec
 
 
 # -- ids from stdin ------------------------------------------------------------------------------
-def env_for(moto_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=moto_url, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
-    return env
-
-
 def test_the_issues_pipe_starts_every_stopped_instance_in_one_call(ec2, moto):
     stopped = [i["InstanceId"] for i in ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=2)["Instances"]]
     running = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]

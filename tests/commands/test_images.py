@@ -5,7 +5,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_xml, sent_params
+from conftest import debug_params, ec2_client, ec2_xml, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 OWNER = "123456789012"  # moto's account
@@ -24,11 +24,7 @@ def register(ec2ops, location="/mybucket/myimage.manifest.xml", *extra):
     return run.out.strip()
 
 
-def launch_permissions(moto_url, ami):
-    import boto3
-
-    ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name="us-east-1",
-                       aws_access_key_id="AKIDTEST", aws_secret_access_key="test")
+def launch_permissions(ec2, ami):
     return ec2.describe_image_attribute(ImageId=ami, Attribute="launchPermission")["LaunchPermissions"]
 
 
@@ -84,7 +80,7 @@ def test_enumerate_images_by_owner_and_executable_by(ec2ops, moto):
     assert (nobody.code, nobody.out.splitlines()[0][:11]) == (0, "requestId: ")
 
 
-def test_modify_launch_permission(ec2ops, moto):
+def test_modify_launch_permission(ec2ops, ec2):
     ami = register(ec2ops)
     run = ec2ops("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission", "--operation-type",
                  "add", "--user-ids", "111122223333 ,444455556666", "--groups", "all", "--debug")
@@ -92,7 +88,7 @@ def test_modify_launch_permission(ec2ops, moto):
     assert debug_params(run.err) == {
         "Action": "ModifyImageAttribute", "Version": "2016-11-15", "ImageId": ami, "Attribute": "launchPermission",
         "OperationType": "add", "UserId.1": "111122223333", "UserId.2": "444455556666", "UserGroup.1": "all"}
-    assert sorted(map(str, launch_permissions(moto, ami))) == sorted(map(str, [
+    assert sorted(map(str, launch_permissions(ec2, ami))) == sorted(map(str, [
         {"Group": "all"}, {"UserId": "111122223333"}, {"UserId": "444455556666"}]))
     assert ec2ops("get-image-details", "--image-id", ami, "--get", "isPublic").out == "true\n"
 
@@ -104,7 +100,7 @@ def test_modify_launch_permission(ec2ops, moto):
         "Action": "ModifyImageAttribute", "Version": "2016-11-15", "ImageId": ami, "Attribute": "launchPermission",
         "OperationType": "remove", "UserId.1": "111122223333", "UserId.2": "444455556666", "UserGroup.1": "all"}
     assert list(removed.json()) == ["returnResult", "requestId"] and removed.json()["returnResult"] is True
-    assert launch_permissions(moto, ami) == []
+    assert launch_permissions(ec2, ami) == []
     assert ec2ops("get-image-details", "--image-id", ami, "--get", "isPublic").out == "false\n"
 
     refused = ec2ops("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission",
@@ -269,13 +265,13 @@ def test_reset_image_attribute_in_the_sandbox_makes_the_image_private_again(sand
 
     assert sandbox("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission", "--operation-type",
                    "add", "--groups", "all", "--user-ids", "111122223333").code == 0
-    assert public() == "true" and len(launch_permissions(sandbox.url, ami)) == 2
+    assert public() == "true" and len(launch_permissions(ec2_client(sandbox.url), ami)) == 2
     run = sandbox("reset-image-attribute", "--ami-id", ami, "--attribute", "launchPermission", "--debug")
     assert run.code == 0, run.err
     assert debug_params(run.err) == {"Action": "ResetImageAttribute", "Version": "2016-11-15", "ImageId": ami,
                                      "Attribute": "launchPermission"}
     assert run.out.splitlines()[0] == "true"
-    assert public() == "false" and launch_permissions(sandbox.url, ami) == []
+    assert public() == "false" and launch_permissions(ec2_client(sandbox.url), ami) == []
 
     unknown = sandbox("reset-image-attribute", "--ami-id", "ami-00000000", "--attribute", "launchPermission")
     assert (unknown.code, unknown.out) == (1, "")

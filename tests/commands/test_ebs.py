@@ -10,18 +10,10 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_xml, sent_params
+from conftest import debug_params, ec2_client, ec2_xml, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 V = {"Version": "2016-11-15"}
-
-
-def boto(moto_url):
-    """An independent client, for what ec2ops has no command for (launching, reading attributes)."""
-    import boto3
-
-    return boto3.client("ec2", endpoint_url=moto_url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_KEY)
 
 
 def requests(err: str) -> list[dict]:
@@ -86,10 +78,10 @@ def test_delete_volume_then_it_is_gone(ec2ops):
     assert f"The volume '{volume}' does not exist. Error code: InvalidVolume.NotFound." in again.err
 
 
-def test_attach_and_detach_read_back_with_get_volume_details(ec2ops, moto):
+def test_attach_and_detach_read_back_with_get_volume_details(ec2ops, ec2):
     volume = new_volume(ec2ops)
-    instance = boto(moto).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
-                                        Placement={"AvailabilityZone": "us-east-1a"})["Instances"][0]["InstanceId"]
+    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+                                 Placement={"AvailabilityZone": "us-east-1a"})["Instances"][0]["InstanceId"]
 
     run = ec2ops("attach-volume", "--volume-id", volume, "--instance-id", instance, "--device-name", "/dev/sdh",
                  "--wait", "--debug")
@@ -235,7 +227,7 @@ def test_snapshot_lifecycle(ec2ops):
     assert gone.code == 1 and gone.out == "" and "Error code: InvalidSnapshot.NotFound." in gone.err
 
 
-def test_modify_snapshot_attribute_grants_and_revokes(ec2ops, moto):
+def test_modify_snapshot_attribute_grants_and_revokes(ec2ops, ec2):
     snapshot = new_snapshot(ec2ops, new_volume(ec2ops))
     run = ec2ops("modify-snapshot-attribute", "--snapshot-id", snapshot, "--operation-type", "add",
                  "--user-ids", "111122223333;444455556666", "--groups", "all", "--delimiter", ";", "--debug")
@@ -248,7 +240,7 @@ def test_modify_snapshot_attribute_grants_and_revokes(ec2ops, moto):
     # ec2ops has no command that reads the attribute (the guide has none, and moto ignores
     # describe-snapshots' RestorableBy.N): read moto's state back with botocore.
     def permissions():
-        answer = boto(moto).describe_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission")
+        answer = ec2.describe_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission")
         return sorted(p.get("UserId") or "group:" + p["Group"] for p in answer["CreateVolumePermissions"])
 
     assert permissions() == ["111122223333", "444455556666", "group:all"]
@@ -463,7 +455,8 @@ def test_reset_snapshot_attribute_in_the_sandbox_shows_in_describe_snapshots(san
     assert run.out.splitlines()[0] == "true" and run.out.splitlines()[1].startswith("requestId: ")
     assert restorable_by("111122223333") == [] and restorable_by("all") == []
     assert restorable_by("self") == [snapshot]  # its owner always may
-    answer = boto(sandbox.url).describe_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission")
+    answer = ec2_client(sandbox.url).describe_snapshot_attribute(SnapshotId=snapshot,
+                                                                 Attribute="createVolumePermission")
     assert answer["CreateVolumePermissions"] == []
 
     unknown = sandbox("reset-snapshot-attribute", "--snapshot-id", "snap-00000000")

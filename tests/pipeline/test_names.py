@@ -1,10 +1,12 @@
 """Beyond the guide: security groups by id, and one name per input (issue 12), against moto's EC2
 server, read back with boto3."""
 
+import subprocess
+
 import click
 import pytest
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params
+from conftest import EC2OPS, debug_params, env_for
 from ec2ops.cli import GUIDE_ORDER, cli
 from ec2ops.operations.groups import EITHER_OR, GROUP_LISTS, ONE_GROUP, ONE_SOURCE
 from ec2ops.spec import kebab
@@ -12,14 +14,6 @@ from ec2ops.validate import GROUP_ID_MESSAGE
 
 OWNER = "123456789012"  # moto's account
 CIDR_22 = ("--ip-protocol", "tcp", "--from-port", "22", "--to-port", "22", "--cidr-ip", "10.0.0.0/8")
-
-
-@pytest.fixture
-def ec2(moto):
-    import boto3
-
-    return boto3.client("ec2", endpoint_url=moto, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_KEY)
 
 
 @pytest.fixture
@@ -169,10 +163,6 @@ def test_an_unknown_group_id_is_ec2s_error(ec2ops):
 
 
 def test_a_change_by_id_that_cannot_be_written_names_the_group_by_its_id(ec2ops, ec2, vpc_group):
-    import subprocess
-
-    from test_pipeline import EC2OPS, env_for
-
     group, _ = vpc_group
     with open("/dev/full", "w") as full:
         done = subprocess.run([str(EC2OPS), "delete-security-group", "--group-id", group], stdout=full,
@@ -224,31 +214,32 @@ def test_every_command_has_one_name_per_input(name):
 
 
 @pytest.fixture
-def instance(ec2):
+def instance_id(ec2):
     image = ec2.register_image(Name="base", RootDeviceName="/dev/sda1")["ImageId"]
     return ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
 
 
-def _state(ec2, instance):
-    return ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
+def _state(ec2, instance_id):
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
 
 
 @pytest.mark.parametrize("flag", INSTANCE)
-def test_each_instance_spelling_works(ec2ops, ec2, instance, flag):
-    stopped = ec2ops("stop-instance", flag, instance, "--debug")
+def test_each_instance_spelling_works(ec2ops, ec2, instance_id, flag):
+    stopped = ec2ops("stop-instance", flag, instance_id, "--debug")
     assert stopped.code == 0, stopped.err
-    assert debug_params(stopped.err) == {"Action": "StopInstances", "Version": "2016-11-15", "InstanceId.1": instance}
-    assert _state(ec2, instance) == "stopped"
-    started = ec2ops("start-instance", flag, instance)
+    assert debug_params(stopped.err) == {"Action": "StopInstances", "Version": "2016-11-15",
+                                         "InstanceId.1": instance_id}
+    assert _state(ec2, instance_id) == "stopped"
+    started = ec2ops("start-instance", flag, instance_id)
     assert (started.code, started.out.splitlines()[0]) == (0, "pending"), started.err
-    assert _state(ec2, instance) == "running"
-    details = ec2ops("get-instance-details", flag, instance, "--get", "returnResult")
-    assert (details.code, details.out) == (0, f"{instance}\n")
+    assert _state(ec2, instance_id) == "running"
+    details = ec2ops("get-instance-details", flag, instance_id, "--get", "returnResult")
+    assert (details.code, details.out) == (0, f"{instance_id}\n")
 
 
 @pytest.mark.parametrize("flag", IMAGE)
-def test_each_image_spelling_works(ec2ops, ec2, instance, flag):
-    image = ec2.create_image(InstanceId=instance, Name=f"copy{flag}")["ImageId"]
+def test_each_image_spelling_works(ec2ops, ec2, instance_id, flag):
+    image = ec2.create_image(InstanceId=instance_id, Name=f"copy{flag}")["ImageId"]
     details = ec2ops("get-image-details", flag, image, "--get", "name")
     assert (details.code, details.out) == (0, f"copy{flag}\n"), details.err
     launched = ec2ops("run-instances", flag, image, "--get", "returnResult")
@@ -262,19 +253,20 @@ def test_each_image_spelling_works(ec2ops, ec2, instance, flag):
     assert image not in mine()
 
 
-def test_attach_with_device_and_detach_with_a_bare_force(ec2ops, ec2, instance):
+def test_attach_with_device_and_detach_with_a_bare_force(ec2ops, ec2, instance_id):
     volume = ec2.create_volume(Size=5, AvailabilityZone="us-east-1a")["VolumeId"]
-    attached = ec2ops("attach-volume", "--volume-id", volume, "--instance-id", instance, "--device", "/dev/sdh",
+    attached = ec2ops("attach-volume", "--volume-id", volume, "--instance-id", instance_id, "--device", "/dev/sdh",
                       "--debug")
     assert attached.code == 0, attached.err
     assert debug_params(attached.err)["Device"] == "/dev/sdh"
     assert [(a["InstanceId"], a["Device"]) for a in ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0][
-        "Attachments"]] == [(instance, "/dev/sdh")]
+        "Attachments"]] == [(instance_id, "/dev/sdh")]
 
-    detached = ec2ops("detach-volume", "--volume-id", volume, "--force", "--instance-identifier", instance, "--debug")
+    detached = ec2ops("detach-volume", "--volume-id", volume, "--force", "--instance-identifier", instance_id,
+                      "--debug")
     assert detached.code == 0, detached.err
     assert debug_params(detached.err) == {"Action": "DetachVolume", "Version": "2016-11-15", "VolumeId": volume,
-                                          "InstanceId": instance, "Force": "true"}
+                                          "InstanceId": instance_id, "Force": "true"}
     assert ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0]["Attachments"] == []
 
 
@@ -282,10 +274,10 @@ def test_attach_with_device_and_detach_with_a_bare_force(ec2ops, ec2, instance):
     (("--force",), "true"), (("--force", "true"), "true"), (("--force", "FALSE"), "false"),
     (("--force=false",), "false"), ((), None),
 ])
-def test_force_takes_a_value_or_stands_alone(ec2ops, ec2, instance, args, sent):
+def test_force_takes_a_value_or_stands_alone(ec2ops, ec2, instance_id, args, sent):
     volume = ec2.create_volume(Size=5, AvailabilityZone="us-east-1a")["VolumeId"]
-    ec2.attach_volume(VolumeId=volume, InstanceId=instance, Device="/dev/sdf")
-    run = ec2ops("detach-volume", "--volume-id", volume, "--instance-id", instance, *args, "--debug")
+    ec2.attach_volume(VolumeId=volume, InstanceId=instance_id, Device="/dev/sdf")
+    run = ec2ops("detach-volume", "--volume-id", volume, "--instance-id", instance_id, *args, "--debug")
     assert run.code == 0, run.err
     assert debug_params(run.err).get("Force") == sent
 

@@ -10,11 +10,10 @@ import re
 import threading
 import time
 
-import boto3
 import httpx
 import pytest
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, ec2_error_xml
+from conftest import ec2_client, ec2_error_xml
 
 PLACES = ("us-east-1", "eu-west-1", "ap-southeast-2")
 OPT_IN = "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe."
@@ -25,14 +24,9 @@ def launched(moto):
     """An instance in each of three regions, made with boto3: {region: instance id}."""
     ids = {}
     for region in PLACES:
-        ids[region] = client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)[
+        ids[region] = ec2_client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)[
             "Instances"][0]["InstanceId"]
     return ids
-
-
-def client(moto_url: str, region: str):
-    return boto3.client("ec2", endpoint_url=moto_url, region_name=region, aws_access_key_id=ACCESS_KEY_ID,
-                        aws_secret_access_key=SECRET_KEY)
 
 
 def rows(out: str) -> list[str]:
@@ -48,7 +42,7 @@ def alone(ec2ops, region: str, *args: str) -> list[str]:
 
 
 def region_order(moto_url: str) -> list[str]:
-    return [r["RegionName"] for r in client(moto_url, "us-east-1").describe_regions()["Regions"]]
+    return [r["RegionName"] for r in ec2_client(moto_url, "us-east-1").describe_regions()["Regions"]]
 
 
 # -- merged results --------------------------------------------------------------------------------
@@ -300,7 +294,7 @@ def test_regions_page_by_page_keep_their_order_and_the_concurrency_bound(ec2ops,
     ahead count against --max-concurrency."""
     for region in ("us-east-1", "eu-west-1"):
         for _ in range(7):  # seven reservations: two pages of 5 (moto pages DescribeInstances by reservation)
-            client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
+            ec2_client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
     args = ("describe-instances", "--regions", "us-east-1,eu-west-1", "--page-size", "5", "--endpoint", front.url)
     run = ec2ops(*args, "--debug")
     assert run.code == 0, run.err
@@ -316,7 +310,7 @@ def test_regions_page_by_page_keep_their_order_and_the_concurrency_bound(ec2ops,
 def test_a_region_whose_second_page_fails_keeps_its_first_page_and_the_others_go_on(ec2ops, moto, front):
     for region in ("us-east-1", "eu-west-1", "ap-southeast-2"):
         for _ in range(7):
-            client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
+            ec2_client(moto, region).run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
     front.refuse_later["eu-west-1"] = (401, ec2_error_xml("OptInRequired", OPT_IN, "req-eu"))
     run = ec2ops("describe-instances", "--regions", "us-east-1,eu-west-1,ap-southeast-2", "--page-size", "5",
                  "--endpoint", front.url)

@@ -16,10 +16,9 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, SmtpServer, run_cli
+from conftest import ACCESS_KEY_ID, EXTRA, SECRET_KEY, SmtpServer, required_args, run_cli
 from ec2ops.cli import cli
 from faultserver import REQUEST_ID, FaultServer
-from test_properties import EXTRA, required_args
 
 SECRET = "SeCrEt/Ec2ops+Key9876543210abcdefXYZW"
 TOKEN = "SeSsIoN/ToKeN+ec2ops//////////FQoGZXIvYXdzEJr"
@@ -123,20 +122,19 @@ def test_no_secret_from_any_command_against_moto(moto, tmp_path, monkeypatch, sm
         assert key_body[:40] not in run.out + run.err.replace("\n", "")
 
 
-def test_no_secret_from_any_command_against_the_fault_server(tmp_path, monkeypatch, captured_logs):
+def test_no_secret_from_any_command_against_the_fault_server(tmp_path, monkeypatch, captured_logs, fault_server):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.001")
-    with FaultServer() as server:
-        common = ["--endpoint", server.url, "--access-key", SECRET, "--session-token", TOKEN]
-        dashboard = ["--notify-method", "Write to File", "--file", tmp_path / "dashboard.log"]
-        runs = drive_every_command(tmp_path, common, dashboard)
-        signatures = {r.headers["Authorization"].rsplit("Signature=", 1)[1] for r in server.requests}
-        signatures |= {r.params["Storage.S3.UploadPolicySignature"] for r in server.requests
-                       if "Storage.S3.UploadPolicySignature" in r.params}
-        assert all(r.headers.get("X-Amz-Security-Token") == TOKEN for r in server.requests)
+    common = ["--endpoint", fault_server.url, "--access-key", SECRET, "--session-token", TOKEN]
+    dashboard = ["--notify-method", "Write to File", "--file", tmp_path / "dashboard.log"]
+    runs = drive_every_command(tmp_path, common, dashboard)
+    signatures = {r.headers["Authorization"].rsplit("Signature=", 1)[1] for r in fault_server.requests}
+    signatures |= {r.params["Storage.S3.UploadPolicySignature"] for r in fault_server.requests
+                   if "Storage.S3.UploadPolicySignature" in r.params}
+    assert all(r.headers.get("X-Amz-Security-Token") == TOKEN for r in fault_server.requests)
     # 1 only where the canned answer is empty and the command reports that (e.g. "No items found!")
     assert {run.code for run in runs.values()} <= {0, 1}, {n: r.err for n, r in runs.items() if r.code > 1}
     assert runs["allocate-new-key-pair"].code == runs["run-instances"].code == runs["ec2-dashboard"].code == 0
@@ -147,26 +145,26 @@ def test_no_secret_from_any_command_against_the_fault_server(tmp_path, monkeypat
         assert run.err.count("shows in the process list") == 1 + (name == "bundle-windows-instance"), name
 
 
-def test_no_secret_when_every_answer_is_a_fault_signature_v2(tmp_path, monkeypatch, captured_logs):
+def test_no_secret_when_every_answer_is_a_fault_signature_v2(tmp_path, monkeypatch, captured_logs, fault_server):
     """Signature Version 2 carries the token and signature in the body; every command meets a fault."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)  # the secret comes from stdin alone
     monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
     monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
     monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.001")
     faults = [("reset_after", None), ("html", None), ("bad_gateway", None), ("bomb", None), ("truncated", None),
               ("error", ("AuthFailure", "AWS was not able to validate the provided access credentials", 401))]
-    with FaultServer() as server:
-        def fault_for(name):
-            server.push(*faults[len(server.requests) % len(faults)])
+    def fault_for(name):
+        fault_server.push(*faults[len(fault_server.requests) % len(faults)])
 
-        common = ["--endpoint", server.url, "--access-key", "-", "--signature-version", "2", "--max-attempts", "2"]
-        dashboard = ["--notify-method", "Email", "--smtp-host", "127.0.0.1", "--smtp-port", "9",
-                     "--smtp-from", "a@example.com", "--smtp-to", "b@example.com", "--smtp-user", "ops"]
-        runs = drive_every_command(tmp_path, common, dashboard, stdin=SECRET + "\n", before=fault_for)
-        signatures = {r.params["Signature"] for r in server.requests if "Signature" in r.params}
-        assert all(r.params.get("SecurityToken") == TOKEN for r in server.requests if r.params)
+    common = ["--endpoint", fault_server.url, "--access-key", "-", "--signature-version", "2", "--max-attempts", "2"]
+    dashboard = ["--notify-method", "Email", "--smtp-host", "127.0.0.1", "--smtp-port", "9",
+                 "--smtp-from", "a@example.com", "--smtp-to", "b@example.com", "--smtp-user", "ops"]
+    runs = drive_every_command(tmp_path, common, dashboard, stdin=SECRET + "\n", before=fault_for)
+    signatures = {r.params["Signature"] for r in fault_server.requests if "Signature" in r.params}
+    assert all(r.params.get("SecurityToken") == TOKEN for r in fault_server.requests if r.params)
     assert {run.code for run in runs.values()} <= {0, 1, 3} and any(run.code for run in runs.values())
     for run in runs.values():
         assert "  Signature=***" in run.err and "  SecurityToken=***" in run.err
@@ -175,27 +173,26 @@ def test_no_secret_when_every_answer_is_a_fault_signature_v2(tmp_path, monkeypat
 
 
 # -- the secret key as a flag ----------------------------------------------------------------------
-def test_the_secret_key_flag_warns_in_one_line_once(monkeypatch):
+def test_the_secret_key_flag_warns_in_one_line_once(monkeypatch, fault_server):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.001")
-    with FaultServer() as server:
-        server.push("throttle", times=2)  # three requests, one warning
-        run = run_cli(["enumerate-regions", "--endpoint", server.url, "--access-key", SECRET])
-        assert run.code == 0 and run.err == WARNING + "\n" and len(server.requests) == 3
-        # A flow over all regions: a session each, still one warning, and stdin is read once.
-        run = run_cli(["ec2-dashboard", "--endpoint", server.url, "--regions", "all",
-                       "--access-key", SECRET, "-o", "json"])
-        assert run.code == 0 and run.err == WARNING + "\n", run.err
-        assert [row["region"] for row in run.json()["returnResult"]] == ["eu-west-1", "us-east-1", "total"]
-        before = len(server.requests)
-        run = run_cli(["ec2-dashboard", "--endpoint", server.url, "--regions", "us-east-1,eu-west-1",
-                       "--access-key", "-", "--get", "keyPairs"], stdin=SECRET + "\n")
-        assert (run.code, run.out, run.err) == (0, "0\n", "")
-        scopes = {r.headers["Authorization"].split("/")[2] for r in server.requests[before:]}
-        assert scopes == {"us-east-1", "eu-west-1"}
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-        assert run_cli(["enumerate-regions", "--endpoint", server.url]).err == ""
+    fault_server.push("throttle", times=2)  # three requests, one warning
+    run = run_cli(["enumerate-regions", "--endpoint", fault_server.url, "--access-key", SECRET])
+    assert run.code == 0 and run.err == WARNING + "\n" and len(fault_server.requests) == 3
+    # A flow over all regions: a session each, still one warning, and stdin is read once.
+    run = run_cli(["ec2-dashboard", "--endpoint", fault_server.url, "--regions", "all",
+                   "--access-key", SECRET, "-o", "json"])
+    assert run.code == 0 and run.err == WARNING + "\n", run.err
+    assert [row["region"] for row in run.json()["returnResult"]] == ["eu-west-1", "us-east-1", "total"]
+    before = len(fault_server.requests)
+    run = run_cli(["ec2-dashboard", "--endpoint", fault_server.url, "--regions", "us-east-1,eu-west-1",
+                   "--access-key", "-", "--get", "keyPairs"], stdin=SECRET + "\n")
+    assert (run.code, run.out, run.err) == (0, "0\n", "")
+    scopes = {r.headers["Authorization"].split("/")[2] for r in fault_server.requests[before:]}
+    assert scopes == {"us-east-1", "eu-west-1"}
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    assert run_cli(["enumerate-regions", "--endpoint", fault_server.url]).err == ""
 
 
 # -- the private key file --------------------------------------------------------------------------
@@ -225,14 +222,14 @@ def test_key_file_refuses_a_symlink_and_force_replaces_the_link_not_its_target(e
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 
 
-def test_key_file_that_appears_while_the_key_is_made_is_not_overwritten(tmp_path, monkeypatch):
+def test_key_file_that_appears_while_the_key_is_made_is_not_overwritten(tmp_path, monkeypatch, fault_server):
     """The path is free when checked, and taken by the time the answer comes: the file is kept."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     path = tmp_path / "k.pem"
-    with FaultServer() as server:
-        server.on_request = lambda params: path.write_text("someone else's\n")
-        run = run_cli(["allocate-new-key-pair", "--key-name", "race", "--key-file", path, "--endpoint", server.url])
+    fault_server.on_request = lambda params: path.write_text("someone else's\n")
+    run = run_cli(["allocate-new-key-pair", "--key-name", "race", "--key-file", path,
+                   "--endpoint", fault_server.url])
     assert path.read_text() == "someone else's\n" and run.code == 4 and run.out == ""
     assert run.err == (f"ec2ops: The key pair 'race' was created, but its private key could not be written to {path} "
                        "(File exists). Delete the key pair and allocate it again.\n")

@@ -1,25 +1,21 @@
 """One pipeline for every command: traits applied by kind (walked over the command tree), --dry-run
-and --filter against moto, and the one sink's exit statuses through the installed console script."""
+and --filter against moto. The one sink's exit statuses, through the installed console script, are
+in tests/process/test_sink.py."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml
+from conftest import debug_params, ec2_error_xml
 from ec2ops import traits
 from ec2ops.cli import GUIDE_ORDER, cli
 
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
-OPERATIONS = Path(__file__).resolve().parent.parent / "ec2ops" / "operations"
+OPERATIONS = Path(__file__).resolve().parents[2] / "ec2ops" / "operations"
 AMI = "ami-12345678"
 
 
@@ -83,7 +79,7 @@ def test_no_module_of_the_package_is_over_500_lines():
 
 
 # -- --dry-run -----------------------------------------------------------------------------------
-def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, moto):
+def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, ec2):
     run = ec2ops("create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--dry-run", "--wait",
                  "--debug")
     assert (run.code, run.out) == (0, "")
@@ -91,8 +87,6 @@ def test_dry_run_asks_ec2_and_changes_nothing(ec2ops, moto):
     assert debug_params(run.err) == {"Action": "CreateVolume", "Version": "2016-11-15", "Size": "8",
                                      "AvailabilityZone": "us-east-1a", "DryRun": "true"}
     assert run.err.count(">>> POST") == 1  # nothing was waited for
-    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=moto, aws_access_key_id=ACCESS_KEY_ID,
-                       aws_secret_access_key=SECRET_KEY)
     assert ec2.describe_volumes()["Volumes"] == []
 
 
@@ -144,57 +138,3 @@ def test_a_comma_inside_a_filter_value_is_escaped(ec2ops):
     run = ec2ops("describe-security-groups", "--filter", r"description=a\,b", "--debug")
     assert run.code == 0, run.err
     assert debug_params(run.err)["Filter.1.Value.1"] == "a,b"
-
-
-# -- the one sink, through the console script ----------------------------------------------------
-def env_for(moto_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=moto_url, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
-    return env
-
-
-@pytest.mark.parametrize("form", ["plain", "table", "json"])
-def test_a_reader_that_went_away_ends_ec2ops_quietly_with_141(moto, form):
-    child = subprocess.Popen([str(EC2OPS), "enumerate-regions", "-o", form], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env_for(moto))
-    child.stdout.close()  # the only reader is gone before anything is written
-    err = child.stderr.read()
-    assert (child.wait(timeout=60), err) == (141, b"")
-
-
-def test_head_under_pipefail_sees_141_on_a_large_table(ec2ops, moto):
-    assert ec2ops("run-instances", "--ami-id", AMI, "--min-count", "300").code == 0
-    done = subprocess.run(["bash", "-c", f"set -o pipefail; '{EC2OPS}' describe-instances -o table | head -1"],
-                          capture_output=True, text=True, env=env_for(moto), timeout=120)
-    assert (done.returncode, done.stderr, len(done.stdout.splitlines())) == (141, "", 1)
-
-
-def test_a_full_disk_after_a_read_is_exit_4_in_one_line(moto):
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([str(EC2OPS), "enumerate-regions"], stdout=full, stderr=subprocess.PIPE, text=True,
-                              env=env_for(moto), timeout=60)
-    assert (done.returncode, done.stderr) == (4, "ec2ops: stdout could not be written: No space left on device.\n")
-
-
-def test_a_full_disk_after_a_change_says_what_was_done_and_never_the_private_key(ec2ops, moto):
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([str(EC2OPS), "allocate-new-key-pair", "--key-name", "deploy"], stdout=full,
-                              stderr=subprocess.PIPE, text=True, env=env_for(moto), timeout=60)
-    assert (done.returncode, done.stderr) == (
-        4, "ec2ops: CreateKeyPair was done, but its result could not be written (No space left on device): "
-           "key pair deploy.\n")
-    assert ec2ops("enumerate-key-pairs", "--get", "returnResult").out.split(",")[0] == "deploy"
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([str(EC2OPS), "run-instances", "--ami-id", AMI, "--min-count", "2"], stdout=full,
-                              stderr=subprocess.PIPE, text=True, env=env_for(moto), timeout=60)
-    launched = [row.split(";")[0] for row in ec2ops("describe-instances", "--get", "returnResult").out.split()]
-    assert (done.returncode, done.stderr) == (
-        4, "ec2ops: RunInstances was done, but its result could not be written (No space left on device): "
-           f"instance {', '.join(launched)}.\n")
-
-
-def test_a_closed_stdout_is_exit_4_in_one_line(moto):
-    done = subprocess.run(["bash", "-c", f"'{EC2OPS}' enumerate-regions >&-"], capture_output=True, text=True,
-                          env=env_for(moto), timeout=60)
-    assert (done.returncode, done.stderr) == (4, "ec2ops: stdout is closed.\n")

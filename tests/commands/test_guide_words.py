@@ -15,13 +15,6 @@ def first_line(run) -> str:
     return run.err.splitlines()[0] if run.err else ""
 
 
-def boto(moto_url):
-    import boto3
-
-    return boto3.client("ec2", endpoint_url=moto_url, region_name="us-east-1",
-                        aws_access_key_id="AKIDTEST", aws_secret_access_key="test")
-
-
 # -- not found: the guide's message naming the id given --------------------------------------------
 # moto's own texts: "The image id '[ami-12345678]' does not exist", "The volume '{'vol-1'}' does not
 # exist.", an empty message for snapshots; the instance's code is EC2's InvalidInstanceID.NotFound.
@@ -191,12 +184,12 @@ def test_revoking_a_permission_that_does_not_exist_succeeds(ec2ops):
     assert lines[1].startswith("requestId: ") and lines[1] != "requestId: null"
 
 
-def test_revoking_a_source_group_removes_what_exists(ec2ops, moto):
+def test_revoking_a_source_group_removes_what_exists(ec2ops, ec2):
     """The guide's source-group permission is three (tcp, udp, icmp); one that exists goes, the
     missing ones are no failure."""
     for name in ("web", "lb"):
         assert ec2ops("create-security-group", "--group-name", name, "--group-description", name).code == 0
-    boto(moto).authorize_security_group_ingress(GroupName="web", IpPermissions=[{
+    ec2.authorize_security_group_ingress(GroupName="web", IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "UserIdGroupPairs": [{"GroupName": "lb"}]}])
     assert len(ec2ops("get-security-group-details", "--group-name", "web", "-o", "json").json()["ipPermissions"]) == 1
     run = ec2ops("revoke-access-to-security-group", "--group-name", "web", "--source-security-group-name", "lb")

@@ -13,11 +13,7 @@ URL = "https://ec2.us-east-1.amazonaws.com/"
 IP_MESSAGE = "The given IP address is invalid. It must have the following format: [0-255].[0-255].[0-255].[0-255]."
 
 
-def launch(moto_url: str, count: int) -> list[str]:
-    import boto3
-
-    ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name="us-east-1",
-                       aws_access_key_id="AKIDTEST", aws_secret_access_key="test")
+def launch(ec2, count: int) -> list[str]:
     return [i["InstanceId"] for i in ec2.run_instances(ImageId="ami-12345678", MinCount=count,
                                                         MaxCount=count)["Instances"]]
 
@@ -53,8 +49,8 @@ def test_allocate_enumerate_release(ec2ops):
                      "associationId": None, "domain": "vpc"}]
 
 
-def test_associate_moves_the_address_and_disassociate(ec2ops, moto):
-    first, second = launch(moto, 2)
+def test_associate_moves_the_address_and_disassociate(ec2ops, ec2):
+    first, second = launch(ec2, 2)
     allocated = ec2ops("allocate-new-elastic-ip", "-o", "json").json()
     ip, allocation = allocated["returnResult"], allocated["allocationId"]
 
@@ -84,8 +80,8 @@ def test_associate_moves_the_address_and_disassociate(ec2ops, moto):
     assert actions(again.err) == ["DescribeAddresses"]
 
 
-def test_release_disassociates_first(ec2ops, moto):
-    (instance,) = launch(moto, 1)
+def test_release_disassociates_first(ec2ops, ec2):
+    (instance,) = launch(ec2, 1)
     ip = ec2ops("allocate-new-elastic-ip", "--get", "returnResult").out.strip()
     association = ec2ops("associate-elastic-ip", "--ip-address", ip, "--instance-id", instance,
                          "--get", "associationId").out.strip()

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import boto3
 import pytest
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params
+from conftest import debug_params, ec2_client
 
 AMI = "ami-12345678"
 GUIDE = ["instanceId", "imageId", "instanceType", "instanceState", "dnsName", "keyName", "ramdiskId", "platform",
@@ -17,19 +16,13 @@ GUIDE = ["instanceId", "imageId", "instanceType", "instanceState", "dnsName", "k
 FIELDS = ["privateIpAddress", "ipAddress", "privateDnsName", "vpcId", "subnetId", "launchTime", "tags"]
 
 
-def client(moto_url: str, region: str = "us-east-1"):
-    return boto3.client("ec2", endpoint_url=moto_url, region_name=region, aws_access_key_id=ACCESS_KEY_ID,
-                        aws_secret_access_key=SECRET_KEY)
-
-
 def tagged(kind: str, **tags: str) -> list[dict]:
     return [{"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
 
 
 @pytest.fixture
-def instance(moto):
+def instance(ec2):
     """An instance tagged team=ops and Name=web (given in that order), as boto3 describes it."""
-    ec2 = client(moto)
     made = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1,
                              TagSpecifications=tagged("instance", team="ops", Name="web"))["Instances"][0]
     return ec2.describe_instances(InstanceIds=[made["InstanceId"]])["Reservations"][0]["Instances"][0]
@@ -110,8 +103,7 @@ def test_an_unknown_column_is_exit_2_naming_the_valid_ones_before_anything_is_se
     assert ec2ops("get-volume-details", "--volume-id", "vol-12345678", "--columns", "size").code == 2
 
 
-def test_volume_fields_typed_in_json_and_as_ec2_says_in_plain(ec2ops, moto):
-    ec2 = client(moto)
+def test_volume_fields_typed_in_json_and_as_ec2_says_in_plain(ec2ops, ec2):
     made = ec2.create_volume(Size=4, AvailabilityZone="us-east-1a", VolumeType="io1", Iops=300, Encrypted=True,
                              TagSpecifications=tagged("volume", Name="data", backup="daily"))
     volume = ec2.describe_volumes(VolumeIds=[made["VolumeId"]])["Volumes"][0]
@@ -127,8 +119,7 @@ def test_volume_fields_typed_in_json_and_as_ec2_says_in_plain(ec2ops, moto):
         f"{volume['VolumeId']},4,null,us-east-1a,available"
 
 
-def test_snapshot_fields_equal_boto3s(ec2ops, moto):
-    ec2 = client(moto)
+def test_snapshot_fields_equal_boto3s(ec2ops, ec2):
     volume = ec2.create_volume(Size=6, AvailabilityZone="us-east-1a", Encrypted=True)["VolumeId"]
     made = ec2.create_snapshot(VolumeId=volume, TagSpecifications=tagged("snapshot", Name="nightly"))
     snapshot = ec2.describe_snapshots(SnapshotIds=[made["SnapshotId"]])["Snapshots"][0]
@@ -141,8 +132,7 @@ def test_snapshot_fields_equal_boto3s(ec2ops, moto):
     assert plain.out.splitlines()[0] == "true,Name=nightly"
 
 
-def test_image_fields_equal_boto3s(ec2ops, moto, instance):
-    ec2 = client(moto)
+def test_image_fields_equal_boto3s(ec2ops, ec2, instance):
     image_id = ec2.create_image(InstanceId=instance["InstanceId"], Name="golden",
                                 TagSpecifications=tagged("image", role="base"))["ImageId"]
     image = ec2.describe_images(ImageIds=[image_id])["Images"][0]
@@ -154,8 +144,7 @@ def test_image_fields_equal_boto3s(ec2ops, moto, instance):
         "name": "golden", "creationDate": image["CreationDate"], "tags": {"role": "base"}}
 
 
-def test_security_group_fields_equal_boto3s(ec2ops, moto):
-    ec2 = client(moto)
+def test_security_group_fields_equal_boto3s(ec2ops, ec2):
     group_id = ec2.create_security_group(GroupName="web", Description="Web servers",
                                          TagSpecifications=tagged("security-group", tier="front"))["GroupId"]
     group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
@@ -167,8 +156,7 @@ def test_security_group_fields_equal_boto3s(ec2ops, moto):
     assert list(doc["returnResult"][0]) == ["groupName", "ownerId", "groupDescription", "groupId", "vpcId", "tags"]
 
 
-def test_elastic_ip_fields_equal_boto3s(ec2ops, moto, instance):
-    ec2 = client(moto)
+def test_elastic_ip_fields_equal_boto3s(ec2ops, ec2, instance):
     allocation = ec2.allocate_address(Domain="vpc")
     association = ec2.associate_address(AllocationId=allocation["AllocationId"],
                                         InstanceId=instance["InstanceId"])["AssociationId"]
@@ -185,7 +173,8 @@ def test_elastic_ip_fields_equal_boto3s(ec2ops, moto, instance):
 
 
 def test_region_and_profile_labels_are_columns_too(ec2ops, moto, instance):
-    west = client(moto, "eu-west-1").run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    west = ec2_client(moto, "eu-west-1").run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0][
+        "InstanceId"]
     run = ec2ops("describe-instances", "--regions", "us-east-1,eu-west-1", "--columns", "instanceId,region")
     assert run.code == 0, run.err
     assert run.out.splitlines()[:2] == [f"{instance['InstanceId']};us-east-1", f"{west};eu-west-1"]
@@ -197,8 +186,7 @@ def test_region_and_profile_labels_are_columns_too(ec2ops, moto, instance):
                          "with either, profile with --profiles.\n")
 
 
-def test_tags_in_plain_are_escaped_and_an_untagged_row_is_null(ec2ops, moto, instance):
-    ec2 = client(moto)
+def test_tags_in_plain_are_escaped_and_an_untagged_row_is_null(ec2ops, ec2, instance):
     ec2.create_tags(Resources=[instance["InstanceId"]], Tags=[{"Key": "note", "Value": "a\nb"}])
     bare = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
     run = ec2ops("describe-instances", "--instance-ids", f"{instance['InstanceId']},{bare}",
@@ -230,8 +218,7 @@ def test_details_carry_the_new_fields_in_json_and_get_never_in_plain(ec2ops, ins
     assert table.code == 0 and instance["PrivateIpAddress"] not in table.out and "monitoring" in table.out
 
 
-def test_security_group_details_carry_id_vpc_and_tags(ec2ops, moto):
-    ec2 = client(moto)
+def test_security_group_details_carry_id_vpc_and_tags(ec2ops, ec2):
     group_id = ec2.create_security_group(GroupName="db", Description="Databases",
                                          TagSpecifications=tagged("security-group", tier="back"))["GroupId"]
     group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]

@@ -5,6 +5,7 @@ botocore signs it; any answer body is parsed or refused cleanly."""
 import datetime as dt
 import ipaddress
 import re
+import subprocess
 import types
 from unittest import mock
 from urllib.parse import parse_qsl
@@ -19,7 +20,7 @@ from botocore.credentials import Credentials as BotoCredentials
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, run_cli
+from conftest import ACCESS_KEY_ID, EC2OPS, EXTRA, SECRET_KEY, env_for, required_args, run_cli
 from ec2ops import validate
 from ec2ops.cli import cli
 from ec2ops.client import document
@@ -108,27 +109,6 @@ def test_every_other_validator_answers_a_value_or_its_message(value):
 
 
 # -- every command, any string for each of its inputs ---------------------------------------------
-PLAUSIBLE = {
-    "volumeId": "vol-0123456789abcdef0", "instanceId": "i-0123456789abcdef0",
-    "instanceIdentifier": "i-0123456789abcdef0", "snapshotId": "snap-0123456789abcdef0", "amiId": "ami-12345678",
-    "imageId": "ami-12345678", "deviceName": "/dev/sdh", "ipAddress": "203.0.113.10", "attribute": "launchPermission",
-    "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
-    "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
-}
-# Inputs beyond the required ones that some commands need to pass their own checks.
-EXTRA = {
-    "modify-snapshot-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "modify-image-attribute": ["--operation-type", "add", "--user-ids", "123456789012"],
-    "create-shared-snapshot": ["--user-ids", "123456789012"],
-    "create-volume": ["--size", "1", "--availability-zone", "us-east-1a"],
-    "allow-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
-                                       "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
-    "revoke-access-to-security-group": ["--group-name", "web", "--ip-protocol", "tcp", "--from-port", "22",
-                                        "--to-port", "22", "--cidr-ip", "10.0.0.0/8"],
-    # a group by name or by id: neither is required alone
-    "delete-security-group": ["--group-name", "web"],
-    "get-security-group-details": ["--group-name", "web"],
-}
 NOT_FUZZED = {"keyFile", "file", "smtpHost"}  # paths written and hosts dialled: not for random text
 
 
@@ -146,14 +126,6 @@ def command_inputs():
 
 
 INPUTS = command_inputs()
-
-
-def required_args(command: click.Command, skip: str) -> list[str]:
-    args = []
-    for param in command.params:
-        if isinstance(param, click.Option) and param.required and param.name != skip:
-            args += [param.opts[0], PLAUSIBLE[param.name]]
-    return args
 
 
 def answer(request: httpx.Request) -> httpx.Response:
@@ -240,22 +212,14 @@ def test_any_environment_value_ends_cleanly(offline, monkeypatch, name, value):
     assert run.code in (0, 1, 2, 3) and run.err.strip()
 
 
-def test_bytes_that_are_not_utf8_on_the_real_command_line(tmp_path):
+def test_bytes_that_are_not_utf8_on_the_real_command_line(tmp_path, fault_server):
     """argv as the OS gives it: not UTF-8 in an id is refused (exit 2); as a delimiter it is printed back."""
-    import os
-    import subprocess
-    import sys
-
-    from faultserver import FaultServer
-
-    ec2ops = os.path.join(os.path.dirname(sys.executable), "ec2ops")
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
-    with FaultServer() as server:
-        refused = subprocess.run([ec2ops, "delete-key-pair", "--key-name", b"k\xff", "--endpoint", server.url],
-                                 env=env, capture_output=True, timeout=60)
-        printed = subprocess.run([ec2ops, "enumerate-regions", "--col-delimiter", b"\xff", "--endpoint", server.url],
-                                 env=env, capture_output=True, timeout=60)
-        assert server.actions() == ["DescribeRegions"]
+    env = env_for(fault_server.url)
+    refused = subprocess.run([EC2OPS, "delete-key-pair", "--key-name", b"k\xff", "--endpoint", fault_server.url],
+                             env=env, capture_output=True, timeout=60)
+    printed = subprocess.run([EC2OPS, "enumerate-regions", "--col-delimiter", b"\xff", "--endpoint", fault_server.url],
+                             env=env, capture_output=True, timeout=60)
+    assert fault_server.actions() == ["DescribeRegions"]
     assert (refused.returncode, refused.stderr) == (
         2, b"ec2ops: The value given for KeyName is not valid UTF-8 text; nothing was sent.\n")
     assert printed.returncode == 0 and printed.stdout.startswith(b"eu-west-1\xffec2.eu-west-1.amazonaws.com\n")

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import re
 
-import boto3
 import pytest
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY
-
 AMI = "ami-12345678"
-
-
-@pytest.fixture
-def ec2(moto):
-    return boto3.client("ec2", endpoint_url=moto, region_name="us-east-1", aws_access_key_id=ACCESS_KEY_ID,
-                        aws_secret_access_key=SECRET_KEY)
 
 
 def tags_of(described: list[dict]) -> list[dict[str, str]]:
