@@ -139,7 +139,7 @@ class Commands(MutableMapping):
     def summary(self, name: str) -> tuple[str, str | None]:
         """A command's area and its line in `ec2ops --help` (None if hidden), as the installed click
         renders it: from the command once it is built, else from a stand-in made of what the listing
-        holds of it (what click's short help reads; tests/test_startup.py checks they agree)."""
+        holds of it (what click's short help reads; tests/process/test_startup.py checks they agree)."""
         command = self._built.get(name)
         if command is None:
             area, attributes = self._listed[name]

@@ -4,7 +4,7 @@ paragraph of its help; short_help, hidden or deprecated when set): the installed
 that line, as it would from the command itself.
 
 Generated from the command line by `python -m ec2ops.docs listing`: do not edit.
-tests/test_docs.py fails when it is stale.
+tests/commands/test_docs.py fails when it is stale.
 """
 
 # name: (module, area, click.Command's keyword arguments for its line), in ec2ops.cli.MODULES' order.

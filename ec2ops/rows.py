@@ -42,7 +42,7 @@ def _percent(text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-# EC2's integer and boolean fields (botocore's service model agrees; tests/test_json.py checks it),
+# EC2's integer and boolean fields (botocore's service model agrees; tests/pipeline/test_json.py checks it),
 # by element name, and progress ("80%"), a number of percent: JSON numbers and booleans. Plain
 # output keeps EC2's text, as the guide printed it.
 TYPES: dict[str, Callable[[str], Any]] = {

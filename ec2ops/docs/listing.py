@@ -17,7 +17,7 @@ paragraph of its help; short_help, hidden or deprecated when set): the installed
 that line, as it would from the command itself.
 
 {header}
-tests/test_docs.py fails when it is stale.
+tests/commands/test_docs.py fails when it is stale.
 """
 '''
 
