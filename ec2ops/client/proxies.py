@@ -49,13 +49,18 @@ def parse(url: str) -> Proxy:
                            f"{', '.join(SCHEMES)}).")
     if not parts.hostname:
         raise InvalidProxy(f"The proxy {_without_userinfo(url)} is not a valid URL (it names no host).")
-    if scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+    if scheme.startswith("socks") and not socks_available():
         raise InvalidProxy(f"The proxy {_without_userinfo(url)} is a SOCKS proxy, which needs the socksio package "
                            f"(pip install socksio).")
     auth = None
     if parts.username or parts.password:
         auth = (unquote(parts.username or "").encode(), unquote(parts.password or "").encode())
     return Proxy(scheme, parts.hostname, None if port == DEFAULT_PORTS.get(scheme) else port, auth)
+
+
+def socks_available() -> bool:
+    """Whether httpcore can speak SOCKS here: it needs the socksio package, which ec2ops does not require."""
+    return importlib.util.find_spec("socksio") is not None
 
 
 def _without_userinfo(url: str) -> str:
