@@ -184,7 +184,7 @@ class HttpClient:
     def post(self, url: str, headers: dict[str, str], body: bytes, connect_timeout: float,
              read_timeout: float) -> Iterator[Answer]:
         """POSTs `body` to `url` (already encoded: nothing is encoded again but a query's odd
-        characters); the answer is read within the block. Raises httpcore's exceptions, ValueError for a
+        characters); the answer is read within the block. Raises httpcore's exceptions, InvalidURL for a
         URL that cannot be sent, DecodingError while the body is read."""
         where, netloc = _url(url)
         sent = [("Host", headers.get("Host") or netloc),
