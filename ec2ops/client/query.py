@@ -13,14 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-# httpx's package imports its own command line (httpx._main) when click and rich are installed, as
-# they are here: rich and pygments, ~100 ms and ~5 MB on every call. A None entry makes that import
-# fail, and httpx then defines a stub `main` instead; nothing of ec2ops uses httpx's command line.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-import httpx  # noqa: E402
+import httpcore
 
 from ec2ops import resources
-from ec2ops.client import CALL_THREAD, document, tls, transport
+from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
 from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
@@ -117,9 +113,9 @@ _NEXT_TOKEN = re.compile(rb"<nextToken>([^<&]+)</nextToken>")
 
 
 class Client:
-    """One httpx client per process: keep-alive across pages, retries and flows."""
+    """One connection pool per process: keep-alive across pages, retries and flows."""
 
-    def __init__(self, settings: Settings, http: "httpx.Client | None" = None):
+    def __init__(self, settings: Settings, http: transport.HttpClient | None = None):
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
         if settings.debug:
@@ -131,15 +127,9 @@ class Client:
             return
         verify = tls.context(settings.ca_bundle, trust_env=settings.proxy is None)
         try:
-            self.http = transport.HttpClient(
-                timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-                proxy=settings.proxy,
-                verify=verify,
-                follow_redirects=False,
-                trust_env=settings.proxy is None,
-            )
-        except httpx.InvalidURL as exc:  # not an HTTPError: it would otherwise end in a traceback
-            raise InputError(f"The proxy {settings.proxy} is not a valid URL ({exc}).") from None
+            self.http = transport.HttpClient(verify, proxy=settings.proxy, trust_env=settings.proxy is None)
+        except proxies.InvalidProxy as exc:  # from --proxy-host/--proxy-port, or the environment's
+            raise InputError(str(exc)) from None
 
     def close(self) -> None:
         self.http.close()
@@ -223,11 +213,10 @@ class Client:
         try:
             with transport.deadline(s.read_timeout):  # request sent to whole answer read, this attempt
                 # This client's timeouts, not those of the client whose pool it shares.
-                timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
-                with self.http.stream("POST", wire_url(s.endpoint), headers=headers, content=body,
-                                      timeout=timeout) as answer:
+                with self.http.post(wire_url(s.endpoint), headers, body, connect_timeout=s.connect_timeout,
+                                    read_timeout=s.read_timeout) as answer:
                     content = self._read_bounded(answer, deadline, pieces=bool(list_key))
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
                 raise EndpointError(tls.failure(exc, self._where(), s.ca_bundle, "--ca-bundle", "endpoint")) from None
             proxy = self._proxy()
@@ -235,23 +224,23 @@ class Client:
                 raise _Unsent(f"Failed to open HTTP connection to the proxy {proxy} (on the way to "
                               f"{self._where()}): {tls.reason(exc)}.") from None
             raise _Unsent(f"Failed to open HTTP connection to {self._where()}: {tls.reason(exc)}.") from None
-        except httpx.ProxyError as exc:
+        except httpcore.ProxyError as exc:
             proxy = self._proxy()
             raise _Unsent(f"The proxy{' ' + proxy if proxy else ''} refused the connection to {self._where()}: "
                           f"{tls.reason(exc)}.") from None
-        except httpx.ReadTimeout:
+        except httpcore.ReadTimeout:
             raise _MaybeSent(f"{self._where()} did not answer within the read timeout "
                              f"({s.read_timeout:g} s).") from None
-        except httpx.WriteTimeout:
+        except httpcore.WriteTimeout:
             raise _MaybeSent(f"{self._where()} did not take the request within the timeout "
                              f"({s.read_timeout:g} s).") from None
-        except httpx.DecodingError as exc:  # an answer whose Content-Encoding lies: not EC2's
+        except transport.DecodingError as exc:  # an answer whose Content-Encoding lies: not EC2's
             raise _NotEc2(f"{self._where()} answered a body that could not be decoded: {tls.reason(exc)}.") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+        except (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError) as exc:
             raise _MaybeSent(f"The connection to {self._where()} was lost: {tls.reason(exc)}.") from None
-        except httpx.HTTPError as exc:
+        except _HTTP_ERRORS as exc:  # what is left: a local protocol error, an unsupported scheme, ...
             raise EndpointError(f"Failed to talk to {self._where()}: {tls.reason(exc)}.") from None
-        except httpx.InvalidURL as exc:
+        except transport.InvalidURL as exc:
             raise InputError(f"serviceEndpoint {s.endpoint} is not a valid URL ({exc}).") from None
         request_id = answer.headers.get("x-amzn-requestid") or answer.headers.get("x-amz-request-id")
         status = answer.status_code
@@ -290,7 +279,7 @@ class Client:
             raise _NotEc2(document.not_its_answer(self._where(), action, root))
         return Response(action, tree, request_id or tree.get("requestId"))
 
-    def _read_bounded(self, answer: httpx.Response, deadline: float, pieces: bool = False) -> bytearray | list[bytes]:
+    def _read_bounded(self, answer: transport.Answer, deadline: float, pieces: bool = False) -> bytearray | list[bytes]:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -303,7 +292,7 @@ class Client:
         content = [] if pieces else bytearray(int(declared) if declared and declared.isdigit() else 0)
         size = 0
         try:
-            for chunk in answer.iter_bytes():
+            for chunk in answer.chunks():
                 if size + len(chunk) > limit:
                     raise _NotEc2(self._too_big(limit))
                 if time.monotonic() > deadline:  # the transport keeps the deadline; this, any other transport
@@ -313,7 +302,7 @@ class Client:
                 else:
                     content[size:size + len(chunk)] = chunk
                 size += len(chunk)
-        except httpx.ReadTimeout:  # the headers came in time, the rest did not
+        except httpcore.ReadTimeout:  # the headers came in time, the rest did not
             raise late from None
         if not pieces:
             del content[size:]  # an answer shorter than it said (the transport checks; a gzip body is longer)
@@ -334,8 +323,7 @@ class Client:
         time.sleep(delay)
 
     def _proxy(self) -> str | None:
-        proxy_for = getattr(self.http, "proxy_for", None)  # a plain httpx.Client (tests) knows no proxy
-        return proxy_for(self.settings.endpoint) if proxy_for else None
+        return self.http.proxy_for(self.settings.endpoint)
 
     def _where(self) -> str:
         parts = urlsplit(self.settings.endpoint)
@@ -352,6 +340,11 @@ class Client:
         lines += [f"{k}: {v}" for k, v in shown.items()]
         lines += [f"  {k}={v}" for k, v in params]
         self._log("\n".join(lines))
+
+
+# httpcore's exceptions have no common base: its families, as httpx's HTTPError gathered them.
+_HTTP_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
+                httpcore.UnsupportedProtocol)
 
 
 class _Unsent(Exception):

@@ -4,6 +4,7 @@ one context, and a failed verification is told in one way."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import ssl
 
@@ -22,10 +23,14 @@ def context(bundle: str | None, trust_env: bool = True) -> ssl.SSLContext:
             verify = ssl.create_default_context(cafile=bundle)
         except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a NUL in the path
             raise EndpointError(f"Cannot read the CA bundle {bundle}: {exc}") from None
+    elif trust_env and os.environ.get("SSL_CERT_FILE"):  # the CAs httpx's create_ssl_context chose, in its order
+        verify = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    elif trust_env and os.environ.get("SSL_CERT_DIR"):
+        verify = ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
     else:
-        import httpx
+        import certifi
 
-        verify = httpx.create_ssl_context(verify=True, trust_env=trust_env)
+        verify = ssl.create_default_context(cafile=certifi.where())
     verify.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
     return verify
 
@@ -36,7 +41,7 @@ def failure(exc: BaseException, where: str, bundle: str | None, option: str, wha
     option, `what` the server ("endpoint", "SMTP server")."""
     cause: BaseException = exc
     while not isinstance(cause, ssl.SSLError) and (cause.__cause__ or cause.__context__):
-        cause = cause.__cause__ or cause.__context__  # httpx's error, httpcore's, then ssl's
+        cause = cause.__cause__ or cause.__context__  # httpcore's error, then ssl's
     said = _SSL_SOURCE_LINE.sub("", reason(cause)).rstrip(".")  # the sentence ends below
     code = getattr(cause, "verify_code", None)
     if not bundle:

@@ -1,24 +1,35 @@
-"""httpx, with a read timeout that bounds the whole answer.
+"""HTTP on httpcore's public API, with a read timeout that bounds the whole answer.
 
-httpx's read timeout bounds each read from the socket: a peer that sends a byte of its headers every
-half second keeps a request waiting for hours. Here each attempt has a deadline: from the moment the
+A read timeout that bounds each read from the socket lets a peer that sends a byte of its headers every
+half second keep a request waiting for hours. Here each attempt has a deadline: from the moment the
 request is written, every read waits at most what is left of the read timeout, and fails once it is
 spent. The deadline is the calling thread's own, since regions run in threads over one shared pool
 (a connection serves one request at a time, read by the thread that sent it).
 
-httpx's transport takes no network backend, so the httpcore pool is built here the way httpx builds
-it (TLS context, proxy, no retries), with a backend whose streams keep to the deadline.
+httpcore's pools take a network backend: ours wraps the sockets so that they keep the deadline. What
+httpx did above httpcore, and ec2ops needs, is done here: the proxy for each URL (proxies.py), the
+request's headers, and undoing the answer's Content-Encoding, piece by piece with a bound on each piece
+so that a small compressed answer cannot unfold into gigabytes before the caller counts its bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
+import zlib
 from typing import Iterator
+from urllib.parse import quote, urlsplit
 
 import httpcore
-import httpx
+
+from ec2ops.client import proxies
+
+# What httpx asked for, as it was installed for ec2ops (brotli and zstandard are not ec2ops's dependencies).
+ACCEPT_ENCODING = "gzip, deflate"
+PIECE = 64 * 1024  # the most one step of decoding unfolds at once
+LIMITS = dict(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)  # httpx's defaults
 
 _attempt = threading.local()
 
@@ -66,7 +77,9 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class Backend(httpcore.NetworkBackend):
+    """httpcore's own sockets, each kept to the calling thread's deadline."""
+
     def __init__(self) -> None:
         self._backend = httpcore.SyncBackend()
 
@@ -80,46 +93,150 @@ class _Backend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-class Transport(httpx.HTTPTransport):
-    """httpx's HTTPTransport (direct or through an http proxy) over the deadline-keeping backend.
-    `proxy` is the proxy's host:port (never its credentials), for messages."""
-
-    def __init__(self, verify=True, cert=None, trust_env=True, http1=True, http2=False,
-                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20), proxy=None, **_):
-        proxy = httpx.Proxy(url=proxy) if isinstance(proxy, (str, httpx.URL)) else proxy
-        self.proxy = None
-        if proxy is not None and proxy.url.scheme not in ("http", "https"):  # socks: httpx's own, as it was
-            super().__init__(verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2,
-                             limits=limits, proxy=proxy)
-            return
-        ssl_context = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-        pool = dict(ssl_context=ssl_context, max_connections=limits.max_connections,
-                    max_keepalive_connections=limits.max_keepalive_connections,
-                    keepalive_expiry=limits.keepalive_expiry, http1=http1, http2=http2, retries=0,
-                    network_backend=_Backend())
-        if proxy is None:
-            self._pool = httpcore.ConnectionPool(**pool)
-            return
-        url = proxy.url
-        self.proxy = f"{url.host}:{url.port}" if url.port else url.host
-        self._pool = httpcore.HTTPProxy(
-            proxy_url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
-            proxy_auth=proxy.raw_auth, proxy_headers=proxy.headers.raw, proxy_ssl_context=proxy.ssl_context,
-            **pool)
+class InvalidURL(ValueError):
+    """A URL that cannot be sent (e.g. its port is not a number)."""
 
 
-class HttpClient(httpx.Client):
-    """An httpx.Client whose transports, direct, through --proxy-host or a proxy from the environment,
-    are all Transport. `in_flight`, when set, bounds the requests of every thread using it at once."""
+class DecodingError(Exception):
+    """The answer's body does not decode as its Content-Encoding says; the text is zlib's."""
+
+
+class Answer:
+    """An answer's status and headers, and its body decoded as it is read (`chunks`)."""
+
+    def __init__(self, response: httpcore.Response):
+        self.status_code = response.status
+        self.headers = _headers(response.headers)
+        self._response = response
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body, its Content-Encoding undone (gzip, deflate, stacked in any order), each piece at
+        most PIECE bytes once decoded; encodings ec2ops does not ask for pass as they are, as in httpx."""
+        pieces: Iterator[bytes] = (chunk for chunk in self._response.iter_stream() if chunk)
+        codings = [c.strip().lower() for c in self.headers.get("content-encoding", "").split(",")]
+        for coding in reversed(codings):  # the last applied is undone first
+            if coding in ("gzip", "deflate"):
+                pieces = _inflate(pieces, coding)
+        return pieces
+
+
+def _inflate(pieces: Iterator[bytes], coding: str) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS)
+    first = True
+    for piece in pieces:
+        while not inflater.eof:  # what follows the end of the stream is dropped, as zlib (and httpx) did
+            try:
+                out = inflater.decompress(piece, PIECE)
+            except zlib.error as exc:
+                if first and coding == "deflate":  # raw deflate, without zlib's header: some servers send it
+                    inflater, first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                    continue
+                raise DecodingError(str(exc)) from None
+            first = False
+            if out:
+                yield out
+            piece = inflater.unconsumed_tail
+            if not piece and len(out) < PIECE:  # all taken in, nothing held back
+                break
+    try:
+        rest = inflater.flush()  # a stream cut short yields what it had, as in httpx: the XML reader says what is wrong
+    except zlib.error as exc:
+        raise DecodingError(str(exc)) from None
+    if rest:
+        yield rest
+
+
+def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Names lower-cased, a repeated header's values joined with ", " (httpx's Headers.get); decoded as
+    ASCII, else UTF-8, else Latin-1, as httpx chose for all the headers at once."""
+    for encoding in ("ascii", "utf-8", "iso-8859-1"):
+        try:
+            pairs = [(k.decode(encoding).lower(), v.decode(encoding)) for k, v in raw]
+            break
+        except UnicodeDecodeError:
+            continue
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+class HttpClient:
+    """Connection pools, one direct and one per proxy, shared by every Client given this one (regions,
+    profiles). `in_flight`, when set, bounds the requests of every thread using it at once.
+    `proxy`: --proxy-host/--proxy-port's URL, used for every request; else the environment's proxies
+    when `trust_env`."""
 
     in_flight: threading.BoundedSemaphore | None = None
 
-    def _init_transport(self, transport=None, **options):
-        return transport if transport is not None else Transport(**options)
-
-    def _init_proxy_transport(self, proxy, **options):
-        return Transport(proxy=proxy, **options)
+    def __init__(self, verify: ssl.SSLContext, proxy: str | None = None, trust_env: bool = True):
+        self.routes = proxies.Routes(proxy, trust_env)  # raises proxies.InvalidProxy
+        self._verify = verify
+        self._pools: dict[proxies.Proxy | None, httpcore.ConnectionPool] = {}
+        self._lock = threading.Lock()
 
     def proxy_for(self, url: str) -> str | None:
         """The proxy (host:port) a request to `url` goes through, or None."""
-        return getattr(self._transport_for_url(httpx.URL(url)), "proxy", None)
+        proxy = self.routes.proxy_for(url)
+        return proxy.shown if proxy else None
+
+    @contextlib.contextmanager
+    def post(self, url: str, headers: dict[str, str], body: bytes, connect_timeout: float,
+             read_timeout: float) -> Iterator[Answer]:
+        """POSTs `body` to `url` (already encoded: nothing is encoded again but a query's odd
+        characters); the answer is read within the block. Raises httpcore's exceptions, InvalidURL for a
+        URL that cannot be sent, DecodingError while the body is read."""
+        where, netloc = _url(url)
+        sent = [("Host", headers.get("Host") or netloc),
+                ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING), ("Connection", "keep-alive")]
+        sent += [(k, v) for k, v in headers.items() if k.lower() != "host"]
+        sent.append(("Content-Length", str(len(body))))
+        request = httpcore.Request(
+            "POST", where, headers=sent, content=body,
+            extensions={"timeout": {"connect": connect_timeout, "read": read_timeout, "write": read_timeout,
+                                    "pool": read_timeout}})
+        response = self._pool_for(self.routes.proxy_for(url)).handle_request(request)
+        try:
+            yield Answer(response)
+        finally:
+            response.close()
+
+    def _pool_for(self, proxy: proxies.Proxy | None) -> httpcore.ConnectionPool:
+        with self._lock:  # regions' threads may ask for a proxy's pool at once: one pool each
+            if proxy not in self._pools:
+                self._pools[proxy] = self._new_pool(proxy)
+            return self._pools[proxy]
+
+    def _new_pool(self, proxy: proxies.Proxy | None):
+        common = dict(ssl_context=self._verify, http1=True, http2=False, retries=0, network_backend=Backend(),
+                      **LIMITS)
+        if proxy is None:
+            return httpcore.ConnectionPool(**common)
+        url = httpcore.URL(scheme=proxy.scheme, host=proxy.host, port=proxy.port, target="/")
+        if proxy.scheme.startswith("socks"):  # socksio is there: proxies.parse checked
+            return httpcore.SOCKSProxy(proxy_url=url, proxy_auth=proxy.auth, **common)
+        return httpcore.HTTPProxy(proxy_url=url, proxy_auth=proxy.auth, **common)
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
+
+def _url(url: str) -> tuple[httpcore.URL, str]:
+    """`url` for httpcore, and its host[:port] for the Host header: the port left out when it is the
+    scheme's default, as httpx did."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), parts.hostname or "", parts.port
+        target = (parts.path or "/") + (f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else "")
+        port = None if port == proxies.DEFAULT_PORTS.get(scheme) else port
+        where = httpcore.URL(scheme=scheme, host=host, port=port, target=target)
+    except (ValueError, TypeError) as exc:  # TypeError: httpcore takes ASCII only
+        raise InvalidURL(str(exc)) from None
+    shown = f"[{host}]" if ":" in host else host
+    return where, f"{shown}:{port}" if port else shown
+
+
+_QUERY_SAFE = "!$&'()*+,;=:@/?%"  # a query's characters sent as they are; others percent-encoded, as httpx did

@@ -1,5 +1,6 @@
 """The client against respx: EC2 error documents, moto's and HTML answers, retries, clock skew."""
 
+import httpcore
 import httpx
 import pytest
 import respx
@@ -88,7 +89,7 @@ def test_throttling_past_the_budget_is_exit_1(offline):
 
 @respx.mock
 def test_connection_refused_is_exit_3_after_retries(offline):
-    route = respx.post(URL).mock(side_effect=httpx.ConnectError("Connection refused"))
+    route = respx.post(URL).mock(side_effect=httpcore.ConnectError("[Errno 111] Connection refused"))
     run = offline("enumerate-regions", "--max-attempts", "2")
     assert run.code == 3 and route.call_count == 2
     assert "Failed to open HTTP connection" in run.err
@@ -96,7 +97,7 @@ def test_connection_refused_is_exit_3_after_retries(offline):
 
 @respx.mock
 def test_lost_answer_of_a_mutating_call_is_not_repeated(offline):
-    route = respx.post(URL).mock(side_effect=httpx.RemoteProtocolError("Server disconnected"))
+    route = respx.post(URL).mock(side_effect=httpcore.RemoteProtocolError("Server disconnected without sending a response."))
     run = offline("delete-key-pair", "--key-name", "k1")
     assert run.code == 3 and route.call_count == 1
     assert "outcome is unknown" in run.err
@@ -104,7 +105,7 @@ def test_lost_answer_of_a_mutating_call_is_not_repeated(offline):
 
 @respx.mock
 def test_lost_answer_of_a_read_is_repeated(offline):
-    route = respx.post(URL).mock(side_effect=[httpx.ReadError("reset"), httpx.Response(200, text=REGIONS)])
+    route = respx.post(URL).mock(side_effect=[httpcore.ReadError("[Errno 104] Connection reset by peer"), httpx.Response(200, text=REGIONS)])
     run = offline("enumerate-regions")
     assert run.code == 0 and route.call_count == 2
 

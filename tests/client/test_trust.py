@@ -75,7 +75,7 @@ def interrupted_after(marker: str, endpoint: socket.socket) -> subprocess.Comple
 
 
 @pytest.mark.parametrize("marker", ["ec2ops.console", "click", "ec2ops.session", "ec2ops.spec", "ec2ops.cli",
-                                    "httpx", "call"])
+                                    "httpcore", "call"])
 def test_ctrl_c_at_any_moment_ends_with_130_and_no_traceback(marker, silent_endpoint):
     done = interrupted_after(marker, silent_endpoint)
     assert done.stdout == ""

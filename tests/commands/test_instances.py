@@ -6,6 +6,7 @@ import base64
 import re
 import uuid
 
+import httpcore
 import httpx
 import pytest
 import respx
@@ -257,7 +258,7 @@ def test_run_instances_sends_every_input_and_one_client_token_across_retries(off
 
     route = respx.post(URL).mock(side_effect=[
         httpx.Response(503, text=ec2_error_xml("Unavailable", "The service is unavailable.")),
-        httpx.ReadError("connection reset"),  # the answer is lost: the token makes a repeat safe
+        httpcore.ReadError("[Errno 104] Connection reset by peer"),  # the answer is lost: the token makes a repeat safe
         httpx.Response(200, text=RUN_XML),
     ])
     run = offline("run-instances", *ALL_INPUTS)

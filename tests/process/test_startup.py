@@ -1,4 +1,4 @@
-"""`ec2ops --help` and a command's --help load neither httpx, rich nor xmltodict."""
+"""`ec2ops --help` and a command's --help load neither httpcore (nor httpx), rich nor xmltodict."""
 
 import signal
 import subprocess
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-HEAVY = ("httpx", "rich", "xmltodict")
+HEAVY = ("httpcore", "httpx", "rich", "xmltodict")
 PROBE = """
 import sys
 from ec2ops.cli import main
