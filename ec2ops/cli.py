@@ -3,7 +3,7 @@
 Start-up matters (ec2ops runs in loops and cron jobs): this module loads click, ec2ops.config,
 ec2ops.errors and ec2ops/listing.py only. A command is built when it is looked up (`ec2ops
 describe-instances` imports ec2ops.operations.instances and builds its commands); `ec2ops --help`
-builds none: its list comes from the listing, generated from the declarations. httpx, rich and
+builds none: its list comes from the listing, generated from the declarations. httpcore, rich and
 xmltodict load when a command needs them.
 """
 

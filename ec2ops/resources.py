@@ -1,5 +1,5 @@
 """The EC2 resource types, one row each: what waiting, retry safety, id validation, paging and the
-dashboard know about a resource, written once. Plain data: no click, no httpx."""
+dashboard know about a resource, written once. Plain data: no click, no HTTP."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ def launch_params(values: dict, params: dict) -> dict:
     """Counts (1 each when absent; maxCount = minCount when only minCount is given), security groups
     (sg-... ids as SecurityGroupId.N, names as SecurityGroup.N) and a ClientToken, so the client may
     retry the launch without ever launching twice."""
-    from ec2ops.client.query import new_client_token  # loads httpx: only when a launch is under way
+    from ec2ops.client.query import new_client_token  # loads httpcore: only when a launch is under way
 
     params = {k: v for k, v in params.items() if not k.startswith("SecurityGroup.")}
     params["MinCount"] = values.get("minCount") or "1"
