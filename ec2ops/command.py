@@ -3,12 +3,12 @@ traits, then the common inputs; --help lists them in that order, under their sec
 
 from __future__ import annotations
 
-import functools
 import inspect
 import os
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from ec2ops import traits
 from ec2ops.errors import InputError, Interrupted
@@ -35,8 +35,6 @@ class Command(click.Command):
         """An empty value given explicitly is bad input, not "not given" (`--service-endpoint ''`
         would go to real AWS): on the command line, and in an EC2OPS_* variable (click reads an
         empty one as unset). The guide's inputs are checked in their own words (spec.read_inputs)."""
-        from click.core import ParameterSource
-
         own = {spec.name for spec in self.operation.inputs} if self.operation else set()
         for param in self.params:
             if not isinstance(param, click.Option) or param.is_flag or param.name in own:
@@ -69,7 +67,12 @@ class Command(click.Command):
 
 
 def build(op: Operation) -> click.Command:
-    def callback(session: Session, **values):
+    """The click command of a declaration: the guide's inputs, then its traits' options, then the
+    common inputs, whose values become the Session the pipeline runs with."""
+    def callback(**values):
+        common = Common.of({name: values.pop(name, None) for name in COMMON_NAMES})
+        session = Session(common)
+        click.get_current_context().meta["ec2ops.session"] = session  # stdin.py: who reads stdin
         try:
             from ec2ops import pipeline  # the steps: loaded to run a command, not to list it
 
@@ -80,24 +83,8 @@ def build(op: Operation) -> click.Command:
     applied = traits.of(op)
     notes = [line for line in (trait.help(op) for trait in applied) if line]
     # cleandoc first: an unindented line appended to an indented help would stop click dedenting it
-    callback.__doc__ = "\n\n".join([inspect.cleandoc(op.help), *notes])
-    options = [spec.option() for spec in op.inputs] + [o for trait in applied for o in trait.options]
-    callback.__click_params__ = list(reversed(options))  # type: ignore[attr-defined]
-    return click.command(op.name, cls=Command, area=op.area, example=op.example, operation=op,
-                         context_settings=CONTEXT)(common_options(callback))
-
-
-def common_options(function: Callable) -> Callable:
-    """Adds the common inputs to a click command; the function receives a Session of them first."""
-
-    @functools.wraps(function)
-    def wrapper(**kwargs):
-        common = Common.of({name: kwargs.pop(name, None) for name in COMMON_NAMES})
-        session = Session(common)
-        click.get_current_context().meta["ec2ops.session"] = session
-        return function(session, **kwargs)
-
-    # click shows __click_params__ reversed: the command's own inputs first, then the common ones.
-    own = list(getattr(function, "__click_params__", []))
-    wrapper.__click_params__ = [option for option, _ in reversed(COMMON_OPTIONS)] + own  # type: ignore[attr-defined]
-    return wrapper
+    text = "\n\n".join([inspect.cleandoc(op.help), *notes])
+    params = [spec.option() for spec in op.inputs] + [o for trait in applied for o in trait.options]
+    params += [option for option, _ in COMMON_OPTIONS]
+    return Command(op.name, callback=callback, params=params, help=text, area=op.area, example=op.example,
+                   operation=op, context_settings=CONTEXT)

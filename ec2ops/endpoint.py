@@ -7,6 +7,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ec2ops.credentials import read_profile
 from ec2ops.errors import InputError
 from ec2ops.options import DEFAULT_ENDPOINT, Common
 
@@ -22,8 +23,6 @@ def region_given(common: Common) -> str | None:
     names a host and goes into every signature."""
     region = common.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if not region:
-        from ec2ops.credentials import read_profile
-
         region = read_profile(common.profile)[1]
     if region and not re.fullmatch(r"[a-z0-9-]+", region):
         raise InputError(f"'{region}' is not a region name (e.g. eu-west-1).")

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator
 
-from ec2ops.client import CALL_THREAD
+from ec2ops import credentials
+from ec2ops.client import CALL_THREAD, document
 from ec2ops.errors import InputError
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
     """Every (profile, region) to run in, in the order given; all checked before any other call."""
     names = _names("--profiles", profiles) if profiles is not None else [None]
     if profiles is not None:
-        from ec2ops import credentials
-
         flags = [flag for flag, key in credentials.FLAGS if getattr(session.common, key)]
         if flags:
             raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
@@ -91,8 +90,6 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
 
 def _regions(session: Session, given: str) -> list[str]:
     """`all`: the regions DescribeRegions lists, in its order; a list: checked against them."""
-    from ec2ops.client import document
-
     wanted = _names("--regions", given)
     body = session.call("DescribeRegions").body
     known = [r.get("regionName") for r in document.items(body, "regionInfo")]

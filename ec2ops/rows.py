@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from ec2ops.client import document
+from ec2ops.output import TypedText
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,6 @@ def _typed(kind: Callable[[str], Any] | None, value: Any) -> Any:
         return value
     if isinstance(value, list):
         return [_typed(kind, v) for v in value]
-    from ec2ops.output import TypedText
-
     try:
         return TypedText(str(value), kind(str(value)))
     except (KeyError, ValueError):

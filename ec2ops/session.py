@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from ec2ops import endpoint, output, resources
+from ec2ops import credentials, endpoint, output, resources
 from ec2ops.options import Common, env_number
 
 if TYPE_CHECKING:
@@ -68,8 +68,6 @@ class Session:
         is given), sharing this session's connections and hooks."""
         common, keys = self.common, self._keys
         if profile is not None:
-            from ec2ops import credentials
-
             keys, own_region = credentials.of_profile(profile)
             region = region or common.region or own_region
             common = dataclasses.replace(common, profile=profile)
@@ -115,8 +113,6 @@ class Session:
     def _run_keys(self):
         """The run's keys: flags, the environment, the profile; read once for every region."""
         if self._shared.keys is None:
-            from ec2ops import credentials
-
             c = self.common
             self._shared.keys = credentials.resolve(c.access_key_id, c.access_key, c.session_token, c.profile)
             if c.access_key not in (None, "-"):

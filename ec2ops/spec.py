@@ -12,9 +12,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import click
 
-from ec2ops import resources
+from ec2ops import resources, stdin
 from ec2ops.client import document
 from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, NothingGiven, OperationFailed, guide_says
+from ec2ops.output import ExtraColumn, ExtraValue, Lines, Table
 from ec2ops.resources import Resource
 from ec2ops.rows import Column, Items, table_row, tags, typed
 
@@ -153,25 +154,17 @@ class Output:
     @property
     def titles(self) -> list[tuple[str, str]]:
         """(key, title) of every column, the guide's first; a field beyond the guide is an output.ExtraColumn."""
-        from ec2ops.output import ExtraColumn
-
         return [ExtraColumn((c.key, c.title)) if c.extra else (c.key, c.title) for c in self.columns]
 
     def value(self, node: Any) -> Any:
-        from ec2ops.output import Table  # a nested table (a volume's attachments): small, from one item
-
         if self.columns:
             items = Items(self.path or "", self.explode).of(node)
             return Table(self.titles, [table_row(self.columns, item) for item in items])
         value = list(document.walk(node, self.path or "")) if self.many else document.first(node, self.path or "")
         value = typed(self.path or "", self.convert(value) if self.convert else value)
         if self.lines and isinstance(value, str):
-            from ec2ops.output import Lines
-
             value = Lines(value)
         if self.extra:
-            from ec2ops.output import ExtraValue
-
             value = ExtraValue(value)
         return value
 
@@ -375,8 +368,6 @@ def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
     command), read after the other inputs are checked (so that an input reading a secret from stdin
     is refused before any id is read, and never quoted as one), and checked as if typed; no ids is
     nothing to do (exit 0, a note on stderr)."""
-    from ec2ops import stdin
-
     values = {spec.name: given.get(spec.name) for spec in inputs}
     for key in ("delimiter", "rowDelimiter", "colDelimiter"):
         if values.get(key) is not None:

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import click
 
-from ec2ops import fanout, output, resources
+from ec2ops import fanout, output, resources, waiting
 from ec2ops.errors import DryRunDone, Ec2Error, InputError
 from ec2ops.options import Number
 from ec2ops.session import Call, Session
+from ec2ops.spec import split_list, unescape
 
 PAGE_SIZE = 1000  # MaxResults when --page-size is not given
 
@@ -86,8 +87,6 @@ class Wait(Trait):
     name = "wait"
 
     def __init__(self):
-        from ec2ops import waiting
-
         self.options = [
             click.Option(["--wait"], is_flag=True, help="Wait until the change is done (see the command's help)."),
             click.Option(["--wait-timeout"], type=Number(0), default=waiting.DEFAULT_TIMEOUT,
@@ -105,8 +104,6 @@ class Wait(Trait):
         return f"With --wait, waits until the {op.change.resource.kind} is {op.change.becomes}."
 
     def after(self, run, state, result) -> None:
-        from ec2ops import waiting
-
         if state.get("wait"):
             change = run.op.change
             waiting.wait_for(run.session, change.resource, change.becomes, change.ids_of(result, run.inputs),
@@ -296,8 +293,6 @@ class Columns(Trait):
         return bool(op.outputs[0].columns)
 
     def read(self, own, inputs) -> tuple[str, ...] | None:
-        from ec2ops.spec import split_list, unescape
-
         text = own.get("columns")
         if text is None:
             return None

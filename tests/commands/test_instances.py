@@ -20,7 +20,7 @@ HEADER = ["Instance Id", "AMI ID", "Machine type", "Status", "Public DNS", "Key 
           "Availability Zone", "Security groups"]
 KEYS = ["instanceId", "imageId", "instanceType", "instanceState", "dnsName", "keyName", "ramdiskId", "platform",
         "kernelId", "monitoring", "rootDeviceName", "rootDeviceType", "reason", "availabilityZone", "groupSet"]
-# JSON rows carry the fields beyond the guide after its columns (tests/test_columns.py)
+# JSON rows carry the fields beyond the guide after its columns (tests/pipeline/test_columns.py)
 FIELDS = ["privateIpAddress", "ipAddress", "privateDnsName", "vpcId", "subnetId", "launchTime", "tags"]
 
 
