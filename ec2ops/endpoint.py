@@ -43,7 +43,7 @@ def resolve(common: Common) -> tuple[str, str]:
     if "@" in parts.netloc:  # user:password@host: never sent (it would replace the signature), never shown
         raise InputError("serviceEndpoint carries a user name or password (user:password@host): requests are "
                          "signed with the access keys; give the endpoint without them.")
-    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9._:%-]+", parts.hostname or ""):
+    if parts.scheme not in ("http", "https") or not _host(parts.hostname or ""):
         given = common.service_endpoint or endpoint
         raise InputError(f"serviceEndpoint '{given}' is not a host or an http(s) URL.")
     if not parts.path:
@@ -51,6 +51,20 @@ def resolve(common: Common) -> tuple[str, str]:
     if common.pinned and common.region:
         return endpoint, common.region
     return endpoint, region_in_host(parts.hostname) or region or DEFAULT_REGION
+
+
+def _host(name: str) -> bool:
+    """A host name, or an IP address that is one: 256.1.1.1 or [::g] is no host to connect to."""
+    if not re.fullmatch(r"[a-z0-9._:%-]+", name):
+        return False
+    if ":" in name or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", name):
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name.split("%")[0])
+        except ValueError:
+            return False
+    return True
 
 
 def region_in_host(host: str) -> str | None:

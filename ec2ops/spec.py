@@ -199,8 +199,8 @@ class Change:
     dead_ends: tuple[str, ...] = ()  # states from which it never becomes `becomes`
     creates: bool = False
 
-    def ids_of(self, result: dict, values: dict) -> list[str]:
-        value = result.get(self.ids) if self.ids in result else values.get(self.ids)
+    def ids_of(self, result: dict, inputs: Mapping) -> list[str]:
+        value = result.get(self.ids) if self.ids in result else inputs.get(self.ids)
         return [v for v in (value if isinstance(value, list) else [value]) if v]
 
 
@@ -222,8 +222,8 @@ class PerId:
 
         return Output(name, convert=by_id, help=help)  # read from the whole answer
 
-    def finish(self, result: dict, values: dict) -> dict:
-        ids = values.get(self.input) or []
+    def finish(self, result: dict, inputs: Mapping) -> dict:
+        ids = inputs.get(self.input) or []
 
         def per_id(value: Any) -> Any:
             listed = [value.get(i) for i in ids] if isinstance(value, dict) else [value] * len(ids)
@@ -306,28 +306,28 @@ class Operation:
     def output_names(self) -> list[str]:
         return [o.name for o in self.outputs] + ["requestId"] * self.request_id + [*self.extra_outputs]
 
-    def given_ids(self, values: dict) -> dict[str, list[str]]:
+    def given_ids(self, inputs: Mapping) -> dict[str, list[str]]:
         """What the user named, by query parameter without its numbers (VolumeId.1 -> VolumeId,
         BlockDeviceMapping.1.Ebs.SnapshotId -> SnapshotId): the ids of the guide's error messages."""
         given: dict[str, list[str]] = {}
-        for key, value in self.query(values).items():
+        for key, value in self.query(inputs).items():
             given.setdefault(next(p for p in reversed(key.split(".")) if not p.isdigit()), []).append(value)
         return given
 
-    def in_guide_words(self, error, values: dict):
+    def in_guide_words(self, error, inputs: Mapping):
         """An EC2 error in the guide's words, with the ids given (errors.GUIDE_MESSAGES)."""
-        return error.in_guide_words(self.given_ids(values)) if isinstance(error, Ec2Error) else error
+        return error.in_guide_words(self.given_ids(inputs)) if isinstance(error, Ec2Error) else error
 
-    def nothing_found(self, values: dict) -> Exception:
+    def nothing_found(self, inputs: Mapping) -> Exception:
         """The failure of an answer without items: a guide's code reads as EC2's error for it."""
         if any(m.matches(self.empty_error or "") for m in GUIDE_MESSAGES):
-            return self.in_guide_words(Ec2Error(self.empty_error, ""), values)
-        return OperationFailed((self.empty_error or "").format_map(values))
+            return self.in_guide_words(Ec2Error(self.empty_error, ""), inputs)
+        return OperationFailed((self.empty_error or "").format_map(inputs))
 
-    def query(self, values: Mapping) -> dict[str, str]:
+    def query(self, inputs: Mapping) -> dict[str, str]:
         params: dict[str, str] = {}
         for spec in self.inputs:
-            value = values.get(spec.name)
+            value = inputs.get(spec.name)
             if not spec.query or value in (None, "", []):
                 continue
             if spec.is_list:

@@ -142,10 +142,10 @@ def item(message: str, allowed: Callable[[str], bool]) -> Callable[[str], str]:
 numeric_user_id = item("Invalid user id: '###'. Error code: InvalidUserID.Malformed.", str.isdigit)
 
 
-def one_of_inputs(values: dict, names: tuple[str, ...], message: str, needed: bool = True) -> None:
+def one_of_inputs(inputs: dict, names: tuple[str, ...], message: str, needed: bool = True) -> None:
     """Inputs that name one thing in different ways (a group by name or by id): exactly one of them
     (at most one when not `needed`), else `message`."""
-    given = [name for name in names if values.get(name) not in (None, "", [])]
+    given = [name for name in names if inputs.get(name) not in (None, "", [])]
     if len(given) > 1 or (needed and not given):
         raise InputError(message)
 

@@ -59,18 +59,18 @@ INPUTS = (
 )
 
 
-def _validate(values: Mapping) -> dict:
-    method = values["notifyMethod"]
-    if method == "Write to File" and not values.get("file"):
+def _validate(inputs: Mapping) -> dict:
+    method = inputs["notifyMethod"]
+    if method == "Write to File" and not inputs.get("file"):
         raise InputError("notifyMethod Write to File needs --file PATH.")
     if method == "Write to File":
-        files.check_writable(values["file"], "dashboard file")
-    if method == "Email" and not (values.get("smtpFrom") and values.get("smtpTo")):
+        files.check_writable(inputs["file"], "dashboard file")
+    if method == "Email" and not (inputs.get("smtpFrom") and inputs.get("smtpTo")):
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
-    if values.get("smtpPort") is not None and not values["smtpPort"].isdigit():
+    if inputs.get("smtpPort") is not None and not inputs["smtpPort"].isdigit():
         raise InputError("smtpPort must be a port number.")
     # Asked for before any call is made: the SMTP server's TLS context (its CA bundle read) and password.
-    return {"smtpContext": smtp_tls(values) if method == "Email" else None, "smtpPassword": smtp_password(values)}
+    return {"smtpContext": smtp_tls(inputs) if method == "Email" else None, "smtpPassword": smtp_password(inputs)}
 
 
 def count(resource: resources.Resource, params: dict, session: Session, states: list) -> list[int]:
@@ -92,7 +92,7 @@ def count(resource: resources.Resource, params: dict, session: Session, states: 
     return [counts[state] for state in states]
 
 
-def count_region(session: Session, values: dict, params: dict) -> dict[str, int]:
+def count_region(session: Session, inputs: dict, params: dict) -> dict[str, int]:
     """One region's counts, from its six Describe calls made at once (instances: once, counted twice)."""
     from ec2ops import fanout
 
@@ -119,19 +119,19 @@ def merge(rows: list[tuple]) -> dict:
     return {"returnResult": table, **totals}
 
 
-def notify(result: dict, values: dict) -> dict:
+def notify(result: dict, inputs: dict) -> dict:
     text = dashboard_text(result["returnResult"])
-    method = values["notifyMethod"]
+    method = inputs["notifyMethod"]
     if method == "Write to File":
-        write_to_file(values["file"], text)
+        write_to_file(inputs["file"], text)
     elif method == "Email":
-        send_email(values, text, values.get("smtpPassword"))
+        send_email(inputs, text, inputs.get("smtpPassword"))
     return result
 
 
-def present(session: Session, result: dict, values: dict) -> bool:
+def present(session: Session, result: dict, inputs: dict) -> bool:
     """Display on a terminal is a panel; anywhere else, the outputs as every command prints them."""
-    if values["notifyMethod"] == "Display" and session.form == "plain" and session.get is None \
+    if inputs["notifyMethod"] == "Display" and session.form == "plain" and session.get is None \
             and sys.stdout.isatty():
         display(result["returnResult"], session)
         return True
@@ -183,27 +183,27 @@ def write_to_file(path: str, text: str) -> None:
                          reason) from None
 
 
-def smtp_tls(values: dict) -> ssl.SSLContext | None:
+def smtp_tls(inputs: dict) -> ssl.SSLContext | None:
     """The context the SMTP server's certificate is verified with, when TLS is asked for (its CA
     bundle read now, before any call); a password is never sent in the clear beyond this machine."""
-    if values.get("smtpStarttls") and values.get("smtpTls"):
+    if inputs.get("smtpStarttls") and inputs.get("smtpTls"):
         raise InputError("Give one of --smtp-starttls (port 25 or 587) and --smtp-tls (SMTPS, port 465).")
     from ec2ops.client import tls  # here: ssl is for the e-mail, not for --help
 
-    if not (values.get("smtpStarttls") or values.get("smtpTls")):
-        if values.get("smtpCaBundle"):
+    if not (inputs.get("smtpStarttls") or inputs.get("smtpTls")):
+        if inputs.get("smtpCaBundle"):
             raise InputError("--smtp-ca-bundle verifies TLS: give --smtp-starttls or --smtp-tls with it.")
-        if values.get("smtpUser") and not tls.is_loopback(values.get("smtpHost") or "localhost"):
+        if inputs.get("smtpUser") and not tls.is_loopback(inputs.get("smtpHost") or "localhost"):
             raise InputError("--smtp-user sends a password, never in the clear beyond this machine: give "
                              "--smtp-starttls or --smtp-tls.")
         return None
-    return tls.context(values.get("smtpCaBundle"))
+    return tls.context(inputs.get("smtpCaBundle"))
 
 
-def smtp_password(values: Mapping) -> Secret | None:
-    if values.get("notifyMethod") != "Email" or not values.get("smtpUser"):
+def smtp_password(inputs: Mapping) -> Secret | None:
+    if inputs.get("notifyMethod") != "Email" or not inputs.get("smtpUser"):
         return None
-    if values.get("smtpPasswordStdin"):
+    if inputs.get("smtpPasswordStdin"):
         from ec2ops.stdin import secret_line
 
         return Secret(secret_line("SMTP password", "--smtp-password-stdin"))
@@ -213,7 +213,7 @@ def smtp_password(values: Mapping) -> Secret | None:
     return Secret(password)
 
 
-def send_email(values: Mapping, text: str, password: Secret | None) -> None:
+def send_email(inputs: Mapping, text: str, password: Secret | None) -> None:
     import smtplib
     import ssl
     from email.message import EmailMessage
@@ -222,29 +222,29 @@ def send_email(values: Mapping, text: str, password: Secret | None) -> None:
 
     message = EmailMessage()
     message["Subject"] = "EC2 dashboard"
-    message["From"] = values["smtpFrom"]
-    message["To"] = ", ".join(split_list(values["smtpTo"], ","))
+    message["From"] = inputs["smtpFrom"]
+    message["To"] = ", ".join(split_list(inputs["smtpTo"], ","))
     message.set_content(text)
-    host = values.get("smtpHost") or "localhost"
-    port = int(values.get("smtpPort") or (465 if values.get("smtpTls") else 25))
-    context = values.get("smtpContext")
+    host = inputs.get("smtpHost") or "localhost"
+    port = int(inputs.get("smtpPort") or (465 if inputs.get("smtpTls") else 25))
+    context = inputs.get("smtpContext")
     try:
-        if values.get("smtpTls"):
+        if inputs.get("smtpTls"):
             connection = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
         else:
             connection = smtplib.SMTP(host, port, timeout=30)
         with connection as smtp:
-            if values.get("smtpStarttls"):
+            if inputs.get("smtpStarttls"):
                 smtp.starttls(context=context)
-            if values.get("smtpUser"):
-                smtp.login(values["smtpUser"], password.reveal() if password else "")
+            if inputs.get("smtpUser"):
+                smtp.login(inputs["smtpUser"], password.reveal() if password else "")
             smtp.send_message(message)
     except ssl.SSLCertVerificationError as exc:
-        raise EndpointError(tls.failure(exc, f"{host}:{port}", values.get("smtpCaBundle"), "--smtp-ca-bundle",
+        raise EndpointError(tls.failure(exc, f"{host}:{port}", inputs.get("smtpCaBundle"), "--smtp-ca-bundle",
                                         "SMTP server")) from None
     except smtplib.SMTPAuthenticationError as exc:
         raise OperationFailed(
-            f"The SMTP server {host}:{port} refused the login of {values['smtpUser']} ({exc.smtp_code})."
+            f"The SMTP server {host}:{port} refused the login of {inputs['smtpUser']} ({exc.smtp_code})."
         ) from None
     except smtplib.SMTPException as exc:
         raise OperationFailed(f"The dashboard e-mail was not sent by {host}:{port}: {exc}.") from None

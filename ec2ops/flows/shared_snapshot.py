@@ -12,17 +12,17 @@ from ec2ops.spec import Change, Operation, Output, delimiter_input
 AT_LEAST_ONE = "At least one of the userIds or groups inputs should not be empty."
 
 
-def _validate(values: dict) -> None:
-    if not values.get("userIds") and not values.get("groups"):
+def _validate(inputs: dict) -> None:
+    if not inputs.get("userIds") and not inputs.get("groups"):
         raise InputError(AT_LEAST_ONE)
 
 
-def _create_and_share(session, values: dict, params: dict) -> dict:
-    created = session.call("CreateSnapshot", {"VolumeId": values["volumeId"]})
+def _create_and_share(session, inputs: dict, params: dict) -> dict:
+    created = session.call("CreateSnapshot", {"VolumeId": inputs["volumeId"]})
     snapshot_id = created.body.get("snapshotId")
     share = {"SnapshotId": snapshot_id, "Attribute": "createVolumePermission", "OperationType": "add"}
-    share.update({f"UserId.{i}": v for i, v in enumerate(values.get("userIds") or [], 1)})
-    share.update({f"UserGroup.{i}": v for i, v in enumerate(values.get("groups") or [], 1)})
+    share.update({f"UserId.{i}": v for i, v in enumerate(inputs.get("userIds") or [], 1)})
+    share.update({f"UserGroup.{i}": v for i, v in enumerate(inputs.get("groups") or [], 1)})
     try:
         shared = session.call("ModifySnapshotAttribute", share)
     except Ec2opsError as exc:

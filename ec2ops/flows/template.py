@@ -34,32 +34,32 @@ def like(template: dict) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-def _template(lookups, values: dict) -> dict:
+def _template(lookups, inputs: dict) -> dict:
     """The template instance, and its user data unless the command gives one (both read-only)."""
-    instance = values["instanceIdentifier"]
+    instance = inputs["instanceIdentifier"]
     found = list(INSTANCES.of(lookups.read("DescribeInstances", {"InstanceId.1": instance}).body))
     if not found:
         raise Ec2Error("InvalidInstanceID.NotFound", "")  # the pipeline words it
     read = {"template": found[0]}
-    if not user_data_given(values):
+    if not user_data_given(inputs):
         attribute = lookups.read("DescribeInstanceAttribute", {"InstanceId": instance, "Attribute": "userData"})
         read["templateUserData"] = document.first(attribute.body, "userData/value")
     return read
 
 
-def _launch_like(session, values: dict, params: dict):
-    template = values["template"]
+def _launch_like(session, inputs: dict, params: dict):
+    template = inputs["template"]
     copied = {}
-    if not values.get("noCopyTags"):  # the template's tags (not EC2's own aws:*), under those given with --tag
+    if not inputs.get("noCopyTags"):  # the template's tags (not EC2's own aws:*), under those given with --tag
         copied = {t.get("key"): t.get("value") or "" for t in document.walk(template, "tagSet")
                   if t.get("key") and not t["key"].startswith("aws:")}
     # The template's groups by ID (by name under the 2009 API): launch_params sends each as it must.
-    values = {**values, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
+    inputs = {**inputs, "securityGroups": list(document.walk(template, "groupSet/groupId"))}
     launch = like(template)
-    user_data = params.get("UserData") if user_data_given(values) else values.get("templateUserData")
+    user_data = params.get("UserData") if user_data_given(inputs) else inputs.get("templateUserData")
     if user_data:
         launch["UserData"] = user_data
-    return session.call("RunInstances", launch_params(values, launch), tags=copied)
+    return session.call("RunInstances", launch_params(inputs, launch), tags=copied)
 
 
 OPERATIONS = [

@@ -55,22 +55,22 @@ def _secret(value: str) -> Secret:
     return Secret(value)
 
 
-def _both_or_neither(values: dict) -> None:
-    if bool(values.get("s3AccessKeyId")) != bool(values.get("s3AccessKey")):
+def _both_or_neither(inputs: dict) -> None:
+    if bool(inputs.get("s3AccessKeyId")) != bool(inputs.get("s3AccessKey")):
         raise InputError(S3_KEYS_TOGETHER)
 
 
-def _ec2_keys(lookups, values: dict) -> dict:
+def _ec2_keys(lookups, inputs: dict) -> dict:
     """Without an S3 account's keys, the guide signs with the EC2 account's."""
-    if values.get("s3AccessKeyId"):
+    if inputs.get("s3AccessKeyId"):
         return {}
     keys = lookups.credentials  # the keys signing now: temporary ones may have been renewed
     return {"s3AccessKeyId": keys.access_key_id, "s3AccessKey": Secret(keys.secret_key)}
 
 
-def _storage(values: dict, params: dict) -> dict:
-    key_id, secret = values["s3AccessKeyId"], values["s3AccessKey"]
-    policy = upload_policy(values["storageBucket"], values["storagePrefix"], dt.datetime.now(dt.timezone.utc))
+def _storage(inputs: dict, params: dict) -> dict:
+    key_id, secret = inputs["s3AccessKeyId"], inputs["s3AccessKey"]
+    policy = upload_policy(inputs["storageBucket"], inputs["storagePrefix"], dt.datetime.now(dt.timezone.utc))
     params.update({
         "Storage.S3.AWSAccessKeyId": key_id,
         "Storage.S3.UploadPolicy": policy,

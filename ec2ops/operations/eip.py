@@ -16,24 +16,24 @@ VPC_NOTE = """A VPC address (all of today's) is looked up first with DescribeAdd
 CHANGES_ADDRESS = Change(ADDRESS, ids="ipAddress")
 
 
-def _lookup(lookups, values: dict) -> dict:
+def _lookup(lookups, inputs: dict) -> dict:
     """The address, when it is a VPC one (domain vpc: the one with an allocation id); an EC2-Classic
     one (domain standard) has none, and is named by its public IP as in 2009."""
-    response = lookups.read("DescribeAddresses", {"PublicIp.1": values["ipAddress"]})
+    response = lookups.read("DescribeAddresses", {"PublicIp.1": inputs["ipAddress"]})
     address = next(iter(document.elements(response.body, "addressesSet")), {})
     return {"vpcAddress": address if address.get("allocationId") else None}
 
 
-def _associate(values: dict, params: dict) -> dict:
-    vpc = values["vpcAddress"]
+def _associate(inputs: dict, params: dict) -> dict:
+    vpc = inputs["vpcAddress"]
     if not vpc:
         return params
     # The guide moves an address that is in use to the new instance: VPC wants that said.
     return {"AllocationId": vpc["allocationId"], "InstanceId": params["InstanceId"], "AllowReassociation": "true"}
 
 
-def _disassociate(values: dict, params: dict) -> dict | None:
-    vpc = values["vpcAddress"]
+def _disassociate(inputs: dict, params: dict) -> dict | None:
+    vpc = inputs["vpcAddress"]
     if not vpc:
         return params
     if not vpc.get("associationId"):
@@ -41,10 +41,10 @@ def _disassociate(values: dict, params: dict) -> dict | None:
     return {"AssociationId": vpc["associationId"]}
 
 
-def _release(session, values: dict, params: dict):
+def _release(session, inputs: dict, params: dict):
     """Two changes: outside the default VPC, EC2 refuses to release an address in use, so it is
     disassociated first."""
-    vpc = values["vpcAddress"]
+    vpc = inputs["vpcAddress"]
     if not vpc:
         return session.call("ReleaseAddress", params)
     if vpc.get("associationId"):

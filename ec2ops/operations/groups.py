@@ -45,8 +45,8 @@ def group_inputs(help: str, query: str = "GroupName") -> tuple[Input, Input]:
     )
 
 
-def _one_group(values: dict) -> None:
-    validate.one_of_inputs(values, ("groupName", "groupId"), ONE_GROUP)
+def _one_group(inputs: dict) -> None:
+    validate.one_of_inputs(inputs, ("groupName", "groupId"), ONE_GROUP)
 
 
 PERMISSION_INPUTS = (
@@ -73,28 +73,28 @@ PERMISSION_HELP = """Name the group by --group-name or by --group-id. Give eithe
         permissions (tcp 0-65535, udp 0-65535, icmp -1), as EC2 made them in 2009."""
 
 
-def _one_kind(values: dict) -> None:
-    _one_group(values)
-    pair = [name for name in PAIR if values.get(name)]
-    cidr = [name for name in CIDR if values.get(name)]
-    source = [name for name in PAIR[:2] if values.get(name)]
+def _one_kind(inputs: dict) -> None:
+    _one_group(inputs)
+    pair = [name for name in PAIR if inputs.get(name)]
+    cidr = [name for name in CIDR if inputs.get(name)]
+    source = [name for name in PAIR[:2] if inputs.get(name)]
     if (pair and cidr) or not (pair or cidr) or (pair and not source) or (cidr and len(cidr) < len(CIDR)):
         raise InputError(EITHER_OR)
-    validate.one_of_inputs(values, PAIR[:2], ONE_SOURCE, needed=False)
-    if cidr and values["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
+    validate.one_of_inputs(inputs, PAIR[:2], ONE_SOURCE, needed=False)
+    if cidr and inputs["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
         for name in ("fromPort", "toPort"):
-            validate.port(name)(values[name])
+            validate.port(name)(inputs[name])
 
 
-def _permissions(values: dict, params: dict) -> dict:
-    if values.get("sourceSecurityGroupName") or values.get("sourceSecurityGroupId"):
-        source = {"Groups.1.GroupName": values.get("sourceSecurityGroupName"),
-                  "Groups.1.GroupId": values.get("sourceSecurityGroupId"),
-                  "Groups.1.UserId": values.get("sourceSecurityGroupOwnerId")}
+def _permissions(inputs: dict, params: dict) -> dict:
+    if inputs.get("sourceSecurityGroupName") or inputs.get("sourceSecurityGroupId"):
+        source = {"Groups.1.GroupName": inputs.get("sourceSecurityGroupName"),
+                  "Groups.1.GroupId": inputs.get("sourceSecurityGroupId"),
+                  "Groups.1.UserId": inputs.get("sourceSecurityGroupOwnerId")}
         permissions = [{"IpProtocol": p, "FromPort": f, "ToPort": t, **source} for p, f, t in ANY_TCP_UDP_ICMP]
     else:
-        permissions = [{"IpProtocol": values["ipProtocol"], "FromPort": values["fromPort"],
-                        "ToPort": values["toPort"], "IpRanges.1.CidrIp": values["cidrIp"]}]
+        permissions = [{"IpProtocol": inputs["ipProtocol"], "FromPort": inputs["fromPort"],
+                        "ToPort": inputs["toPort"], "IpRanges.1.CidrIp": inputs["cidrIp"]}]
     for number, permission in enumerate(permissions, 1):
         params.update({f"IpPermissions.{number}.{key}": value for key, value in permission.items() if value})
     return params
@@ -103,7 +103,7 @@ def _permissions(values: dict, params: dict) -> dict:
 REVOKE = "RevokeSecurityGroupIngress"
 
 
-def _revoke(session, values: dict, params: dict):
+def _revoke(session, inputs: dict, params: dict):
     """The guide's revoke "goes to success even when the permission does not exist". EC2 refuses the
     whole call when one permission is missing (InvalidPermission.NotFound): then each is revoked
     alone, so that a source group's tcp rule still goes when its udp and icmp ones never existed."""
@@ -167,8 +167,8 @@ PERMISSION_COLUMNS = (
 class _GroupChange(Change):
     """What a change was made to: the group, by the id or the name it was given by."""
 
-    def ids_of(self, result: dict, values: dict) -> list[str]:
-        return [v for v in (values.get("groupId"), values.get("groupName")) if v]
+    def ids_of(self, result: dict, inputs: dict) -> list[str]:
+        return [v for v in (inputs.get("groupId"), inputs.get("groupName")) if v]
 
 
 CHANGES_GROUP = _GroupChange(SECURITY_GROUP)
@@ -241,7 +241,7 @@ OPERATIONS = [
             ROW_DELIMITER,
             col_delimiter(),
         ),
-        validate=lambda values: validate.one_of_inputs(values, ("groupNames", "groupIds"), GROUP_LISTS, needed=False),
+        validate=lambda inputs: validate.one_of_inputs(inputs, ("groupNames", "groupIds"), GROUP_LISTS, needed=False),
         items=Items("securityGroupInfo"),
         outputs=(
             Output(

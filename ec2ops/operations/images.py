@@ -31,18 +31,18 @@ def _reset_attribute(value: str) -> str:
     return name
 
 
-def _check_modify(values: dict) -> None:
-    if values["attribute"] == "productCodes":
-        validate.required(values.get("productCode"), "If attribute=productCodes, productCode must be set!")
+def _check_modify(inputs: dict) -> None:
+    if inputs["attribute"] == "productCodes":
+        validate.required(inputs.get("productCode"), "If attribute=productCodes, productCode must be set!")
     else:
-        validate.required(values.get("operationType"), "Invalid operationType.")
-        if not (values.get("userIds") or values.get("groups")):
+        validate.required(inputs.get("operationType"), "Invalid operationType.")
+        if not (inputs.get("userIds") or inputs.get("groups")):
             raise InputError("If attribute=launchPermission, userIds or groups must be set!")
 
 
-def _modify_params(values: dict, params: dict) -> dict:
+def _modify_params(inputs: dict, params: dict) -> dict:
     """Each attribute's own inputs only: the guide ignores the others."""
-    unwanted = "ProductCode." if values["attribute"] == "launchPermission" else _LAUNCH_ONLY
+    unwanted = "ProductCode." if inputs["attribute"] == "launchPermission" else _LAUNCH_ONLY
     return {k: v for k, v in params.items() if not k.startswith(unwanted)}
 
 
@@ -52,8 +52,8 @@ def name_from_manifest(location: str) -> str:
     return re.sub(r"\.manifest\.xml$", "", base, flags=re.IGNORECASE) or base
 
 
-def _register_params(values: dict, params: dict) -> dict:
-    return {"Name": name_from_manifest(values["imageLocation"]), **params}
+def _register_params(inputs: dict, params: dict) -> dict:
+    return {"Name": name_from_manifest(inputs["imageLocation"]), **params}
 
 
 IMAGE_COLUMNS = (

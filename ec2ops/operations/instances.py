@@ -2,7 +2,7 @@
 
 Pieces the run-instances-from-template flow reuses: `INSTANCES` (the items of a DescribeInstances
 answer: every instance, with its reservation's fields), `RUN_INSTANCES` (the declaration:
-`.query(values)` then `launch_params(values, params)` build a launch) and `LAUNCH_OUTPUTS`.
+`.query(inputs)` then `launch_params(inputs, params)` build a launch) and `LAUNCH_OUTPUTS`.
 """
 
 from __future__ import annotations
@@ -142,26 +142,26 @@ def _mapped(name: str, mapping: dict[str, str]):
 
 
 _DEVICE_INPUTS = ("virtualName", "snapshotId", "volumeSize", "deleteOnTermination")
-def check_launch(values: dict) -> None:
-    low, high = values.get("minCount"), values.get("maxCount")
+def check_launch(inputs: dict) -> None:
+    low, high = inputs.get("minCount"), inputs.get("maxCount")
     if low and high and int(low) > int(high):
         raise InputError(f"minCount ({low}) cannot be greater than maxCount ({high}).")
-    user_data_given(values)
-    given = [name for name in _DEVICE_INPUTS if values.get(name)]
-    if given and not values.get("deviceName"):
+    user_data_given(inputs)
+    given = [name for name in _DEVICE_INPUTS if inputs.get(name)]
+    if given and not inputs.get("deviceName"):
         raise InputError(f"deviceName is required for a block device mapping (given: {', '.join(given)}).")
 
 
-def launch_params(values: dict, params: dict) -> dict:
+def launch_params(inputs: dict, params: dict) -> dict:
     """Counts (1 each when absent; maxCount = minCount when only minCount is given), security groups
     (sg-... ids as SecurityGroupId.N, names as SecurityGroup.N) and a ClientToken, so the client may
     retry the launch without ever launching twice."""
     from ec2ops.client.query import new_client_token  # loads httpcore: only when a launch is under way
 
     params = {k: v for k, v in params.items() if not k.startswith("SecurityGroup.")}
-    params["MinCount"] = values.get("minCount") or "1"
-    params["MaxCount"] = values.get("maxCount") or params["MinCount"]
-    groups = values.get("securityGroups") or []
+    params["MinCount"] = inputs.get("minCount") or "1"
+    params["MaxCount"] = inputs.get("maxCount") or params["MinCount"]
+    groups = inputs.get("securityGroups") or []
     params.update({f"SecurityGroup.{i}": g for i, g in enumerate([g for g in groups if not g.startswith("sg-")], 1)})
     params.update({f"SecurityGroupId.{i}": g for i, g in enumerate([g for g in groups if g.startswith("sg-")], 1)})
     params.setdefault("ClientToken", new_client_token())

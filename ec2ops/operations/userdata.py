@@ -52,7 +52,7 @@ USER_DATA_INPUTS = (
 )
 
 
-def user_data_given(values: dict) -> bool:
-    if values.get("userData") is not None and values.get("userDataFile") is not None:
+def user_data_given(inputs: dict) -> bool:
+    if inputs.get("userData") is not None and inputs.get("userDataFile") is not None:
         raise InputError("Give the user data as --user-data or --user-data-file, not both.")
-    return values.get("userData") is not None or values.get("userDataFile") is not None
+    return inputs.get("userData") is not None or inputs.get("userDataFile") is not None

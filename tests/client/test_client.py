@@ -118,3 +118,14 @@ def test_bare_host_means_https_and_region_maps_to_endpoint(offline, monkeypatch)
     assert "/eu-west-1/ec2/aws4_request" in route.calls.last.request.headers["Authorization"]
     default = respx.post("https://us-east-1.ec2.amazonaws.com/").mock(return_value=httpx.Response(200, text=REGIONS))
     assert offline("enumerate-regions").code == 0 and default.called
+
+
+@respx.mock
+@pytest.mark.parametrize("endpoint", ["256.1.1.1", "http://10.0.0.999:8080/", "http://[::g]:5/", "https://[1:2]/"])
+def test_an_address_that_is_no_address_is_bad_input(offline, endpoint):
+    """Checked by ec2ops before anything is sent, as httpx's URL parser did when ec2ops used it."""
+    route = respx.route().mock(return_value=httpx.Response(200, text=REGIONS))
+    run = offline("enumerate-regions", "--endpoint", endpoint)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"ec2ops: serviceEndpoint '{endpoint}' is not a host or an http(s) URL.\n"
+    assert not route.called
