@@ -15,9 +15,9 @@ MAX_DEPTH = 100
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
-    handlers, tree = _builder()
+    handlers, read = _builder()
     _read(content, endpoint, handlers)
-    doc = tree[0]
+    doc = read()
     if not isinstance(doc, dict) or len(doc) != 1:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
     root, body = next(iter(doc.items()))
@@ -35,11 +35,14 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
     rest: dict = {}
     failed: list[BaseException] = []
     checked: list[str] = []  # the root's name, once checked
+    names: list[str] = []  # the root's name, once seen
 
     # The root's children and grandchildren as xmltodict's streaming (item_depth=3) left them, which
     # the callers were written against: a grandchild's text is not stripped and has no '#text'.
     def top(stack: list, name: str, node: Any, text: str | None) -> Any:
         depth = len(stack) + 1
+        if not names:
+            names.append(stack[0][2] if stack else name)
         if depth == 3:
             parent = stack[1][2]
             item = node if node is not None else text
@@ -65,23 +68,23 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
             _push(rest, name, (text.strip() or None) if text else text)
         return None
 
-    handlers, tree = _builder(top, 3)
+    handlers, _ = _builder(top, 3)
     try:
         _read(content, endpoint, handlers)
     except _Stopped:
         if failed:
             raise failed[0] from None
-    if not tree[1]:
+    if not names:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
-    return _root(tree[1], endpoint), rest
+    return _root(names[0], endpoint), rest
 
 
-def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], list]:
+def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], Callable]:
     """expat's element handlers building the dicts xmltodict built (force_list=("item",),
     xml_attribs=False): text stripped, None for an empty element, a repeated name a list, item always
     a list, the text beside children as '#text'. They count the depth as elements open and stop past
-    MAX_DEPTH, before anything is built. Returns ((start, end, text) handlers, [the root as
-    {name: content} once read, the root's name]). With `top` (streaming), the elements `floor` levels deep or less are not built
+    MAX_DEPTH, before anything is built. Returns ((start, end, text) handlers, a function that
+    returns the root as {name: its content} once it is read). With `top` (streaming), the elements `floor` levels deep or less are not built
     into their parents: each goes to top(the open elements' (_, _, name) from the root, name, its
     children or None, its text unstripped or None), whose answer stands for it in its parent.
     Text comes in pieces (per buffer, per piece fed): each element's are joined when it ends."""
@@ -89,15 +92,12 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
     texts: list[str] = []  # the open elements' text; an element's is what follows its mark once its children end
     children: dict | None = None  # the children of the element being read
     mark = 0
-    tree: list = [None, None]
 
     def start(name: str, attrs: dict) -> None:
         nonlocal children, mark
         stack.append((children, mark, name))
         if len(stack) > MAX_DEPTH:
             raise _TooDeep
-        if tree[1] is None:
-            tree[1] = name
         children, mark = None, len(texts)
 
     def end(name: str) -> None:
@@ -133,11 +133,9 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
                 children[name] = [known, text]
         else:
             children[name] = [text] if name == "item" else text
-        if not stack:
-            tree[0] = children
 
     # texts.append itself reads the text: no Python frame per piece
-    return (start, end, texts.append), tree
+    return (start, end, texts.append), lambda: children
 
 
 def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable, Callable, Callable]) -> None:
