@@ -34,23 +34,22 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
     element name, the rest of its content)."""
     rest: dict = {}
     failed: list[BaseException] = []
-    checked: list[str] = []  # the root's name, once checked
-    names: list[str] = []  # the root's name, once seen
+    root: str | None = None  # its name, once an element has ended
+    checked = False  # whether the root was checked to be the answer to `action`
 
     # The root's children and grandchildren as xmltodict's streaming (item_depth=3) left them, which
     # the callers were written against: a grandchild's text is not stripped and has no '#text'.
-    def top(stack: list, name: str, node: Any, text: str | None) -> Any:
-        depth = len(stack) + 1
-        if not names:
-            names.append(stack[0][2] if stack else name)
+    def top(open_elements: list, name: str, node: dict | None, text: str | None) -> Any:
+        nonlocal root, checked
+        depth = len(open_elements) + 1
+        root = open_elements[0][2] if open_elements else name
         if depth == 3:
-            parent = stack[1][2]
-            item = node if node is not None else text
+            parent, item = open_elements[1][2], node if node is not None else text
             if parent == list_key and name == "item":
                 if not checked:
-                    checked.append(_root(stack[0][2], endpoint))
-                    if action is not None and checked[0] != f"{action}Response":
-                        raise EndpointError(not_its_answer(endpoint, action, checked[0]))
+                    found, checked = _root(root, endpoint), True
+                    if action is not None and found != f"{action}Response":
+                        raise EndpointError(not_its_answer(endpoint, action, found))
                 try:
                     going = each(item) is not False
                 except Exception as exc:  # the reader's own failure (a closed pipe), not the XML's
@@ -74,20 +73,24 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
     except _Stopped:
         if failed:
             raise failed[0] from None
-    if not names:
+    if root is None:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
-    return _root(names[0], endpoint), rest
+    return _root(root, endpoint), rest
+
+
+_HANDED = object()  # what stands, in its parent, for an element handed on while streaming
 
 
 def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], Callable]:
-    """expat's element handlers building the dicts xmltodict built (force_list=("item",),
-    xml_attribs=False): text stripped, None for an empty element, a repeated name a list, item always
-    a list, the text beside children as '#text'. They count the depth as elements open and stop past
-    MAX_DEPTH, before anything is built. Returns ((start, end, text) handlers, a function that
-    returns the root as {name: its content} once it is read). With `top` (streaming), the elements `floor` levels deep or less are not built
-    into their parents: each goes to top(the open elements' (_, _, name) from the root, name, its
-    children or None, its text unstripped or None), whose answer stands for it in its parent.
-    Text comes in pieces (per buffer, per piece fed): each element's are joined when it ends."""
+    """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False):
+    text stripped, None for an empty element, a repeated name a list, item always a list, the text
+    beside children as '#text'. They count the depth as elements open and stop past MAX_DEPTH,
+    before anything is built. Returns ((start, end, text) handlers, a function that returns the root
+    as {name: its content} once read). With `top` (streaming), the elements `floor` levels deep or
+    less are not built into their parents: each goes, as it ends, to top(the elements still open,
+    each (_, _, its name) from the root; its name; its children or None; its text, unstripped, or
+    None), whose answer stands for it in its parent. Text comes in pieces (expat hands on what
+    each piece fed holds): an element's are joined when it ends."""
     stack: list = []  # per open element: (its parent's children so far, where its parent's text starts, its name)
     texts: list[str] = []  # the open elements' text; an element's is what follows its mark once its children end
     children: dict | None = None  # the children of the element being read
@@ -169,9 +172,6 @@ def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable,
 def _no_entities(*declaration: Any) -> None:
     """An entity declared in a DTD (one past the DTD check) is refused as xmltodict >= 1.0 refused it."""
     raise ValueError("entities are disabled")
-
-
-_HANDED = object()  # what stands, in its parent, for an element handed on while streaming
 
 
 # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in the whole
