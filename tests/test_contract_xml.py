@@ -69,11 +69,15 @@ def test_an_unknown_encoding_is_pythons_lookup_error_passed_on():
         document.parse(content, "h")
 
 
-def test_expat_hands_a_text_in_pieces_one_per_piece_fed():
-    """buffer_text joins what one Parse call reads (entities, CDATA, text around comments), not what
-    two calls read: document.py joins an element's pieces itself."""
-    assert expat_reads(b"<a>hel", b"lo &amp; b<![CDATA[ <c> ]]><!--x--><?pi y?>", b"ye</a>") == [
-        ("start", "a", {}), "hel", "lo & b <c> ", "ye", ("end", "a")]
+def test_expat_may_hand_one_text_in_several_pieces():
+    """buffer_text joins what expat reads at once (entities, CDATA, the text around a comment), but
+    not across the pieces fed, where a text comes in two or more (how many depends on expat's
+    version: 2.6 may hold a piece back): document.py joins an element's pieces itself."""
+    assert expat_reads(b"<a>x &amp; y<![CDATA[ <z> ]]><!--c--><?pi x?>w</a>") == [
+        ("start", "a", {}), "x & y <z> w", ("end", "a")]
+    read = expat_reads(b"<a>hel", b"lo &amp; b<![CDATA[ <c> ]]><!--x--><?pi y?>", b"ye</a>")
+    assert read[0] == ("start", "a", {}) and read[-1] == ("end", "a")
+    assert len(read) > 3 and "".join(read[1:-1]) == "hello & b <c> ye"
     content = b"<R><a>  one &amp; two  </a><b>caf\xc3\xa9</b></R>"
     assert document.stream([content[i:i + 1] for i in range(len(content))], "h", "x", lambda item: None) == (
         "R", {"a": "one & two", "b": "café"})
