@@ -15,7 +15,9 @@ MAX_DEPTH = 100
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
-    doc = _read(content, endpoint, _BoundedExpat())
+    handlers, read = _builder()
+    _read(content, endpoint, handlers)
+    doc = read()
     if not isinstance(doc, dict) or len(doc) != 1:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
     root, body = next(iter(doc.items()))
@@ -32,61 +34,144 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
     element name, the rest of its content)."""
     rest: dict = {}
     failed: list[BaseException] = []
+    root: str | None = None  # its name, once an element has ended
+    checked = False  # whether the root was checked to be the answer to `action`
 
-    def one(path, item) -> bool:
-        parent, name = path[1][0], path[2][0]
-        if parent == list_key and name == "item":
-            found = _root(path[0][0], endpoint)
-            if action is not None and found != f"{action}Response":
-                raise EndpointError(not_its_answer(endpoint, action, found))
-            try:
-                return each(item) is not False
-            except Exception as exc:  # the reader's own failure (a closed pipe), not the XML's
-                failed.append(exc)
-                raise _Stopped from None
-        node = rest.get(parent)
-        if not isinstance(node, dict):  # another element of the root, with children: kept as parse() keeps it
-            node = rest[parent] = {}
-        _push(node, name, item)
-        return True
+    # The root's children and grandchildren as xmltodict's streaming (item_depth=3) left them, which
+    # the callers were written against: a grandchild's text is not stripped and has no '#text'.
+    def top(open_elements: list, name: str, node: dict | None, text: str | None) -> Any:
+        nonlocal root, checked
+        depth = len(open_elements) + 1
+        root = open_elements[0][2] if open_elements else name
+        if depth == 3:
+            parent, item = open_elements[1][2], node if node is not None else text
+            if parent == list_key and name == "item":
+                if not checked:
+                    found, checked = _root(root, endpoint), True
+                    if action is not None and found != f"{action}Response":
+                        raise EndpointError(not_its_answer(endpoint, action, found))
+                try:
+                    going = each(item) is not False
+                except Exception as exc:  # the reader's own failure (a closed pipe), not the XML's
+                    failed.append(exc)
+                    raise _Stopped from None
+                if not going:
+                    raise _Stopped
+            else:
+                kept = rest.get(parent)
+                if not isinstance(kept, dict):  # another element of the root, with children: kept as parse() keeps it
+                    kept = rest[parent] = {}
+                _push(kept, name, item)
+            return _HANDED
+        if depth == 2 and node is None and name != list_key:  # requestId, nextToken
+            _push(rest, name, (text.strip() or None) if text else text)
+        return None
 
-    expat = _BoundedExpat(top=rest, skip=list_key)
+    handlers, _ = _builder(top, 3)
     try:
-        _read(content, endpoint, expat, item_depth=3, item_callback=one)
+        _read(content, endpoint, handlers)
     except _Stopped:
         if failed:
             raise failed[0] from None
-    finally:
-        expat.release()
-    if not expat.root:
+    if root is None:
         raise EndpointError(f"{endpoint} answered an empty or malformed XML document.")
-    return _root(expat.root, endpoint), rest
+    return _root(root, endpoint), rest
 
 
-def _read(content: bytes | list[bytes], endpoint: str, expat: "_BoundedExpat", **streaming) -> Any:
-    """xmltodict's reading of an answer checked to be XML without a DTD, in the parser that bounds
-    its depth; every way it can fail is EndpointError. `content` is the answer's bytes, or the
-    pieces it arrived in (a page), each let go of as it is read."""
-    start = (b"".join(content[:2]) if isinstance(content, list) else content)[:4096]
-    if not start[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):  # a byte order mark is still XML
-        raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(start)}).")
-    if b"<!DOCTYPE" in start.upper():
+_HANDED = object()  # what stands, in its parent, for an element handed on while streaming
+
+
+def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], Callable]:
+    """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False):
+    text stripped, None for an empty element, a repeated name a list, item always a list, the text
+    beside children as '#text'. They count the depth as elements open and stop past MAX_DEPTH,
+    before anything is built. Returns ((start, end, text) handlers, a function that returns the root
+    as {name: its content} once read). With `top` (streaming), the elements `floor` levels deep or
+    less are not built into their parents: each goes, as it ends, to top(the elements still open,
+    each (_, _, its name) from the root; its name; its children or None; its text, unstripped, or
+    None), whose answer stands for it in its parent. Text comes in pieces (expat hands on what
+    each piece fed holds): an element's are joined when it ends."""
+    stack: list = []  # per open element: (its parent's children so far, where its parent's text starts, its name)
+    texts: list[str] = []  # the open elements' text; an element's is what follows its mark once its children end
+    children: dict | None = None  # the children of the element being read
+    mark = 0
+
+    def start(name: str, attrs: dict) -> None:
+        nonlocal children, mark
+        stack.append((children, mark, name))
+        if len(stack) > MAX_DEPTH:
+            raise _TooDeep
+        children, mark = None, len(texts)
+
+    def end(name: str) -> None:
+        nonlocal children, mark
+        count = len(texts) - mark
+        if not count:
+            text = None
+        elif count == 1:
+            text = texts.pop()
+        else:
+            text = "".join(texts[mark:])
+            del texts[mark:]
+        node = children
+        children, mark, _ = stack.pop()
+        if len(stack) < floor:
+            children = top(stack, name, node, text)
+            if children is not None:  # handed on: its parent's own text is never used
+                del texts[mark:]
+            return
+        if text:
+            text = text.strip() or None
+        if node is not None:
+            if text:
+                node["#text"] = text
+            text = node
+        if children is None:
+            children = {name: [text] if name == "item" else text}
+        elif name in children:
+            known = children[name]
+            if known.__class__ is list:
+                known.append(text)
+            else:
+                children[name] = [known, text]
+        else:
+            children[name] = [text] if name == "item" else text
+
+    # texts.append itself reads the text: no Python frame per piece
+    return (start, end, texts.append), lambda: children
+
+
+def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable, Callable, Callable]) -> None:
+    """The answer checked to be XML without a DTD, read by expat into _builder's handlers;
+    every way it can fail is EndpointError. `content` is the answer's bytes, or the pieces it arrived
+    in (a page), each let go of as it is read."""
+    first = (b"".join(content[:2]) if isinstance(content, list) else content)[:4096]
+    if not first[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):  # a byte order mark is still XML
+        raise EndpointError(f"{endpoint} answered something that is not XML ({_peek(first)}).")
+    if b"<!DOCTYPE" in first.upper():
         raise EndpointError(_WITH_DTD.format(endpoint=endpoint))
     import xml.parsers.expat
 
-    import xmltodict
-
+    # What xmltodict.parse set up: no namespace processing (a name is read as written, prefix and
+    # all), attributes ignored (EC2's carry only xmlns), every entity declaration refused.
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = handlers
+    parser.EntityDeclHandler = _no_entities
     try:
-        # item is EC2's list element: always a list, even of one. Attributes carry only xmlns.
-        return xmltodict.parse(_fed(content, endpoint), force_list=("item",), xml_attribs=False,
-                               disable_entities=True, expat=expat, **streaming)
-    except xmltodict.ParsingInterrupted:
-        raise _Stopped from None
+        for piece in _fed(content, endpoint):
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
     except _TooDeep:
         raise EndpointError(f"{endpoint} answered XML nested deeper than {MAX_DEPTH} levels, not EC2 XML.") from None
-    # ValueError: xmltodict >= 1.0 refuses entities; LookupError: an encoding Python does not know.
+    # ValueError: an entity declared; LookupError: an encoding Python does not know.
     except (xml.parsers.expat.ExpatError, ValueError, LookupError) as exc:
         raise EndpointError(f"{endpoint} answered XML that could not be read ({exc}).") from None
+
+
+def _no_entities(*declaration: Any) -> None:
+    """An entity declared in a DTD (one past the DTD check) is refused as xmltodict >= 1.0 refused it."""
+    raise ValueError("entities are disabled")
 
 
 # EC2 never sends a DTD: an HTML page from a proxy, or an entity-expansion bomb. Looked for in the whole
@@ -212,100 +297,7 @@ class _TooDeep(Exception):
 
 
 class _Stopped(Exception):
-    """`each` asked for no more items."""
-
-
-class _BoundedExpat:
-    """The expat module as xmltodict uses it, with a parser that counts the depth as elements open
-    and stops past MAX_DEPTH: before the tree is built, whatever the size of the answer. With `top`
-    (stream), it also keeps the text of the root's children that have none (requestId, nextToken),
-    which xmltodict's streaming mode reads past, in `top`; `skip` is the list streamed."""
-
-    def __init__(self, top: dict | None = None, skip: str | None = None):
-        self.top, self.skip, self.root = top, skip, None
-        self.parser = None
-
-    def release(self) -> None:
-        """The parser's handlers let go of it (streaming, they switch its text handler: a cycle that
-        would keep the parser and its buffers until the garbage collector came by)."""
-        if self.parser is not None:
-            for handler in ("StartElementHandler", "EndElementHandler", "CharacterDataHandler"):
-                setattr(self.parser, handler, None)
-            self.parser = None
-
-    def __getattr__(self, name):
-        import xml.parsers.expat
-
-        return getattr(xml.parsers.expat, name)
-
-    def ParserCreate(self, *args, **kwargs):  # noqa: N802 - expat's name
-        import xml.parsers.expat
-
-        parser = xml.parsers.expat.ParserCreate(*args, **kwargs)
-        if self.top is not None:
-            self.parser = parser
-        return _BoundedParser(parser, self)
-
-
-class _BoundedParser:
-    """The handlers' closures hold the state, not this wrapper: no reference cycle keeps the parser
-    (and its buffers) alive after the answer is read, until the garbage collector comes by."""
-
-    def __init__(self, parser, owner: _BoundedExpat):
-        object.__setattr__(self, "_parser", parser)
-        # [depth, the xmltodict text handler, text of the root's child being read, whether it has children]
-        object.__setattr__(self, "_state", [0, None, [], False])
-        object.__setattr__(self, "_owner", owner)
-
-    def __getattr__(self, name):
-        return getattr(self._parser, name)
-
-    def __setattr__(self, name, value):
-        state, parser, owner = self._state, self._parser, self._owner
-        top = owner.top
-        if name == "ordered_attributes":
-            return  # attributes are ignored (xml_attribs=False): a dict of them costs less than a list
-        if name == "CharacterDataHandler":
-            state[1] = value
-        elif name == "StartElementHandler" and top is None:
-            def start(*args, _handler=value):
-                state[0] += 1
-                if state[0] > MAX_DEPTH:
-                    raise _TooDeep
-                return _handler(*args)
-            value = start
-        elif name == "StartElementHandler":
-            def start(name, attrs, _handler=value):
-                depth = state[0] = state[0] + 1
-                if depth > MAX_DEPTH:
-                    raise _TooDeep
-                if depth <= 3:
-                    if depth == 1:
-                        owner.root = name
-                    elif depth == 2:  # a child of the root: its text is read here
-                        state[2], state[3] = [], False
-                        parser.CharacterDataHandler = state[2].append
-                    else:
-                        state[3] = True
-                        parser.CharacterDataHandler = state[1]
-                return _handler(name, attrs)
-            value = start
-        elif name == "EndElementHandler" and top is not None:
-            def end(name, _handler=value):
-                if state[0] == 2:
-                    text = "".join(state[2]).strip() or None
-                    if not state[3] and name != owner.skip:
-                        _push(top, name, text)
-                    parser.CharacterDataHandler = state[1]
-                state[0] -= 1
-                return _handler(name)
-            value = end
-        elif name == "EndElementHandler":
-            def end(*args, _handler=value):
-                state[0] -= 1
-                return _handler(*args)
-            value = end
-        setattr(parser, name, value)
+    """`each` asked for no more items, or failed."""
 
 
 def _peek(content: bytes) -> str:
