@@ -3,8 +3,8 @@
 Start-up matters (ec2ops runs in loops and cron jobs): this module loads click, ec2ops.config,
 ec2ops.errors and ec2ops/listing.py only. A command is built when it is looked up (`ec2ops
 describe-instances` imports ec2ops.operations.instances and builds its commands); `ec2ops --help`
-builds none: its list comes from the listing, generated from the declarations. httpcore, rich and
-xmltodict load when a command needs them.
+builds none: its list comes from the listing, generated from the declarations. httpcore and rich
+load when a command needs them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The common inputs every command takes (credentials, endpoint, connection, output), declared once,
-and the typed settings they fill. Nothing here loads httpx, rich or xmltodict."""
+and the typed settings they fill. Nothing here loads httpcore or rich."""
 
 from __future__ import annotations
 

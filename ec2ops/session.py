@@ -1,7 +1,7 @@
 """A run's context: its common inputs, the one client they make (when the first call goes out), the
 hooks the command's traits put around each call, and its printer. A session for another region or
 profile of the same run shares the connections, the keys read and the warnings given.
-Nothing here loads httpx, rich or xmltodict."""
+Nothing here loads httpcore or rich."""
 
 from __future__ import annotations
 
