@@ -8,37 +8,18 @@ which turns a closed pipe and a failed write into their exit statuses.
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ec2ops.errors import InputError, NotWritten, PipeClosed, TooLarge
+from ec2ops.jsonout import json_cell, json_string, jsonable
+from ec2ops.values import ExtraColumn, ExtraValue, Lines, Table
 
 NULL = "null"  # the guide's word for an empty cell
 FORMS = ("plain", "table", "json")
 TABLE_ROWS = 10_000  # -o table is laid out whole, for people: more rows are refused, not left to run for minutes
-
-
-@dataclass
-class Table:
-    columns: list[tuple[str, str]]  # (EC2 field name = JSON key, the guide's column title)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-class ExtraColumn(tuple):
-    """(key, title) of a field beyond the guide's columns: JSON rows carry it and --columns may pick
-    it, but plain and table show only the guide's columns unless asked (their positions are a
-    contract for `cut`)."""
-
-
-@dataclass(frozen=True)
-class ExtraValue:
-    """The value of an output beyond the guide's (a details command's extra field, spec.Output.extra):
-    JSON and --get show it; plain and table keep the guide's outputs, their layout a contract."""
-
-    value: Any
 
 
 def guide(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -58,29 +39,6 @@ def pick(columns: list[tuple[str, str]], names: list[str] | None, wide: bool) ->
         raise InputError(f"--columns: no {', '.join(missing)} column without --regions or --profiles: region is "
                          "one with either, profile with --profiles.")
     return [offered[name] for name in names]
-
-
-class TypedText(str):
-    """A value as the guide prints it (plain, table, --get), which JSON writes as EC2 typed it: a
-    number, a boolean, or a timestamp as EC2 sent it (ISO 8601 with its offset)."""
-
-    json: Any
-
-    def __new__(cls, text: str, json: Any):
-        value = super().__new__(cls, text)
-        value.json = json
-        return value
-
-
-def for_json(value: Any) -> Any:
-    """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
-    if isinstance(value, ExtraValue):
-        return for_json(value.value)
-    if isinstance(value, TypedText):
-        return value.json
-    if isinstance(value, list):
-        return [for_json(v) for v in value]
-    return None if value == "" else value
 
 
 @dataclass
@@ -163,10 +121,6 @@ def _not_written(exc: Exception) -> NotWritten:
 
 
 # -- values --------------------------------------------------------------------------------------
-class Lines(str):
-    """A text of several lines (a console log, a private key): plain output keeps its line breaks."""
-
-
 # Characters that would end a line or drive a terminal: C0 and C1 controls, DEL, and the line and
 # paragraph separators that str.splitlines() also breaks at.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -225,62 +179,6 @@ def raw_value(value: Any, delimiters: Delimiters) -> str:
     if value is None or value == [] or value == {}:
         return ""
     return plain_value(value, delimiters)
-
-
-def json_row(row: dict, columns: list[tuple[str, str]]) -> dict:
-    return {key: for_json(row.get(key)) for key, _ in columns}
-
-
-def json_text(value: Any, newline: str = "\n") -> str:
-    """json.dumps(value, indent=2), each line break followed by `newline`'s indentation: written here
-    for the values of a row (text, numbers, booleans, null, and lists and objects of them), since
-    json's own encoder is pure Python, and slow, once it indents."""
-    if isinstance(value, str):
-        return _json_string(value)
-    if value is None or isinstance(value, bool):
-        return "null" if value is None else ("true" if value else "false")
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return int.__repr__(value) if isinstance(value, int) else float.__repr__(value)
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        if not value:
-            return "{}"
-        inner = newline + "  "
-        return "{" + ",".join(f"{inner}{_json_string(k)}: {json_text(v, inner)}" for k, v in value.items()) + newline + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        inner = newline + "  "
-        return "[" + ",".join(inner + json_text(v, inner) for v in value) + newline + "]"
-    import json
-
-    return json.dumps(value, indent=2).replace("\n", newline)
-
-
-def _json_cell(value: Any) -> str:
-    """A cell of a row as JSON: for_json's rule, then json_text, with text (most cells) written at once."""
-    if value is None or value == "":
-        return "null"
-    if type(value) is str:
-        return _json_string(value)
-    return json_text(for_json(value), "\n      ")
-
-
-def _json_string(text: str) -> str:
-    global _encode_string
-    if _encode_string is None:
-        from json.encoder import encode_basestring_ascii  # C: what json.dumps uses; loaded for JSON only
-
-        _encode_string = encode_basestring_ascii
-    return _encode_string(text)
-
-
-_encode_string = None
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Table):
-        return [json_row(row, value.columns) for row in value.rows]
-    return for_json(value)
 
 
 # -- printers: begin, row, end -------------------------------------------------------------------
@@ -365,11 +263,11 @@ class JsonPrinter(Printer):
 
     def begin(self, columns: list[tuple[str, str]]) -> None:
         super().begin(columns)
-        self.keys = [(key, f"\n      {_json_string(key)}: ") for key, _ in self.columns]
+        self.keys = [(key, f"\n      {json_string(key)}: ") for key, _ in self.columns]
 
     def row(self, row: dict) -> None:
         """json_row's object, written as json.dumps(indent=2) writes it, a cell at a time."""
-        cells = ",".join(f"{prefix}{_json_cell(row.get(key))}" for key, prefix in self.keys)
+        cells = ",".join(f"{prefix}{json_cell(row.get(key))}" for key, prefix in self.keys)
         self.sink.write(('{\n  "returnResult": [\n    {' if not self.count else ",\n    {") +
                         (cells + "\n    }" if cells else "}"))
         self.count += 1

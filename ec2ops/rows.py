@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from ec2ops.client import document
-from ec2ops.output import TypedText
+from ec2ops.values import TypedText
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import click
 from ec2ops import resources, stdin
 from ec2ops.client import document
 from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, NothingGiven, OperationFailed, guide_says
-from ec2ops.output import ExtraColumn, ExtraValue, Lines, Table
+from ec2ops.values import ExtraColumn, ExtraValue, Lines, Table
 from ec2ops.resources import Resource
 from ec2ops.rows import Column, Items, table_row, tags, typed
 
@@ -153,7 +153,7 @@ class Output:
 
     @property
     def titles(self) -> list[tuple[str, str]]:
-        """(key, title) of every column, the guide's first; a field beyond the guide is an output.ExtraColumn."""
+        """(key, title) of every column, the guide's first; a field beyond the guide is a values.ExtraColumn."""
         return [ExtraColumn((c.key, c.title)) if c.extra else (c.key, c.title) for c in self.columns]
 
     def value(self, node: Any) -> Any:

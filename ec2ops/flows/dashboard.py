@@ -9,12 +9,13 @@ import os
 import sys
 from typing import TYPE_CHECKING, Mapping
 
-from ec2ops import files, output, resources
+from ec2ops import files, resources
 from ec2ops.client import document
 from ec2ops.errors import EndpointError, InputError, NotWritten, OperationFailed
 from ec2ops.secret import Secret
 from ec2ops.session import Session
 from ec2ops.spec import Input, Operation, Output, split_list
+from ec2ops.values import Table
 
 if TYPE_CHECKING:
     import ssl
@@ -112,7 +113,7 @@ def merge(rows: list[tuple]) -> dict:
     names = [c[0] for c in COUNTS]
     totals = {name: sum(row[name] for _, row in rows) for name in names}
     where = list(rows[0][0].label) if rows else ["region"]
-    table = output.Table([(key, key.capitalize()) for key in where] + [(c[0], c[1]) for c in COUNTS],
+    table = Table([(key, key.capitalize()) for key in where] + [(c[0], c[1]) for c in COUNTS],
                          [{**target.label, **row} for target, row in rows])
     if len(rows) > 1:
         table.rows.append({**dict.fromkeys(where, "total"), **totals})
@@ -138,7 +139,7 @@ def present(session: Session, result: dict, inputs: dict) -> bool:
     return False
 
 
-def dashboard_text(table: output.Table) -> str:
+def dashboard_text(table: Table) -> str:
     """The dashboard as text lines, for a file, an e-mail, or a terminal without rich."""
     when = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [f"EC2 dashboard, {when}"]
@@ -154,11 +155,11 @@ def where(row: dict) -> str:
     return row["region"] if profile in (None, row["region"]) else f"{profile}/{row['region']}"
 
 
-def counted(table: output.Table) -> list[tuple[str, str]]:
+def counted(table: Table) -> list[tuple[str, str]]:
     return [(key, title) for key, title in table.columns if key not in ("profile", "region")]
 
 
-def display(table: output.Table, session: Session) -> None:
+def display(table: Table, session: Session) -> None:
     from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table as RichTable

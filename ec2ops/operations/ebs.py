@@ -63,7 +63,7 @@ _FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)\.(\d+)")
 def local_time(value):
     """An EC2 timestamp (UTC) in this machine's time zone, ISO 8601 with its offset, as the guide
     prints it; JSON keeps EC2's own."""
-    from ec2ops.output import TypedText
+    from ec2ops.values import TypedText
 
     if not isinstance(value, str):
         return value
