@@ -12,6 +12,7 @@ import click
 
 from ec2ops.errors import InputError
 from ec2ops.output import FORMS
+from ec2ops.secret import Secret
 
 DEFAULT_ENDPOINT = "us-east-1.ec2.amazonaws.com"
 PROXY_ERROR = "Either both proxy port and proxy host must be null or none of them."
@@ -106,8 +107,8 @@ class Common:
     fan-out is `pinned`: that region is signed for, whatever the endpoint's host says."""
 
     access_key_id: str | None = None
-    access_key: str | None = None
-    session_token: str | None = None
+    access_key: Secret | None = None  # a secret given as a flag, or '-': read from stdin
+    session_token: Secret | None = None
     profile: str | None = None
     service_endpoint: str | None = None
     region: str | None = None
@@ -136,8 +137,17 @@ class Common:
 
     @classmethod
     def of(cls, values: dict) -> "Common":
-        """From click's values: an option left out keeps its default here too."""
-        return cls(**{f.name: values[f.name] for f in fields(cls) if values.get(f.name) is not None})
+        """From click's values: an option left out keeps its default here too; the secrets as Secret."""
+        given = {f.name: values[f.name] for f in fields(cls) if values.get(f.name) is not None}
+        for name in ("access_key", "session_token"):
+            if name in given:
+                given[name] = Secret(given[name])
+        return cls(**given)
+
+    @property
+    def key_from_stdin(self) -> bool:
+        """--access-key -: the secret key is the first line of stdin."""
+        return self.access_key is not None and self.access_key.reveal() == "-"
 
     @property
     def color(self) -> bool | None:

@@ -114,8 +114,10 @@ class Session:
         """The run's keys: flags, the environment, the profile; read once for every region."""
         if self._shared.keys is None:
             c = self.common
-            self._shared.keys = credentials.resolve(c.access_key_id, c.access_key, c.session_token, c.profile)
-            if c.access_key not in (None, "-"):
+            secret, token = (c.access_key.reveal() if c.access_key else None), \
+                (c.session_token.reveal() if c.session_token else None)
+            self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile)
+            if c.access_key is not None and not c.key_from_stdin:
                 self.warn_once("the secret key given as --access-key shows in the process list; "
                                "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
         return self._shared.keys

@@ -28,7 +28,7 @@ def _claims() -> dict[str, bool]:
         return {}
     claims = ctx.meta.setdefault("ec2ops.stdin", {})
     session = ctx.meta.get("ec2ops.session")
-    if session is not None and session.common.access_key == "-":
+    if session is not None and session.common.key_from_stdin:
         claims.setdefault(ACCESS_KEY, False)
     return claims
 

@@ -21,15 +21,9 @@ REGIONS_OUT = "eu-west-1,ec2.eu-west-1.amazonaws.com\nus-east-1,ec2.us-east-1.am
 
 
 @pytest.fixture
-def server(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.002")
-    for name in ("EC2OPS_MAX_ATTEMPTS", "EC2OPS_MAX_RESPONSE_BYTES", "EC2OPS_READ_TIMEOUT", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    with FaultServer() as fault_server:
-        monkeypatch.setenv("EC2OPS_ENDPOINT", fault_server.url)
-        yield fault_server
+def server(fault_server):
+    """conftest's fault server, under the name these tests give it."""
+    return fault_server
 
 
 def ec2ops(*args, **env):

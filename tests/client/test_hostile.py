@@ -15,7 +15,7 @@ import pytest
 from conftest import ACCESS_KEY_ID, SECRET_KEY, run_cli
 from ec2ops.client.query import Client, Settings
 from ec2ops.client.signing import Credentials
-from faultserver import FaultServer, ec2_doc
+from faultserver import ec2_doc
 
 KEY_PAIR_ADVICE = ("The CreateKeyPair request may have reached EC2, and repeating it could do it twice: its "
                    "outcome is unknown. Check with ec2ops enumerate-key-pairs whether it took effect before "
@@ -24,17 +24,9 @@ DEEP = "<a>" * 2000 + "</a>" * 2000
 
 
 @pytest.fixture
-def server(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("EC2OPS_RETRY_BASE_DELAY", "0.002")
-    for name in ("EC2OPS_MAX_ATTEMPTS", "EC2OPS_MAX_RESPONSE_BYTES", "EC2OPS_READ_TIMEOUT", "AWS_SESSION_TOKEN",
-                 "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    with FaultServer() as fault_server:
-        monkeypatch.setenv("EC2OPS_ENDPOINT", fault_server.url)
-        fault_server.where = fault_server.url.split("//")[1].rstrip("/")
-        yield fault_server
+def server(fault_server):
+    """conftest's fault server, under the name these tests give it."""
+    return fault_server
 
 
 def ec2ops(*args):

@@ -13,17 +13,15 @@ import json
 import os
 import select
 import subprocess
-import sys
 import threading
 import time
 import xml.parsers.expat
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import ACCESS_KEY_ID, EC2_NS, SECRET_KEY, describe_instances_xml, ec2_error_xml, run_cli
+from conftest import (ACCESS_KEY_ID, EC2_NS, EC2OPS, SECRET_KEY, describe_instances_xml, ec2_error_xml, env_for,
+                      run_cli)
 
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 NOT_AUTHORIZED = "You are not authorized to perform this operation."
 
 
@@ -100,12 +98,6 @@ def three_pages(last=None) -> dict:
 def keys_and(url: str) -> dict[str, str]:
     """For run_cli: the endpoint, and keys."""
     return {"EC2OPS_ENDPOINT": url, "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
-
-
-def env_for(url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=url, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
-    return env
 
 
 def ids(out: str) -> list[str]:

@@ -8,17 +8,14 @@ import os
 import signal
 import socket
 import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 import respx
 
 
-from conftest import ec2_error_xml
+from conftest import EC2OPS, ec2_error_xml
 
-EC2OPS = Path(sys.executable).with_name("ec2ops")  # the console script pip installed with the package
 
 
 # -- usage errors: one line, status 2 ------------------------------------------------------------

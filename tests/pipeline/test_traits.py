@@ -94,3 +94,14 @@ def test_the_guard_catches_a_trait_that_sets_a_session_attribute(sealed):
     with pytest.raises(AssertionError, match=r"set Session\.dry_run: a trait acts through its hooks"):
         sealed.dry_run = True
     assert dataclasses.is_dataclass(Call)
+
+
+def test_the_run_holds_the_secret_flags_as_secrets():
+    """A debug print or a hook that shows the session's settings never shows a secret given as a flag."""
+    from ec2ops.options import COMMON_NAMES
+
+    common = Common.of({name: None for name in COMMON_NAMES} | {"access_key": SECRET_KEY, "session_token": "tok3n"})
+    shown = [repr(common), str(common), f"{common}", repr(Session(common).common)]
+    assert all(SECRET_KEY not in text and "tok3n" not in text for text in shown)
+    assert common.access_key.reveal() == SECRET_KEY and not common.key_from_stdin
+    assert Common.of({"access_key": "-"}).key_from_stdin
