@@ -1,5 +1,6 @@
-"""Where requests go and which region they are signed for: the endpoint given, else the region's
-(--region, the environment, the profile), else us-east-1."""
+"""Where requests go and which region they are signed for: the endpoint given (a flag, EC2OPS_ENDPOINT,
+or the AWS CLI's configured endpoints), else EC2's host in the region's partition (--region, the
+environment, the profile), else us-east-1."""
 
 from __future__ import annotations
 
@@ -7,15 +8,12 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ec2ops import awsconfig, partitions
 from ec2ops.credentials import read_profile
 from ec2ops.errors import InputError
 from ec2ops.options import DEFAULT_ENDPOINT, Common
 
 DEFAULT_REGION = "us-east-1"
-REGION_IN_HOST = (
-    re.compile(r"^ec2\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$"),
-    re.compile(r"^([a-z]{2}(-gov)?-[a-z]+-\d)\.ec2\.amazonaws\.com$"),
-)
 
 
 def region_given(common: Common) -> str | None:
@@ -30,9 +28,21 @@ def region_given(common: Common) -> str | None:
 
 
 def resolve(common: Common) -> tuple[str, str]:
-    """(the endpoint's URL, the region to sign for)."""
+    """(the endpoint's URL, the region to sign for). The endpoint: --service-endpoint (EC2OPS_ENDPOINT),
+    else the AWS CLI's configured one (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, the profile's), else
+    EC2's host in the region's partition (FIPS, dual-stack as configured). An AWS host given names
+    the region it is signed for; any other is signed for the region."""
     region = region_given(common)
-    endpoint = common.service_endpoint or (f"ec2.{region}.amazonaws.com" if region else DEFAULT_ENDPOINT)
+    given = common.service_endpoint or awsconfig.endpoint_url(common.profile)
+    if given:
+        endpoint = given
+    else:
+        fips = awsconfig.flag(common.profile, "use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")
+        dual_stack = awsconfig.flag(common.profile, "use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")
+        if region or fips or dual_stack:
+            endpoint = partitions.host("ec2", region or DEFAULT_REGION, fips, dual_stack)
+        else:
+            endpoint = DEFAULT_ENDPOINT
     if "://" not in endpoint:
         endpoint = "https://" + endpoint
     try:
@@ -44,13 +54,12 @@ def resolve(common: Common) -> tuple[str, str]:
         raise InputError("serviceEndpoint carries a user name or password (user:password@host): requests are "
                          "signed with the access keys; give the endpoint without them.")
     if parts.scheme not in ("http", "https") or not _host(parts.hostname or ""):
-        given = common.service_endpoint or endpoint
-        raise InputError(f"serviceEndpoint '{given}' is not a host or an http(s) URL.")
+        raise InputError(f"serviceEndpoint '{given or endpoint}' is not a host or an http(s) URL.")
     if not parts.path:
         endpoint += "/"
     if common.pinned and common.region:
         return endpoint, common.region
-    return endpoint, region_in_host(parts.hostname) or region or DEFAULT_REGION
+    return endpoint, partitions.region_in_host(parts.hostname) or region or DEFAULT_REGION
 
 
 def _host(name: str) -> bool:
@@ -67,21 +76,15 @@ def _host(name: str) -> bool:
     return True
 
 
-def region_in_host(host: str) -> str | None:
-    """The region an AWS endpoint's host name names (ec2.R.amazonaws.com, R.ec2.amazonaws.com)."""
-    for pattern in REGION_IN_HOST:
-        match = pattern.match(host)
-        if match:
-            return match.group(1)
-    return None
-
-
-def for_region(common: Common, region: str) -> dict:
-    """What changes in the common inputs to run in `region`: its own endpoint when the one given names
-    another AWS region, else the endpoint given (e.g. a sandbox), signed for that region."""
+def for_region(common: Common, region: str, listed: str | None = None) -> dict:
+    """What changes in the common inputs to run in `region`: where the endpoint given names another
+    AWS region (or none is given), the region's own, as DescribeRegions lists it (`listed`) or as its
+    partition builds it; any other endpoint given (a sandbox) stays, signed for that region."""
     endpoint = common.service_endpoint or ""
     host = urlsplit(endpoint if "://" in endpoint else "https://" + endpoint).hostname or ""
-    changes = {"region": region, "pinned": True}
-    if region_in_host(host):
-        changes["service_endpoint"] = None
+    changes: dict = {"region": region, "pinned": True}
+    if not endpoint or partitions.region_in_host(host):
+        plain = not (awsconfig.flag(common.profile, "use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")
+                     or awsconfig.flag(common.profile, "use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT"))
+        changes["service_endpoint"] = listed if listed and plain and partitions.region_in_host(listed) else None
     return changes

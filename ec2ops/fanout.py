@@ -78,28 +78,29 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
         flags = [flag for flag, key in credentials.FLAGS if getattr(session.common, key)]
         if flags:
             raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
-    first = session.for_target(None, names[0]) if profiles is not None else session
-    wanted = _regions(first, regions) if regions is not None else [None]
     found = []
-    for profile in names:
-        for region in wanted:
-            each = first if (profile == names[0] and region is None) else session.for_target(region, profile)
+    for profile in names:  # each profile's account lists its own regions, and their endpoints
+        first = session.for_target(None, profile) if profile is not None else session
+        for region, listed in _regions(first, regions) if regions is not None else [(None, None)]:
+            each = first if region is None else session.for_target(region, profile, listed)
             found.append(Target(each, region or each.endpoint_and_region()[1], profile))
     return found
 
 
-def _regions(session: Session, given: str) -> list[str]:
-    """`all`: the regions DescribeRegions lists, in its order; a list: checked against them."""
+def _regions(session: Session, given: str) -> list[tuple[str, str | None]]:
+    """(region, its endpoint as DescribeRegions lists it): `all`, every region it lists, in its order;
+    a list: checked against them."""
     wanted = _names("--regions", given)
     body = session.call("DescribeRegions").body
-    known = [r.get("regionName") for r in document.items(body, "regionInfo")]
+    listed = {r.get("regionName"): r.get("regionEndpoint") for r in document.items(body, "regionInfo")}
+    known = list(listed)
     if wanted == ["all"]:
-        return known
+        return list(listed.items())
     unknown = [r for r in wanted if r not in known]
     if unknown:
         raise InputError(f"--regions: {', '.join(unknown)} {'is not a region' if len(unknown) == 1 else 'are not regions'}"
                          f" of this account (DescribeRegions lists {', '.join(known)}).")
-    return wanted
+    return [(region, listed[region]) for region in wanted]
 
 
 def _names(flag: str, given: str) -> list[str]:

@@ -84,11 +84,11 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
     (_opt("--read-timeout", "read_timeout", type=Number(0, low_open=True, high=3600), default=60.0,
           envvar="EC2OPS_READ_TIMEOUT", show_default=True, metavar="SECONDS",
           help="Seconds to wait for the whole answer, per try."), TRANSPORT),
-    (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), default=5, envvar="EC2OPS_MAX_ATTEMPTS",
-          show_default=True, help="Tries per call on throttling, 5xx and lost connections (safe calls only)."),
-     TRANSPORT),
+    (_opt("--max-attempts", "max_attempts", type=click.IntRange(1, 20), envvar="EC2OPS_MAX_ATTEMPTS",
+          metavar="N", help="Tries per call on throttling, 5xx and lost connections (safe calls only) "
+                            "[default: AWS_MAX_ATTEMPTS, or the profile's max_attempts, or 5]."), TRANSPORT),
     (_opt("--ca-bundle", "ca_bundle", envvar="AWS_CA_BUNDLE", metavar="FILE",  # read, and refused, by the client
-          help="CA certificates (PEM) to verify the endpoint with."), TRANSPORT),
+          help="CA certificates (PEM) to verify the endpoint with [or the profile's ca_bundle]."), TRANSPORT),
     (_opt("-o", "--output", "output_form", type=click.Choice(FORMS), envvar="EC2OPS_OUTPUT",
           default="plain", show_default=True, help="Output form."), OUTPUT),
     (_opt("--get", "get", metavar="NAME", help="Print only this output's raw value (e.g. returnResult, requestId)."),
@@ -119,7 +119,7 @@ class Common:
     api_version: str = "2016-11-15"
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    max_attempts: int = 5
+    max_attempts: int | None = None
     ca_bundle: str | None = None
     output_form: str = "plain"
     get: str | None = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from ec2ops import credentials, endpoint, output, resources
+from ec2ops import awsconfig, credentials, endpoint, output, resources
 from ec2ops.options import Common, env_number
 
 if TYPE_CHECKING:
@@ -63,16 +63,16 @@ class Session:
         """This session with `hooks` around each of its calls (a command's traits: dry run, tags)."""
         return Session(self.common, hooks, self._keys, self._shared)
 
-    def for_target(self, region: str | None, profile: str | None = None) -> "Session":
-        """The same inputs for another region, or another profile (its keys, and its region when none
-        is given), sharing this session's connections and hooks."""
+    def for_target(self, region: str | None, profile: str | None = None, listed: str | None = None) -> "Session":
+        """The same inputs for another region (its endpoint as DescribeRegions `listed` it), or another
+        profile (its keys, and its region when none is given), sharing connections and hooks."""
         common, keys = self.common, self._keys
         if profile is not None:
             keys, own_region = credentials.of_profile(profile)
             region = region or common.region or own_region
             common = dataclasses.replace(common, profile=profile)
         region = region or endpoint.resolve(common)[1]
-        common = dataclasses.replace(common, **endpoint.for_region(common, region))
+        common = dataclasses.replace(common, **endpoint.for_region(common, region, listed))
         return Session(common, self.hooks, keys, self._shared)
 
     def endpoint_and_region(self) -> tuple[str, str]:
@@ -99,10 +99,11 @@ class Session:
                 signature_version=int(c.signature_version),
                 signature_method=c.signature_method,
                 proxy=c.proxy,
-                ca_bundle=c.ca_bundle,
+                ca_bundle=c.ca_bundle or awsconfig.setting(c.profile, "ca_bundle"),
                 connect_timeout=c.connect_timeout,
                 read_timeout=c.read_timeout,
-                max_attempts=c.max_attempts,
+                max_attempts=c.max_attempts or awsconfig.max_attempts(c.profile),
+                retry_mode=awsconfig.retry_mode(c.profile),
                 retry_base_delay=env_number("EC2OPS_RETRY_BASE_DELAY", 0.25, float),
                 max_response_bytes=env_number("EC2OPS_MAX_RESPONSE_BYTES", 64 * 1024 * 1024, int),
                 debug=c.debug,

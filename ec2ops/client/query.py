@@ -17,6 +17,7 @@ import httpcore
 
 from ec2ops import resources
 from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
+from ec2ops.client.ratelimit import Adaptive
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
 from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
@@ -39,6 +40,7 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_attempts: int = 5
+    retry_mode: str = "standard"  # or adaptive: requests spaced by the client once EC2 throttles
     retry_base_delay: float = 0.25
     retry_max_delay: float = 20.0
     max_response_bytes: int = 64 * 1024 * 1024
@@ -118,6 +120,9 @@ class Client:
     def __init__(self, settings: Settings, http: transport.HttpClient | None = None):
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
+        # retry_mode adaptive: this region's requests spaced once EC2 throttles them (throttling is per
+        # account and region)
+        self._limiter = Adaptive() if settings.retry_mode == "adaptive" else None
         if settings.debug:
             self._log = settings.log or (lambda line: print(line, file=sys.stderr))
         else:
@@ -153,11 +158,19 @@ class Client:
         repeatable = resources.reads(action) or "ClientToken" in params
         attempts = max(1, self.settings.max_attempts)
         in_flight = getattr(self.http, "in_flight", None) or contextlib.nullcontext()
+        limiter = self._limiter
         for attempt in range(1, attempts + 1):
             try:
+                if limiter:
+                    limiter.before()
                 with in_flight:
-                    return self._send_once(action, params, list_key)
+                    answer = self._send_once(action, params, list_key)
+                if limiter:
+                    limiter.answered(throttled=False)
+                return answer
             except Ec2Error as exc:
+                if limiter:
+                    limiter.answered(throttled=exc.throttled)
                 # Throttling and 5xx mean EC2 did not act: safe to retry for every action.
                 if attempt == attempts or not (exc.throttled or exc.http_status >= 500):
                     raise
