@@ -40,6 +40,19 @@ class _Shared:
         self.connections = None
         self.keys = None
         self.warned: set[str] = set()
+        self.profile_given = _profile_given()  # --profile on the command line, not AWS_PROFILE: it beats the environment
+
+
+def _profile_given() -> bool | None:
+    """Whether --profile was typed (click read it from the command line or ec2ops's config, not from
+    AWS_PROFILE); None outside a command (credentials.resolve then tells by AWS_PROFILE)."""
+    import click
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or "profile" not in ctx.params:
+        return None
+    return ctx.get_parameter_source("profile") in (ParameterSource.COMMANDLINE, ParameterSource.DEFAULT_MAP)
 
 
 class Session:
@@ -111,12 +124,14 @@ class Session:
         return self._client
 
     def _run_keys(self):
-        """The run's keys: flags, the environment, the profile; read once for every region."""
+        """The run's keys, through the credential chain (flags, --profile, the environment, the
+        profile); read once for every region."""
         if self._shared.keys is None:
             c = self.common
             secret, token = (c.access_key.reveal() if c.access_key else None), \
                 (c.session_token.reveal() if c.session_token else None)
-            self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile)
+            self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile,
+                                                    self._shared.profile_given)
             if c.access_key is not None and not c.key_from_stdin:
                 self.warn_once("the secret key given as --access-key shows in the process list; "
                                "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")

@@ -87,6 +87,7 @@ ENVIRONMENT = {  # variables read outside click's options
     "AWS_ACCESS_KEY_ID": "accessKeyId, when --access-key-id is not given.",
     "AWS_SECRET_ACCESS_KEY": "accessKey, when --access-key is not given.",
     "AWS_SESSION_TOKEN": "The session token of temporary credentials.",
+    "AWS_DEFAULT_PROFILE": "The profile, when --profile is not given; before AWS_PROFILE, as in the AWS CLI.",
     "AWS_REGION, AWS_DEFAULT_REGION": "The region, when --region is not given.",
     "AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE": "Where the AWS credentials and config files are.",
     "HTTPS_PROXY, NO_PROXY": "The proxy to go through, when --proxy-host is not given.",

@@ -1,0 +1,136 @@
+"""The credential chain against botocore's, setup by setup (issue 23's matrix): each setup is a HOME
+in tmp_path and a bare environment; the access key id ec2ops signs with (seen in the Authorization
+header at a recording endpoint on 127.0.0.1) and whether it sends a session token equal what
+botocore resolves with the same HOME and environment, or both refuse, and ec2ops's line is asserted
+word for word."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import run_cli
+
+KEYS = "[{0}]\naws_access_key_id = AKID{1}\naws_secret_access_key = s{1}\n"
+DEFAULT, PROD, X, Y = KEYS.format("default", "DEF"), KEYS.format("prod", "PROD"), KEYS.format("x", "X"), \
+    KEYS.format("y", "Y")
+ENV = {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "senv"}
+NOT_FOUND = "The profile '{}' was not found in ~/.aws/credentials or ~/.aws/config."
+MISSING = ("Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile) and accessKey "
+           "(--access-key, AWS_SECRET_ACCESS_KEY or a profile).")
+PARTIAL_ENV = "Partial credentials in the environment: AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY."
+
+
+@dataclass
+class Setup:
+    env: dict = field(default_factory=dict)
+    credentials: str = ""
+    config: str = ""
+    profile: str | None = None  # --profile
+    expect: tuple[str, bool] | str = ""  # (the id signed with, a token sent) or the refusal's line
+
+
+SETUPS = {
+    # the issue's table
+    "profile-flag-beats-env-keys": Setup(ENV, DEFAULT + PROD, profile="prod", expect=("AKIDPROD", False)),
+    "env-id-only-profile-has-keys": Setup({"AWS_ACCESS_KEY_ID": "AKIDENV"}, DEFAULT, expect=PARTIAL_ENV),
+    "stale-env-token-profile-keys": Setup({"AWS_SESSION_TOKEN": "stale"}, DEFAULT, expect=("AKIDDEF", False)),
+    "aws-default-profile": Setup({"AWS_DEFAULT_PROFILE": "x"}, DEFAULT + X, expect=("AKIDX", False)),
+    # each source, and each pair in order
+    "env-keys": Setup(ENV, expect=("AKIDENV", False)),
+    "env-keys-and-token": Setup({**ENV, "AWS_SESSION_TOKEN": "tenv"}, expect=("AKIDENV", True)),
+    "env-security-token": Setup({**ENV, "AWS_SECURITY_TOKEN": "tenv"}, expect=("AKIDENV", True)),
+    "default-profile": Setup(credentials=DEFAULT, expect=("AKIDDEF", False)),
+    "default-profile-token": Setup(credentials=DEFAULT + "aws_session_token = t\n", expect=("AKIDDEF", True)),
+    "env-beats-default-profile": Setup(ENV, DEFAULT, expect=("AKIDENV", False)),
+    "env-beats-aws-profile": Setup({**ENV, "AWS_PROFILE": "y"}, DEFAULT + Y, expect=("AKIDENV", False)),
+    "aws-profile": Setup({"AWS_PROFILE": "y"}, DEFAULT + Y, expect=("AKIDY", False)),
+    "aws-default-profile-beats-aws-profile": Setup({"AWS_DEFAULT_PROFILE": "x", "AWS_PROFILE": "y"}, DEFAULT + X + Y,
+                                                   expect=("AKIDX", False)),
+    "profile-flag-beats-aws-profile": Setup({"AWS_PROFILE": "y"}, X + Y, profile="x", expect=("AKIDX", False)),
+    "credentials-file-beats-config": Setup(credentials=PROD, config="[profile prod]\naws_access_key_id = AKIDCONF\n"
+                                           "aws_secret_access_key = sconf\n", profile="prod",
+                                           expect=("AKIDPROD", False)),
+    "config-file-keys": Setup(config="[profile prod]\naws_access_key_id = AKIDCONF\naws_secret_access_key = s\n",
+                              profile="prod", expect=("AKIDCONF", False)),
+    "config-default-keys": Setup(config="[default]\naws_access_key_id = AKIDCONF\naws_secret_access_key = s\n",
+                                 expect=("AKIDCONF", False)),
+    # partial and stale sets
+    "env-secret-only-profile-keys": Setup({"AWS_SECRET_ACCESS_KEY": "senv"}, DEFAULT, expect=("AKIDDEF", False)),
+    "profile-id-in-credentials-secret-in-config": Setup(
+        credentials="[prod]\naws_access_key_id = AKIDPROD\n", config="[profile prod]\naws_secret_access_key = s\n",
+        profile="prod", expect="Partial credentials in the profile 'prod' of ~/.aws/credentials: aws_access_key_id "
+        "without aws_secret_access_key."),
+    "config-id-only": Setup(config="[default]\naws_access_key_id = AKIDCONF\n", expect=(
+        "Partial credentials in the profile 'default' of ~/.aws/config: aws_access_key_id without "
+        "aws_secret_access_key.")),
+    "profile-flag-partial-with-env-keys": Setup(ENV, "[prod]\naws_access_key_id = AKIDPROD\n", profile="prod",
+                                                expect="Partial credentials in the profile 'prod' of "
+                                                "~/.aws/credentials: aws_access_key_id without aws_secret_access_key."),
+    "profile-flag-without-keys-env-keys": Setup(ENV, config="[profile prod]\nregion = eu-west-1\n", profile="prod",
+                                                expect=MISSING),
+    # names that are not there
+    "profile-flag-unknown": Setup(ENV, DEFAULT, profile="nope", expect=NOT_FOUND.format("nope")),
+    "aws-profile-unknown-env-keys": Setup({**ENV, "AWS_PROFILE": "nope"}, DEFAULT, expect=NOT_FOUND.format("nope")),
+    "aws-default-profile-unknown": Setup({"AWS_DEFAULT_PROFILE": "nope"}, DEFAULT, expect=NOT_FOUND.format("nope")),
+    "nothing": Setup(expect=MISSING),
+    "empty-env-id": Setup({"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "senv"}, DEFAULT,
+                          expect=("AKIDDEF", False)),
+}
+
+
+@pytest.fixture
+def bare(monkeypatch, tmp_path):
+    """A bare environment (no AWS_ variable) and HOME in tmp_path, with an empty ~/.aws."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".aws").mkdir()
+    return tmp_path
+
+
+def botocore_resolves(profile: str | None):
+    """(the access key id, a token or not) botocore resolves in this environment, or "refused"."""
+    import botocore.exceptions
+    import botocore.session
+
+    try:
+        found = botocore.session.Session(profile=profile).get_credentials()
+    except botocore.exceptions.BotoCoreError:
+        return "refused"
+    if found is None:
+        return "refused"
+    keys = found.get_frozen_credentials()
+    return keys.access_key, bool(keys.token)
+
+
+def ec2ops_signs(server, profile: str | None):
+    """(the access key id ec2ops signed with, a token sent or not), or its one line on stderr."""
+    before = len(server.requests)
+    run = run_cli(["enumerate-regions"] + (["--profile", profile] if profile else []))
+    if run.code != 0:
+        assert run.code == 2 and run.err.count("\n") == 1 and len(server.requests) == before, run.err
+        return run.err.removeprefix("ec2ops: ").rstrip("\n")
+    headers = {k.lower(): v for k, v in server.requests[-1].headers.items()}
+    return headers["authorization"].split("Credential=")[1].split("/")[0], "x-amz-security-token" in headers
+
+
+@pytest.mark.parametrize("name", SETUPS)
+def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, monkeypatch):
+    setup = SETUPS[name]
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the fixture's keys: this setup has its own
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in setup.env.items():
+        monkeypatch.setenv(variable, value)
+    (bare / ".aws" / "credentials").write_text(setup.credentials)
+    (bare / ".aws" / "config").write_text(setup.config)
+    oracle = botocore_resolves(setup.profile)
+    signed = ec2ops_signs(fault_server, setup.profile)
+    if isinstance(setup.expect, str):
+        assert (oracle, signed) == ("refused", setup.expect)
+    else:
+        assert oracle == signed == setup.expect
