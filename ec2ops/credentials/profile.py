@@ -112,5 +112,10 @@ class Profile:
         aws = Files()
         if name != "default" and not aws.exists(name):
             raise InputError(f"The profile '{name}' was not found in ~/.aws/credentials or ~/.aws/config.")
-        self.region = aws.settings(name).get("region") or None
+        settings = aws.settings(name)
+        self.region = settings.get("region") or None
+        if settings.get("role_arn"):  # a role comes before the profile's own keys, as in botocore
+            from ec2ops.credentials.role import AssumeRole
+
+            return AssumeRole(name, aws).load()
         return aws.static_keys(name)

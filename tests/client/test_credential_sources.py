@@ -21,6 +21,14 @@ NOT_FOUND = "The profile '{}' was not found in ~/.aws/credentials or ~/.aws/conf
 MISSING = ("Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile) and accessKey "
            "(--access-key, AWS_SECRET_ACCESS_KEY or a profile).")
 PARTIAL_ENV = "Partial credentials in the environment: AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY."
+ARN = "arn:aws:iam::123456789012:role/{}"
+BASE = KEYS.format("base", "BASE")
+
+
+def role(profile: str, name: str, **settings) -> str:
+    """A config section of a role profile."""
+    head = "[default]" if profile == "default" else f"[profile {profile}]"
+    return "\n".join([head, f"role_arn = {ARN.format(name)}", *(f"{k} = {v}" for k, v in settings.items())]) + "\n"
 
 
 @dataclass
@@ -30,6 +38,8 @@ class Setup:
     config: str = ""
     profile: str | None = None  # --profile
     expect: tuple[str, bool] | str = ""  # (the id signed with, a token sent) or the refusal's line
+    code: int = 2  # a refusal's exit status
+    assumed: list | None = None  # the roles asked for at STS, each with the key id that signed the request
 
 
 SETUPS = {
@@ -76,6 +86,58 @@ SETUPS = {
     "aws-profile-unknown-env-keys": Setup({**ENV, "AWS_PROFILE": "nope"}, DEFAULT, expect=NOT_FOUND.format("nope")),
     "aws-default-profile-unknown": Setup({"AWS_DEFAULT_PROFILE": "nope"}, DEFAULT, expect=NOT_FOUND.format("nope")),
     "nothing": Setup(expect=MISSING),
+    # roles
+    "role-source-profile": Setup(credentials=BASE, config=role("r", "ops", source_profile="base"), profile="r",
+                                 expect=("ASIAOPS", True), assumed=[("ops", "AKIDBASE")]),
+    "role-as-aws-profile": Setup({"AWS_PROFILE": "r"}, BASE, role("r", "ops", source_profile="base"),
+                                 expect=("ASIAOPS", True), assumed=[("ops", "AKIDBASE")]),
+    "role-default-profile": Setup(credentials=BASE, config=role("default", "ops", source_profile="base"),
+                                  expect=("ASIAOPS", True)),
+    "role-env-keys-beat-aws-profile-role": Setup({**ENV, "AWS_PROFILE": "r"}, BASE,
+                                                 role("r", "ops", source_profile="base"), expect=("AKIDENV", False),
+                                                 assumed=[]),
+    "role-chained": Setup(credentials=BASE, config=role("r", "ops", source_profile="base")
+                          + role("audit", "audit", source_profile="r"), profile="audit", expect=("ASIAAUDIT", True),
+                          assumed=[("ops", "AKIDBASE"), ("audit", "ASIAOPS")]),
+    "role-beats-own-keys": Setup(credentials=KEYS.format("r", "OWN") + BASE,
+                                 config=role("r", "ops", source_profile="base"), profile="r", expect=("ASIAOPS", True)),
+    "role-source-is-itself-with-keys": Setup(credentials=KEYS.format("r", "OWN"),
+                                             config=role("r", "ops", source_profile="r"), profile="r",
+                                             expect=("ASIAOPS", True), assumed=[("ops", "AKIDOWN")]),
+    "role-source-keys-beat-source-role": Setup(credentials=BASE, config=role("base", "other", source_profile="x")
+                                               + role("r", "ops", source_profile="base"), profile="r",
+                                               expect=("ASIAOPS", True), assumed=[("ops", "AKIDBASE")]),
+    "role-credential-source-environment": Setup(ENV, config=role("r", "ops", credential_source="Environment"),
+                                                profile="r", expect=("ASIAOPS", True), assumed=[("ops", "AKIDENV")]),
+    "role-credential-source-environment-empty": Setup(config=role("r", "ops", credential_source="Environment"),
+                                                      profile="r", expect=(
+        "The profile 'r' takes its source keys from credential_source = Environment, which has none.")),
+    "role-source-profile-missing": Setup(config=role("r", "ops", source_profile="gone"), profile="r", expect=(
+        "The profile 'r' names source_profile 'gone', which is not in ~/.aws/credentials or ~/.aws/config.")),
+    "role-source-profile-without-keys": Setup(config=role("r", "ops", source_profile="bare")
+                                              + "[profile bare]\nregion = eu-west-1\n", profile="r", expect=(
+        "The profile 'r' names source_profile 'bare', which has no credentials.")),
+    "role-loop": Setup(config=role("a", "a", source_profile="b") + role("b", "b", source_profile="a"), profile="a",
+                       expect="The profiles a -> b -> a source each other in a loop, and none has keys."),
+    "role-both-sources": Setup(ENV, BASE, role("r", "ops", source_profile="base", credential_source="Environment"),
+                               profile="r",
+                               expect="The profile 'r' has both source_profile and credential_source: give one."),
+    "role-denied": Setup(credentials=BASE, config=role("r", "denied", source_profile="base"), profile="r", code=1,
+                         expect=("The profile 'r' could not assume the role arn:aws:iam::123456789012:role/denied: "
+                                 "User is not authorized to perform: sts:AssumeRole on "
+                                 "arn:aws:iam::123456789012:role/denied. Error code: AccessDenied."),
+                         assumed=[("denied", "AKIDBASE")]),
+    "role-chained-denied-midway": Setup(credentials=BASE, config=role("r", "denied", source_profile="base")
+                                        + role("audit", "audit", source_profile="r"), profile="audit", code=1,
+                                        expect=("The profile 'r' could not assume the role "
+                                                "arn:aws:iam::123456789012:role/denied: User is not authorized to "
+                                                "perform: sts:AssumeRole on arn:aws:iam::123456789012:role/denied. "
+                                                "Error code: AccessDenied."), assumed=[("denied", "AKIDBASE")]),
+    "role-mfa-without-terminal": Setup(credentials=BASE, config=role("r", "ops", source_profile="base",
+                                                                     mfa_serial="arn:aws:iam::123456789012:mfa/me"),
+                                       profile="r", expect=("The profile 'r' needs a code from its MFA device "
+                                                            "arn:aws:iam::123456789012:mfa/me, and there is no "
+                                                            "terminal to ask for it on."), assumed=[]),
     "empty-env-id": Setup({"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "senv"}, DEFAULT,
                           expect=("AKIDDEF", False)),
 }
@@ -93,6 +155,18 @@ def bare(monkeypatch, tmp_path):
     return tmp_path
 
 
+@pytest.fixture
+def sts(monkeypatch):
+    """The fake STS (stsfake.FakeSts), STS's endpoint for ec2ops and botocore alike."""
+    from stsfake import FakeSts
+
+    fake = FakeSts()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", fake.url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # botocore asks STS only with a region
+    yield fake
+    fake.close()
+
+
 def botocore_resolves(profile: str | None):
     """(the access key id, a token or not) botocore resolves in this environment, or "refused"."""
     import botocore.exceptions
@@ -100,27 +174,27 @@ def botocore_resolves(profile: str | None):
 
     try:
         found = botocore.session.Session(profile=profile).get_credentials()
-    except botocore.exceptions.BotoCoreError:
+        if found is None:
+            return "refused"
+        keys = found.get_frozen_credentials()  # a role is assumed here
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError, EOFError):
         return "refused"
-    if found is None:
-        return "refused"
-    keys = found.get_frozen_credentials()
     return keys.access_key, bool(keys.token)
 
 
-def ec2ops_signs(server, profile: str | None):
+def ec2ops_signs(server, profile: str | None, code: int = 2):
     """(the access key id ec2ops signed with, a token sent or not), or its one line on stderr."""
     before = len(server.requests)
     run = run_cli(["enumerate-regions"] + (["--profile", profile] if profile else []))
     if run.code != 0:
-        assert run.code == 2 and run.err.count("\n") == 1 and len(server.requests) == before, run.err
+        assert run.code == code and run.err.count("\n") == 1 and len(server.requests) == before, run.err
         return run.err.removeprefix("ec2ops: ").rstrip("\n")
     headers = {k.lower(): v for k, v in server.requests[-1].headers.items()}
     return headers["authorization"].split("Credential=")[1].split("/")[0], "x-amz-security-token" in headers
 
 
 @pytest.mark.parametrize("name", SETUPS)
-def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, monkeypatch):
+def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, sts, monkeypatch):
     setup = SETUPS[name]
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the fixture's keys: this setup has its own
         monkeypatch.delenv(variable, raising=False)
@@ -129,8 +203,11 @@ def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, 
     (bare / ".aws" / "credentials").write_text(setup.credentials)
     (bare / ".aws" / "config").write_text(setup.config)
     oracle = botocore_resolves(setup.profile)
-    signed = ec2ops_signs(fault_server, setup.profile)
+    sts.requests.clear()
+    signed = ec2ops_signs(fault_server, setup.profile, setup.code)
     if isinstance(setup.expect, str):
         assert (oracle, signed) == ("refused", setup.expect)
     else:
         assert oracle == signed == setup.expect
+    if setup.assumed is not None:
+        assert sts.assumed() == setup.assumed
