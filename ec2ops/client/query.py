@@ -17,11 +17,11 @@ import httpcore
 
 from ec2ops import resources
 from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
-from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
+from ec2ops.client.signing import Credentials, sign_v2, sign_v4, unsigned, wire_url
 from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
-MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
+MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature", "WebIdentityToken"}
 MASKED_HEADERS = {"authorization", "x-amz-security-token"}
 # Secrets an answer carries: a new key pair's private key (EC2), temporary keys (STS) are masked in
 # --debug traces of the answer.
@@ -204,7 +204,9 @@ class Client:
         s = self.settings
         now = dt.datetime.now(dt.timezone.utc)
         keys = s.credentials.current()  # temporary keys are renewed between attempts, not held for the run
-        if s.signature_version == 2:
+        if keys is None:  # a source of no keys: an unsigned call (STS AssumeRoleWithWebIdentity)
+            headers, body = unsigned(s.endpoint, params)
+        elif s.signature_version == 2:
             headers, body = sign_v2(s.endpoint, params, keys, now, s.signature_method)
         else:
             headers, body = sign_v4(s.endpoint, params, keys, s.region, now, service=s.service)

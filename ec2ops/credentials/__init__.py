@@ -9,7 +9,11 @@ set of keys is the run's, and a set is never completed from another source:
 2. an explicit --profile: that profile alone (the environment's keys are another account's);
 3. the environment: AWS_ACCESS_KEY_ID decides, and with it AWS_SECRET_ACCESS_KEY is required (a
    partial set is refused); a token alone (a stale AWS_SESSION_TOKEN) is left out;
-4. the profile AWS_DEFAULT_PROFILE, else AWS_PROFILE, else default: its static keys, from one file.
+4. the profile AWS_DEFAULT_PROFILE, else AWS_PROFILE, else default. Within a profile (2 or 4),
+   botocore's order: role_arn (`role`: AssumeRole from a source_profile or credential_source), a web
+   identity (`webidentity`), the credentials file's keys, credential_process (`process`), the
+   config file's keys;
+5. a container's credentials endpoint, then IMDSv2 (`metadata`), loaded only when reached.
 
 A profile named (by --profile or a variable) must exist in ~/.aws, as the AWS CLI requires even when
 the environment has keys; unless it is a [profile.NAME] table of ec2ops's own settings file, which
@@ -60,12 +64,29 @@ def resolve(access_key_id: str | None, access_key: str | None, session_token: st
         explicit = False  # a profile of ec2ops's own settings alone names no keys: the environment's are the run's
         providers: list[Provider] = [Flags(access_key_id, access_key, session_token), Environment()]
     elif explicit:
-        providers = [Flags(access_key_id, access_key, session_token, with_variables=False), Profile(profile)]
+        providers = [Flags(access_key_id, access_key, session_token, with_variables=False), Profile(profile),
+                     *_SERVED]
     else:
-        providers = [Flags(access_key_id, access_key, session_token), Environment(), Profile(None)]
+        providers = [Flags(access_key_id, access_key, session_token), Environment(), Profile(None), *_SERVED]
     source = Source(Chain(providers, missing=lambda: MISSING))
     source.current()
     return source
+
+
+class _Served:
+    """A provider of ec2ops.credentials.metadata, its module loaded only when the chain gets to it."""
+
+    def __init__(self, kind: str, name: str):
+        self.kind, self.name = kind, name
+
+    def load(self) -> Credentials | None:
+        from ec2ops.credentials import metadata
+
+        return getattr(metadata, self.kind)().load()
+
+
+_SERVED = (_Served("Container", "the container's credentials endpoint"),
+           _Served("InstanceMetadata", "the instance metadata service"))
 
 
 def _settings_profile(name: str) -> bool:

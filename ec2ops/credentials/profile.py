@@ -70,10 +70,12 @@ class Files:
         merged = {**(config or {}), **(creds or {})}
         return {key: value.strip() for key, value in merged.items()}
 
-    def static_keys(self, name: str) -> Credentials | None:
-        """The profile's keys from the credentials file, else from the config file; an id without its
-        secret is refused, naming the profile and the file."""
-        for section, where in zip(self.sections(name), ("~/.aws/credentials", "~/.aws/config")):
+    def static_keys(self, name: str, which: tuple[int, ...] = (0, 1)) -> Credentials | None:
+        """The profile's keys from the credentials file (0), else from the config file (1); an id
+        without its secret is refused, naming the profile and the file."""
+        sections = self.sections(name)
+        for index, where in ((i, ("~/.aws/credentials", "~/.aws/config")[i]) for i in which):
+            section = sections[index]
             found = {key: (section or {}).get(key, "").strip() for key in KEYS}
             if not found["aws_access_key_id"]:
                 continue
@@ -114,8 +116,27 @@ class Profile:
             raise InputError(f"The profile '{name}' was not found in ~/.aws/credentials or ~/.aws/config.")
         settings = aws.settings(name)
         self.region = settings.get("region") or None
-        if settings.get("role_arn"):  # a role comes before the profile's own keys, as in botocore
+        if settings.get("role_arn") and not settings.get("web_identity_token_file"):  # before its own keys
             from ec2ops.credentials.role import AssumeRole
 
             return AssumeRole(name, aws).load()
-        return aws.static_keys(name)
+        return own_keys(name, aws, with_variables=self.profile is None)
+
+
+def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
+    """A profile's keys other than a role's, in botocore's order: a web identity (AWS_WEB_IDENTITY_TOKEN_FILE
+    and AWS_ROLE_ARN first, `with_variables`), the credentials file's keys, credential_process, the
+    config file's keys."""
+    settings = aws.settings(name)
+    if settings.get("web_identity_token_file") or (with_variables and os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")):
+        from ec2ops.credentials.webidentity import WebIdentity
+
+        keys = WebIdentity(name, settings, with_variables).load()
+        if keys is not None:
+            return keys
+    keys = aws.static_keys(name, (0,))
+    if keys is None and settings.get("credential_process"):
+        from ec2ops.credentials import process
+
+        keys = process.run(name, settings["credential_process"])
+    return keys if keys is not None else aws.static_keys(name, (1,))

@@ -1,7 +1,8 @@
 """A profile's role_arn: keys from STS AssumeRole, signed with the source's keys: another profile's
-(source_profile; chained when that one assumes a role too) or a credential source (Environment, for
-now). external_id, role_session_name, duration_seconds and mfa_serial are sent as the AWS CLI sends
-them; an MFA code is asked once per device and run, on a terminal, and refused without one."""
+(source_profile; chained when that one assumes a role too) or a credential source (Environment,
+Ec2InstanceMetadata, EcsContainer). external_id, role_session_name, duration_seconds and mfa_serial
+are sent as the AWS CLI sends them; an MFA code is asked once per device and run, on a terminal,
+and refused without one."""
 
 from __future__ import annotations
 
@@ -76,15 +77,18 @@ class AssumeRole:
         if not aws.exists(named):
             raise InputError(f"The profile '{profile}' names source_profile '{named}', which is not in "
                              "~/.aws/credentials or ~/.aws/config.")
-        keys = aws.static_keys(named)  # a source's own keys come before its role, as in botocore
-        if keys is not None:
+        source = aws.settings(named)
+        if aws.static_keys(named) is not None or not source.get("role_arn"):  # its own keys before its role
+            from ec2ops.credentials.profile import own_keys
+
+            keys = own_keys(named, aws, with_variables=False)
+            if keys is None:
+                raise InputError(f"The profile '{profile}' names source_profile '{named}', which has no credentials.")
             return keys
-        if aws.settings(named).get("role_arn"):
-            if named == profile or named in self.seen:
-                way = " -> ".join((*self.seen, profile, named))
-                raise InputError(f"The profiles {way} source each other in a loop, and none has keys.")
-            return AssumeRole(named, aws, (*self.seen, profile)).load()
-        raise InputError(f"The profile '{profile}' names source_profile '{named}', which has no credentials.")
+        if named == profile or named in self.seen:
+            way = " -> ".join((*self.seen, profile, named))
+            raise InputError(f"The profiles {way} source each other in a loop, and none has keys.")
+        return AssumeRole(named, aws, (*self.seen, profile)).load()
 
     def _credential_source(self, kind: str) -> Credentials:
         if kind not in SOURCES:
@@ -95,8 +99,9 @@ class AssumeRole:
 
             keys = Environment().load()
         else:
-            raise InputError(f"The profile '{self.profile}' has credential_source = {kind}, which ec2ops does not "
-                             "read yet.")
+            from ec2ops.credentials import metadata
+
+            keys = (metadata.InstanceMetadata() if kind == "Ec2InstanceMetadata" else metadata.Container()).load()
         if keys is None:
             raise InputError(f"The profile '{self.profile}' takes its source keys from credential_source = {kind}, "
                              "which has none.")

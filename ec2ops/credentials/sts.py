@@ -32,14 +32,14 @@ def region(profile_region: str | None) -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or profile_region or DEFAULT_REGION
 
 
-def call(action: str, params: dict[str, str], keys: Credentials, what: str, in_region: str) -> Credentials:
-    """The temporary keys STS's `action` answers, signed with `keys`. A refusal is RoleRefused, an
-    unreachable STS EndpointError, each line starting with `what` (the profile and the role); never
-    a key or a token."""
+def call(action: str, params: dict[str, str], keys: Credentials | None, what: str, in_region: str) -> Credentials:
+    """The temporary keys STS's `action` answers, signed with `keys` (None: not signed, for a web
+    identity). A refusal is RoleRefused, an unreachable STS EndpointError, each line starting with
+    `what` (the profile and the role); never a key or a token."""
     from ec2ops.client.query import Client, Settings
 
     url = endpoint(in_region)
-    client = Client(Settings(credentials=keys, endpoint=url, region=in_region,
+    client = Client(Settings(credentials=keys or _NoKeys(), endpoint=url, region=in_region,
                              api_version=API_VERSION, service="sts", max_attempts=3))
     try:
         answer = client.call(action, params)
@@ -61,3 +61,10 @@ def _expiry(text: str) -> dt.datetime:
     when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     return when if when.utcoffset() is not None else when.replace(tzinfo=dt.timezone.utc)
 
+
+
+class _NoKeys:
+    """The source of an unsigned call: AssumeRoleWithWebIdentity's token is its proof."""
+
+    def current(self) -> None:
+        return None

@@ -40,6 +40,18 @@ class Setup:
     expect: tuple[str, bool] | str = ""  # (the id signed with, a token sent) or the refusal's line
     code: int = 2  # a refusal's exit status
     assumed: list | None = None  # the roles asked for at STS, each with the key id that signed the request
+    files: dict = field(default_factory=dict)  # more files in HOME: name -> text
+    imds_asked: bool | None = None  # whether the instance metadata fake was asked anything
+
+
+IMDS_ON = {"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{imds}"}
+CONTAINER = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{container}/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "tok-1"}
+WEB = {"AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/oidc-token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci",
+       "AWS_ROLE_SESSION_NAME": "ci-run"}
+OIDC = {"oidc-token": "eyJhbGciOiJSUzI1NiJ9.ci.token\n"}
+PROCESS = ("import json; print(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDPROC', 'SecretAccessKey': 'sproc', "
+           "'SessionToken': 'tproc', 'Expiration': '2099-01-01T00:00:00Z'}))\n")
+FAILING = "import sys; sys.stderr.write('helper: no session, log in first\\n'); sys.exit(3)\n"
 
 
 SETUPS = {
@@ -138,6 +150,49 @@ SETUPS = {
                                        profile="r", expect=("The profile 'r' needs a code from its MFA device "
                                                             "arn:aws:iam::123456789012:mfa/me, and there is no "
                                                             "terminal to ask for it on."), assumed=[]),
+    # keys served where ec2ops runs: a container's endpoint, then the instance's profile (IMDSv2)
+    "imds-instance-profile": Setup(IMDS_ON, expect=("ASIAIMDS", True), imds_asked=True),
+    "imds-disabled": Setup({"AWS_EC2_METADATA_SERVICE_ENDPOINT": "{imds}"}, expect=MISSING, imds_asked=False),
+    "imds-down": Setup({"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT":
+                        "http://127.0.0.1:9"}, expect=MISSING),
+    "env-keys-never-ask-imds": Setup({**ENV, **IMDS_ON}, expect=("AKIDENV", False), imds_asked=False),
+    "profile-keys-never-ask-imds": Setup(IMDS_ON, DEFAULT, expect=("AKIDDEF", False), imds_asked=False),
+    "explicit-profile-without-keys-then-imds": Setup(IMDS_ON, config="[profile prod]\nregion = eu-west-1\n",
+                                                     profile="prod", expect=("ASIAIMDS", True)),
+    "container-full-uri-token": Setup(CONTAINER, expect=("ASIACONTAINER", True)),
+    "container-token-file": Setup({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{container}/creds",
+                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{home}/pod-token"},
+                                  files={"pod-token": "tok-1"}, expect=("ASIACONTAINER", True)),  # no newline: botocore sends it
+    "container-beats-imds": Setup({**CONTAINER, **IMDS_ON}, expect=("ASIACONTAINER", True), imds_asked=False),
+    "env-keys-beat-container": Setup({**ENV, **CONTAINER}, expect=("AKIDENV", False)),
+    "container-wrong-token": Setup({**CONTAINER, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong"}, code=3,
+                                   expect="The container's credentials endpoint {container}/creds answered HTTP 403."),
+    "role-credential-source-ec2-instance": Setup(IMDS_ON, config=role("r", "ops", credential_source="Ec2InstanceMetadata"),
+                                                 profile="r", expect=("ASIAOPS", True), assumed=[("ops", "ASIAIMDS")]),
+    "role-credential-source-ecs-container": Setup(CONTAINER, config=role("r", "ops", credential_source="EcsContainer"),
+                                                  profile="r", expect=("ASIAOPS", True),
+                                                  assumed=[("ops", "ASIACONTAINER")]),
+    # web identity (CI with OIDC, EKS IRSA)
+    "web-identity-env": Setup(WEB, files=OIDC, expect=("ASIACI", True), assumed=[("ci", None)]),
+    "web-identity-before-profile-keys": Setup(WEB, DEFAULT, files=OIDC, expect=("ASIACI", True)),
+    "env-keys-beat-web-identity": Setup({**ENV, **WEB}, files=OIDC, expect=("AKIDENV", False), assumed=[]),
+    "web-identity-profile": Setup(config="[profile ci]\nweb_identity_token_file = {home}/oidc-token\n"
+                                  "role_arn = arn:aws:iam::123456789012:role/deploy\n", files=OIDC, profile="ci",
+                                  expect=("ASIADEPLOY", True), assumed=[("deploy", None)]),
+    "web-identity-token-file-missing": Setup(WEB, expect=("The web identity token file {home}/oidc-token "
+                                                          "(AWS_WEB_IDENTITY_TOKEN_FILE) is missing or empty.")),
+    # credential_process
+    "credential-process": Setup(config="[default]\ncredential_process = {python} {home}/helper.py\n",
+                                files={"helper.py": PROCESS}, expect=("AKIDPROC", True)),
+    "credential-process-failing": Setup(config="[default]\ncredential_process = {python} {home}/helper.py\n",
+                                        files={"helper.py": FAILING},
+                                        expect="The credential_process of the profile 'default' failed (exit status 3)."),
+    "credentials-file-keys-beat-process": Setup(credentials=DEFAULT, config="[default]\ncredential_process = "
+                                                "{python} {home}/helper.py\n", files={"helper.py": PROCESS},
+                                                expect=("AKIDDEF", False)),
+    "process-beats-config-file-keys": Setup(config="[default]\naws_access_key_id = AKIDCONF\naws_secret_access_key = s"
+                                            "\ncredential_process = {python} {home}/helper.py\n",
+                                            files={"helper.py": PROCESS}, expect=("AKIDPROC", True)),
     "empty-env-id": Setup({"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "senv"}, DEFAULT,
                           expect=("AKIDDEF", False)),
 }
@@ -195,18 +250,36 @@ def ec2ops_signs(server, profile: str | None, code: int = 2):
 
 @pytest.mark.parametrize("name", SETUPS)
 def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, sts, monkeypatch):
+    import sys
+
+    import credfakes
+
     setup = SETUPS[name]
+    imds, container = credfakes.imds(), credfakes.container("tok-1")
+    urls = {"imds": imds.url, "container": container.url, "home": str(bare), "python": sys.executable}
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the fixture's keys: this setup has its own
         monkeypatch.delenv(variable, raising=False)
     for variable, value in setup.env.items():
-        monkeypatch.setenv(variable, value)
+        monkeypatch.setenv(variable, value.format(**urls))
     (bare / ".aws" / "credentials").write_text(setup.credentials)
-    (bare / ".aws" / "config").write_text(setup.config)
+    (bare / ".aws" / "config").write_text(setup.config.format(**urls))
+    for file, text in setup.files.items():
+        (bare / file).write_text(text)
+    try:
+        compare(setup, fault_server, sts, urls)
+        if setup.imds_asked is not None:
+            assert bool(imds.requests) == setup.imds_asked
+    finally:
+        imds.close()
+        container.close()
+
+
+def compare(setup, fault_server, sts, urls):
     oracle = botocore_resolves(setup.profile)
     sts.requests.clear()
     signed = ec2ops_signs(fault_server, setup.profile, setup.code)
     if isinstance(setup.expect, str):
-        assert (oracle, signed) == ("refused", setup.expect)
+        assert (oracle, signed) == ("refused", setup.expect.format(**urls))
     else:
         assert oracle == signed == setup.expect
     if setup.assumed is not None:
