@@ -48,23 +48,34 @@ class AssumeRole:
         return f"the role of the profile '{self.profile}'"
 
     def load(self) -> Credentials:
+        from ec2ops.credentials import cache
+
         aws = self.files or Files()
         settings = aws.settings(self.profile)
         arn = settings["role_arn"]
-        params = {"RoleArn": arn,
-                  "RoleSessionName": settings.get("role_session_name") or f"ec2ops-session-{int(time.time())}"}
-        if settings.get("external_id"):
-            params["ExternalId"] = settings["external_id"]
+        args: dict = {"RoleArn": arn}  # botocore's arguments, and so the AWS CLI's cache key
+        for setting, param in (("role_session_name", "RoleSessionName"), ("external_id", "ExternalId"),
+                               ("mfa_serial", "SerialNumber")):
+            if settings.get(setting):
+                args[param] = settings[setting]
         if settings.get("duration_seconds"):
             if not settings["duration_seconds"].isdigit():
                 raise InputError(f"The profile '{self.profile}' has duration_seconds = "
                                  f"'{settings['duration_seconds']}': a number of seconds is needed.")
-            params["DurationSeconds"] = settings["duration_seconds"]
+            args["DurationSeconds"] = int(settings["duration_seconds"])
+        entry = cache.key(args)
+        keys = cache.read(entry)
+        if keys is not None:  # assumed by an earlier run, or by the AWS CLI: no AssumeRole, no MFA code
+            return keys
         source = self._source_keys(aws, settings)
+        params = {name: str(value) for name, value in args.items()}
+        params.setdefault("RoleSessionName", f"ec2ops-session-{int(time.time())}")
         if settings.get("mfa_serial"):
-            params.update(SerialNumber=settings["mfa_serial"], TokenCode=mfa_code(settings["mfa_serial"], self.profile))
-        return sts.call("AssumeRole", params, source, f"The profile '{self.profile}' could not assume the role {arn}",
+            params["TokenCode"] = mfa_code(settings["mfa_serial"], self.profile)
+        keys = sts.call("AssumeRole", params, source, f"The profile '{self.profile}' could not assume the role {arn}",
                         sts.region(settings.get("region")))
+        cache.write(entry, keys)
+        return keys
 
     def _source_keys(self, aws: Files, settings: dict[str, str]) -> Credentials:
         profile, named, kind = self.profile, settings.get("source_profile"), settings.get("credential_source")
