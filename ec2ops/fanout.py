@@ -52,6 +52,7 @@ class Target:
     session: Session
     region: str
     profile: str | None = None
+    refused: bool = False  # the profile's keys could not be had: one target says so for all its regions
 
     @property
     def label(self) -> dict[str, str]:
@@ -60,6 +61,8 @@ class Target:
 
     @property
     def name(self) -> str:
+        if self.refused:
+            return str(self.profile)
         return f"{self.profile}/{self.region}" if self.profile else self.region
 
 
@@ -78,14 +81,19 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
         flags = [flag for flag, key in credentials.FLAGS if getattr(session.common, key)]
         if flags:
             raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
-    first = session.for_target(None, names[0]) if profiles is not None else session
+    if profiles is not None:
+        session.resolve_profiles(names)  # all at once, each once, before any call
+    refused = {name for name in names if profiles is not None and session.profile_refused(name)}
+    usable = [name for name in names if name not in refused] or names[:1]  # none usable: the first says why
+    first = session.for_target(None, usable[0]) if profiles is not None else session
     wanted = _regions(first, regions) if regions is not None else [None]
     found = []
     for profile in names:
-        for region in wanted:
-            each = first if (profile == names[0] and region is None) else session.for_target(region, profile)
-            found.append(Target(each, region or each.endpoint_and_region()[1], profile))
+        for region in wanted[:1] if profile in refused else wanted:
+            each = first if (profile == usable[0] and region is None) else session.for_target(region, profile)
+            found.append(Target(each, region or each.endpoint_and_region()[1], profile, profile in refused))
     return found
+
 
 
 def _regions(session: Session, given: str) -> list[str]:

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from ec2ops.spec import Inputs, Operation
 
 
+class Refused:
+    """The source of a profile whose keys could not be had: each of its calls fails with why."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+        self.name = "a refused profile"
+
+    def current(self):
+        raise self.error
+
+
 @dataclass
 class Call:
     """One call a command makes, as the hooks around it see it: `tags` are those a flow gives what
@@ -39,6 +50,7 @@ class _Shared:
     def __init__(self) -> None:
         self.connections = None
         self.keys = None
+        self.profiles: dict[str, tuple[Any, str | None]] = {}  # --profiles: each one's keys, resolved once
         self.warned: set[str] = set()
         self.profile_given = _profile_given()  # --profile on the command line, not AWS_PROFILE: it beats the environment
 
@@ -81,12 +93,35 @@ class Session:
         is given), sharing this session's connections and hooks."""
         common, keys = self.common, self._keys
         if profile is not None:
-            keys, own_region = credentials.of_profile(profile)
+            self.resolve_profiles([profile])
+            keys, own_region = self._shared.profiles[profile]
             region = region or common.region or own_region
             common = dataclasses.replace(common, profile=profile)
         region = region or endpoint.resolve(common)[1]
         common = dataclasses.replace(common, **endpoint.for_region(common, region))
         return Session(common, self.hooks, keys, self._shared)
+
+    def resolve_profiles(self, names: list[str]) -> None:
+        """Each profile's keys, once per run, all at once (a role each: one AssumeRole each; an MFA
+        code asked once, before any call). A role STS refuses or cannot give fails that profile's
+        calls alone (`Refused`); bad input (no such profile, no keys) is the run's."""
+        from ec2ops import fanout
+        from ec2ops.errors import EndpointError, Ec2opsError, InputError
+
+        def one(name: str):
+            try:
+                return credentials.of_profile(name)
+            except InputError:
+                raise
+            except (EndpointError, Ec2opsError) as exc:
+                return Refused(exc), credentials.read_profile(name)[1]
+
+        todo = [name for name in names if name not in self._shared.profiles]
+        self._shared.profiles.update(fanout.run_all({name: (lambda n=name: one(n)) for name in todo}))
+
+    def profile_refused(self, name: str) -> bool:
+        """Whether the keys of `name` (resolved by resolve_profiles) could not be had."""
+        return isinstance(self._shared.profiles[name][0], Refused)
 
     def endpoint_and_region(self) -> tuple[str, str]:
         return endpoint.resolve(self.common)

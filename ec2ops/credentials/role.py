@@ -18,6 +18,13 @@ from ec2ops.errors import InputError
 SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
 _codes: dict[str, str] = {}  # MFA device -> the code given this run
 _asking = threading.Lock()  # one prompt at a time, whatever the number of profiles resolved at once
+_roles: dict[str, threading.RLock] = {}  # a role's cache key -> its lock: profiles resolved at once that
+_roles_lock = threading.Lock()  # share a role (a chained source) make one AssumeRole, the others find it cached
+
+
+def _role_lock(key: str) -> threading.RLock:
+    with _roles_lock:
+        return _roles.setdefault(key, threading.RLock())
 
 
 def mfa_code(serial: str, profile: str) -> str:
@@ -64,18 +71,23 @@ class AssumeRole:
                                  f"'{settings['duration_seconds']}': a number of seconds is needed.")
             args["DurationSeconds"] = int(settings["duration_seconds"])
         entry = cache.key(args)
-        keys = cache.read(entry)
-        if keys is not None:  # assumed by an earlier run, or by the AWS CLI: no AssumeRole, no MFA code
+        with _role_lock(entry):
+            keys = cache.read(entry)
+            if keys is not None:  # assumed earlier (this run, an earlier one, the AWS CLI): no AssumeRole, no MFA
+                return keys
+            keys = self._assume(aws, settings, args)
+            cache.write(entry, keys)
             return keys
+
+    def _assume(self, aws: Files, settings: dict[str, str], args: dict) -> Credentials:
+        arn = args["RoleArn"]
         source = self._source_keys(aws, settings)
         params = {name: str(value) for name, value in args.items()}
         params.setdefault("RoleSessionName", f"ec2ops-session-{int(time.time())}")
         if settings.get("mfa_serial"):
             params["TokenCode"] = mfa_code(settings["mfa_serial"], self.profile)
-        keys = sts.call("AssumeRole", params, source, f"The profile '{self.profile}' could not assume the role {arn}",
+        return sts.call("AssumeRole", params, source, f"The profile '{self.profile}' could not assume the role {arn}",
                         sts.region(settings.get("region")))
-        cache.write(entry, keys)
-        return keys
 
     def _source_keys(self, aws: Files, settings: dict[str, str]) -> Credentials:
         profile, named, kind = self.profile, settings.get("source_profile"), settings.get("credential_source")
