@@ -70,9 +70,11 @@ def build(op: Operation) -> click.Command:
     """The click command of a declaration: the guide's inputs, then its traits' options, then the
     common inputs, whose values become the Session the pipeline runs with."""
     def callback(**values):
-        common = Common.of({name: values.pop(name, None) for name in COMMON_NAMES})
+        ctx = click.get_current_context()
+        typed = ctx.get_parameter_source("profile") in (ParameterSource.COMMANDLINE, ParameterSource.DEFAULT_MAP)
+        common = Common.of({**{name: values.pop(name, None) for name in COMMON_NAMES}, "profile_typed": typed})
         session = Session(common)
-        click.get_current_context().meta["ec2ops.session"] = session  # stdin.py: who reads stdin
+        ctx.meta["ec2ops.session"] = session  # stdin.py: who reads stdin
         try:
             from ec2ops import pipeline  # the steps: loaded to run a command, not to list it
 

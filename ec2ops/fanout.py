@@ -52,6 +52,7 @@ class Target:
     session: Session
     region: str
     profile: str | None = None
+    refused: bool = False  # the profile's keys could not be had: one target says so for all its regions
 
     @property
     def label(self) -> dict[str, str]:
@@ -60,6 +61,8 @@ class Target:
 
     @property
     def name(self) -> str:
+        if self.refused:
+            return str(self.profile)
         return f"{self.profile}/{self.region}" if self.profile else self.region
 
 
@@ -78,9 +81,14 @@ def targets(session: Session, regions: str | None, profiles: str | None) -> list
         flags = [flag for flag, key in credentials.FLAGS if getattr(session.common, key)]
         if flags:
             raise InputError(f"--profiles takes each profile's keys from ~/.aws; leave out {', '.join(flags)}.")
+    if profiles is not None:
+        session.profiles.resolve(names)  # all at once, each once, before any call
     found = []
     for profile in names:  # each profile's account lists its own regions, and their endpoints
         first = session.for_target(None, profile) if profile is not None else session
+        if profile is not None and session.profiles.refused(profile):  # one target says why, for all its regions
+            found.append(Target(first, first.endpoint_and_region()[1], profile, True))
+            continue
         for region, listed in _regions(first, regions) if regions is not None else [(None, None)]:
             each = first if region is None else session.for_target(region, profile, listed)
             found.append(Target(each, region or each.endpoint_and_region()[1], profile))

@@ -126,6 +126,7 @@ class Common:
     no_color: bool = False
     debug: bool = False
     pinned: bool = False
+    profile_typed: bool | None = None  # --profile given on the command line (it beats the environment's keys)
 
     def __post_init__(self):
         if bool(self.proxy_host) != bool(self.proxy_port):

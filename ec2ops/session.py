@@ -39,6 +39,7 @@ class _Shared:
     def __init__(self) -> None:
         self.connections = None
         self.keys = None
+        self.profiles = None  # --profiles: each one's keys, resolved once per run (credentials.across)
         self.warned: set[str] = set()
 
 
@@ -68,12 +69,21 @@ class Session:
         profile (its keys, and its region when none is given), sharing connections and hooks."""
         common, keys = self.common, self._keys
         if profile is not None:
-            keys, own_region = credentials.of_profile(profile)
+            keys, own_region = self.profiles.keys(profile)
             region = region or common.region or own_region
             common = dataclasses.replace(common, profile=profile)
         region = region or endpoint.resolve(common)[1]
         common = dataclasses.replace(common, **endpoint.for_region(common, region, listed))
         return Session(common, self.hooks, keys, self._shared)
+
+    @property
+    def profiles(self):
+        """--profiles: each profile's keys, resolved once per run for every session of it."""
+        if self._shared.profiles is None:
+            from ec2ops.credentials.across import Profiles  # here: only --profiles needs it
+
+            self._shared.profiles = Profiles()
+        return self._shared.profiles
 
     def endpoint_and_region(self) -> tuple[str, str]:
         return endpoint.resolve(self.common)
@@ -112,12 +122,14 @@ class Session:
         return self._client
 
     def _run_keys(self):
-        """The run's keys: flags, the environment, the profile; read once for every region."""
+        """The run's keys, through the credential chain (flags, --profile, the environment, the
+        profile); read once for every region."""
         if self._shared.keys is None:
             c = self.common
             secret, token = (c.access_key.reveal() if c.access_key else None), \
                 (c.session_token.reveal() if c.session_token else None)
-            self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile)
+            self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile,
+                                                    c.profile_typed)
             if c.access_key is not None and not c.key_from_stdin:
                 self.warn_once("the secret key given as --access-key shows in the process list; "
                                "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")

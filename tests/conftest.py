@@ -24,7 +24,10 @@ from pathlib import Path
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
 os.environ["EC2OPS_CONFIG"] = ""  # a developer's own ~/.config/ec2ops/config.toml must not change the tests
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ec2ops-tests-state-")  # the sandbox's default log
-for _name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"  # the chain's last source: never 169.254.169.254 from a test
+for _name in ("AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+              "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_PROFILE", "AWS_REGION",
+              "AWS_DEFAULT_REGION", "EC2OPS_OUTPUT", "EC2OPS_DEBUG", "NO_COLOR"):
     os.environ.pop(_name, None)
 
 import boto3  # noqa: E402
@@ -45,7 +48,7 @@ def env_for(endpoint: str) -> dict[str, str]:
     settings, then the tests' keys and `endpoint`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
     env.update(EC2OPS_CONFIG="", EC2OPS_ENDPOINT=endpoint, AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-               AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+               AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_EC2_METADATA_DISABLED="true")
     return env
 
 

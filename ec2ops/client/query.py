@@ -18,14 +18,15 @@ import httpcore
 from ec2ops import resources
 from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
 from ec2ops.client.ratelimit import Adaptive
-from ec2ops.client.signing import Credentials, sign_v2, sign_v4, wire_url
+from ec2ops.client.signing import Credentials, sign_v2, sign_v4, unsigned, wire_url
 from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
-MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature"}
+MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature", "WebIdentityToken"}
 MASKED_HEADERS = {"authorization", "x-amz-security-token"}
-# Secrets EC2 sends back: a new key pair's private key is masked in --debug traces of the answer.
-MASKED_ANSWER = re.compile(r"(<keyMaterial>).*?(</keyMaterial>)", re.S)
+# Secrets an answer carries: a new key pair's private key (EC2), temporary keys (STS) are masked in
+# --debug traces of the answer.
+MASKED_ANSWER = re.compile(r"(<(keyMaterial|SecretAccessKey|SessionToken)>).*?(</\2>)", re.S)
 
 @dataclass
 class Settings:
@@ -33,6 +34,7 @@ class Settings:
     endpoint: str  # a full URL: scheme, host, optional port and path
     region: str
     api_version: str = "2016-11-15"
+    service: str = "ec2"  # the SigV4 service signed for (sts for AssumeRole)
     signature_version: int = 4
     signature_method: str = "HmacSHA256"
     proxy: str | None = None
@@ -215,10 +217,12 @@ class Client:
         s = self.settings
         now = dt.datetime.now(dt.timezone.utc)
         keys = s.credentials.current()  # temporary keys are renewed between attempts, not held for the run
-        if s.signature_version == 2:
+        if keys is None:  # a source of no keys: an unsigned call (STS AssumeRoleWithWebIdentity)
+            headers, body = unsigned(s.endpoint, params)
+        elif s.signature_version == 2:
             headers, body = sign_v2(s.endpoint, params, keys, now, s.signature_method)
         else:
-            headers, body = sign_v4(s.endpoint, params, keys, s.region, now, service="ec2")
+            headers, body = sign_v4(s.endpoint, params, keys, s.region, now, service=s.service)
         headers["User-Agent"] = "ec2ops"
         if self._log:
             self._debug_request(headers, body)
@@ -259,7 +263,7 @@ class Client:
         status = answer.status_code
         if self._log:
             whole = b"".join(content) if list_key else content
-            text = MASKED_ANSWER.sub(r"\1***\2", whole.decode("utf-8", "replace"))
+            text = MASKED_ANSWER.sub(r"\1***\3", whole.decode("utf-8", "replace"))
             self._log(f"<<< HTTP {status} ({len(whole)} bytes)\n{text}")
         if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
             return Page(action, request_id, content, list_key, self._where())

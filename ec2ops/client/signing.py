@@ -114,6 +114,11 @@ def sign_v4(
     return headers, body
 
 
+def unsigned(url: str, params: dict[str, str]) -> tuple[dict[str, str], bytes]:
+    """A POST of `params` as a form body, not signed (STS AssumeRoleWithWebIdentity: its token is the proof)."""
+    return {"Content-Type": FORM_CONTENT_TYPE, "Host": _host(urlsplit(url))}, encode_form(params).encode("utf-8")
+
+
 def sign_v2(
     url: str,
     params: dict[str, str],

@@ -1,16 +1,25 @@
 """Where the keys come from: an ordered chain of providers, and the source a client holds.
 
-Today's chain, as it has always worked (issue 23 changes its order and its rules later):
+The chain, in botocore's order and with its results (issue 23); the first source that has a whole
+set of keys is the run's, and a set is never completed from another source:
 
-1. the command line (--access-key-id, --access-key or '-' from stdin, --session-token) and the
-   environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), read together: each
-   key from the flag when given, else from its variable;
-2. only when the id or the secret is still missing: the profile (--profile, else AWS_PROFILE, else
-   default) of ~/.aws/credentials and ~/.aws/config, which fills every key still missing.
+1. the command line (--access-key-id, --access-key or '-' from stdin, --session-token): when one is
+   given, each key not given as a flag comes from its variable (AWS_ACCESS_KEY_ID, ...), not under an
+   explicit --profile; the id and the secret are then required;
+2. an explicit --profile: that profile alone (the environment's keys are another account's);
+3. the environment: AWS_ACCESS_KEY_ID decides, and with it AWS_SECRET_ACCESS_KEY is required (a
+   partial set is refused); a token alone (a stale AWS_SESSION_TOKEN) is left out;
+4. the profile AWS_DEFAULT_PROFILE, else AWS_PROFILE, else default. Within a profile (2 or 4),
+   botocore's order: role_arn (`role`: AssumeRole from a source_profile or credential_source), a web
+   identity (`webidentity`), the credentials file's keys, credential_process (`process`), the
+   config file's keys;
+5. a container's credentials endpoint, then IMDSv2 (`metadata`), loaded only when reached.
 
-So keys are merged key by key: an id from the environment may go with a profile's secret, and a
-session token from the environment goes with whatever id and secret were found. --profiles takes
-each profile's keys from the files alone (`of_profile`): the environment's are another account's.
+A profile named (by --profile or a variable) must exist in ~/.aws, as the AWS CLI requires even when
+the environment has keys; unless it is a [profile.NAME] table of ec2ops's own settings file, which
+names no keys: the chain is then the command line and the environment alone.
+
+--profiles takes each profile's keys from the files alone (`of_profile`).
 
 Modules: `keys` (Credentials, the checks on characters), `chain` (the Provider protocol, Chain),
 `source` (Source: current keys, loaded again before they expire), and one module per provider
@@ -19,45 +28,92 @@ the chain here."""
 
 from __future__ import annotations
 
-from ec2ops.credentials.chain import Chain, Merged, PieceProvider, Provider
+import os
+
+from ec2ops.credentials.chain import Chain, Provider
 from ec2ops.credentials.environment import Environment
 from ec2ops.credentials.flags import Flags
 from ec2ops.credentials.flags import FLAGS as _FLAGS
 from ec2ops.credentials.keys import NAMES, Credentials
-from ec2ops.credentials.profile import Profile, parsed, read_profile
+from ec2ops.credentials.profile import Files, Profile, parsed, profile_name, read_profile
 from ec2ops.credentials.source import Source
 
-__all__ = ["FLAGS", "NAMES", "Chain", "Credentials", "Environment", "Flags", "Merged", "PieceProvider", "Profile",
-           "Provider", "Source", "of_profile", "parsed", "read_profile", "resolve"]
+__all__ = ["FLAGS", "NAMES", "Chain", "Credentials", "Environment", "Flags", "Profile", "Provider", "Source",
+           "of_profile", "parsed", "profile_name", "read_profile", "resolve"]
 
 # The credential flags and the option names they are held under (e.g. for --profiles, which refuses them).
-FLAGS = tuple((flag, option) for flag, option, _ in _FLAGS)
+FLAGS = tuple((flag, option) for flag, option, _, _ in _FLAGS)
 
-_TODAYS_MISSING = {"aws_access_key_id": "accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile)",
-                   "aws_secret_access_key": "accessKey (--access-key, AWS_SECRET_ACCESS_KEY or a profile)"}
-
-
-def _missing_credentials(absent: list[str]) -> str:
-    return "Missing credentials: " + " and ".join(_TODAYS_MISSING[key] for key in absent) + "."
+MISSING = ("Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile) and accessKey "
+           "(--access-key, AWS_SECRET_ACCESS_KEY or a profile).")
 
 
 def resolve(access_key_id: str | None, access_key: str | None, session_token: str | None,
-            profile: str | None) -> Source:
-    """The run's source of keys, through today's chain (see above). The keys are loaded here, so that
-    stdin is read and bad or missing keys are refused before anything is sent."""
-    chain = Chain([Merged("the command line and the environment",
-                          [Flags(access_key_id, access_key, session_token), Environment()]),
-                   Profile(profile)], missing=_missing_credentials)
-    source = Source(chain)
+            profile: str | None, explicit: bool | None = None) -> Source:
+    """The run's source of keys, through the chain (see above). `explicit`: `profile` was given as
+    --profile (not read from AWS_PROFILE); None: so when it differs from AWS_PROFILE. The keys are
+    loaded here, so that stdin is read and bad or missing keys are refused before anything is sent."""
+    if explicit is None:
+        explicit = profile is not None and profile != os.environ.get("AWS_PROFILE")
+    named = profile_name(profile if explicit else None)
+    if (explicit or named != "default") and not Files().exists(named):
+        if not _settings_profile(named):
+            from ec2ops.errors import InputError
+
+            raise InputError(f"The profile '{named}' was not found in ~/.aws/credentials or ~/.aws/config.")
+        explicit = False  # a profile of ec2ops's own settings alone names no keys: the environment's are the run's
+        providers: list[Provider] = [Flags(access_key_id, access_key, session_token), Environment()]
+    elif explicit:
+        providers = [Flags(access_key_id, access_key, session_token, with_variables=False), Profile(profile),
+                     *_SERVED]
+    else:
+        providers = [Flags(access_key_id, access_key, session_token), Environment(), Profile(None), *_SERVED]
+    source = Source(Chain(providers, missing=lambda: MISSING))
     source.current()
     return source
+
+
+class _Served:
+    """A provider of ec2ops.credentials.metadata, its module loaded only when the chain gets to it."""
+
+    def __init__(self, kind: str, name: str):
+        self.kind, self.name = kind, name
+
+    def load(self) -> Credentials | None:
+        from ec2ops.credentials import metadata
+
+        return getattr(metadata, self.kind)().load()
+
+
+_SERVED = (_Served("Container", "the container's credentials endpoint"),
+           _Served("InstanceMetadata", "the instance metadata service"))
+
+
+def _settings_profile(name: str) -> bool:
+    """Whether `name` is a [profile.NAME] table of ec2ops's configuration file (which holds settings,
+    never keys)."""
+    from ec2ops import config, files
+
+    file, _ = config.path()
+    text = files.read_small(file, "configuration file") if file and os.path.isfile(file) else None
+    if text is None:
+        return False
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        profiles = tomllib.loads(text).get("profile", {})
+    except tomllib.TOMLDecodeError:
+        return False  # the settings' own reading has said so already
+    return isinstance(profiles, dict) and name in profiles
 
 
 def of_profile(profile: str) -> tuple[Source, str | None]:
     """A profile's own keys, from the files alone (for --profiles: the environment's keys are another
     account's), and its region (None when it has none); a profile without keys is bad input."""
     files = Profile(profile)
-    source = Source(Chain([files], name=files.name, missing=lambda absent: (
+    source = Source(Chain([files], name=files.name, missing=lambda: (
         f"The profile '{profile}' has no aws_access_key_id and aws_secret_access_key "
         "in ~/.aws/credentials or ~/.aws/config.")))
     source.current()

@@ -1,4 +1,6 @@
-"""Keys and a region from a profile of ~/.aws/credentials and ~/.aws/config, read as the AWS CLI reads them."""
+"""Profiles of ~/.aws/credentials and ~/.aws/config, read as the AWS CLI reads them: a profile's
+settings are its config section's, under its credentials section's; its static keys are a whole set
+from one file (the credentials file's first), never an id from one and a secret from the other."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ec2ops import files
-from ec2ops.credentials.chain import Pieces, whole
-from ec2ops.credentials.keys import Credentials, Piece
+from ec2ops.credentials.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import InputError
 
 if TYPE_CHECKING:
     import configparser
+
+KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 
 
 def _aws_file(env: str, default: str) -> Path:
@@ -39,29 +42,64 @@ def parsed(path: Path, what: str) -> configparser.RawConfigParser:
     return parser
 
 
+def profile_name(profile: str | None) -> str:
+    """The profile meant: the one given, else AWS_DEFAULT_PROFILE, else AWS_PROFILE (botocore's order), else default."""
+    return profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE") or "default"
+
+
+class Files:
+    """~/.aws/credentials and ~/.aws/config, each read once."""
+
+    def __init__(self) -> None:
+        self.credentials = parsed(_aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), "credentials file")
+        self.config = parsed(_aws_file("AWS_CONFIG_FILE", "config"), "AWS config file")
+
+    def sections(self, name: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+        """(the profile's credentials section, its config section); None for a section not there."""
+        section = name if name == "default" else f"profile {name}"
+        creds = dict(self.credentials.items(name)) if self.credentials.has_section(name) else None
+        config = dict(self.config.items(section)) if self.config.has_section(section) else None
+        return creds, config
+
+    def exists(self, name: str) -> bool:
+        return any(section is not None for section in self.sections(name))
+
+    def settings(self, name: str) -> dict[str, str]:
+        """The profile's settings, stripped: its config section's, under its credentials section's."""
+        creds, config = self.sections(name)
+        merged = {**(config or {}), **(creds or {})}
+        return {key: value.strip() for key, value in merged.items()}
+
+    def static_keys(self, name: str, which: tuple[int, ...] = (0, 1)) -> Credentials | None:
+        """The profile's keys from the credentials file (0), else from the config file (1); an id
+        without its secret is refused, naming the profile and the file."""
+        sections = self.sections(name)
+        for index, where in ((i, ("~/.aws/credentials", "~/.aws/config")[i]) for i in which):
+            section = sections[index]
+            found = {key: (section or {}).get(key, "").strip() for key in KEYS}
+            if not found["aws_access_key_id"]:
+                continue
+            if not found["aws_secret_access_key"]:
+                raise InputError(f"Partial credentials in the profile '{name}' of {where}: aws_access_key_id "
+                                 "without aws_secret_access_key.")
+            origin = f"the profile '{name}'"
+            return of_pieces({key: Piece(value, origin) for key, value in found.items() if value})
+        return None
+
+
 def read_profile(profile: str | None) -> tuple[dict[str, str], str | None]:
-    """(the profile's credentials section, its region) from ~/.aws/credentials and ~/.aws/config."""
-    name = profile or os.environ.get("AWS_PROFILE") or "default"
-    creds: dict[str, str] = {}
-    region = None
-    credentials_file = parsed(_aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), "credentials file")
-    if credentials_file.has_section(name):
-        creds = dict(credentials_file.items(name))
-    config_file = parsed(_aws_file("AWS_CONFIG_FILE", "config"), "AWS config file")
-    section = name if name == "default" else f"profile {name}"
-    if config_file.has_section(section):
-        region = config_file.get(section, "region", fallback=None)
-        for key in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token"):
-            if key not in creds and config_file.has_option(section, key):
-                creds[key] = config_file.get(section, key)
-    if profile and not creds and region is None:
+    """(the profile's keys as its files hold them, its region) from ~/.aws/credentials and ~/.aws/config."""
+    name = profile_name(profile)
+    aws = Files()
+    if profile and not aws.exists(name):
         raise InputError(f"The profile '{profile}' was not found in ~/.aws/credentials or ~/.aws/config.")
-    return {key: value.strip() for key, value in creds.items()}, (region or "").strip() or None
+    settings = aws.settings(name)
+    return {key: value for key, value in settings.items() if key in KEYS}, settings.get("region") or None
 
 
 class Profile:
-    """A profile's keys (`profile`, else AWS_PROFILE, else default); after a load, `region` is its
-    region (None when it has none). A profile named but found in neither file is bad input."""
+    """A profile's keys (`profile`, else AWS_DEFAULT_PROFILE / AWS_PROFILE, else default); after a load,
+    `region` is its region (None when it has none). A profile named but found in neither file is bad input."""
 
     def __init__(self, profile: str | None):
         self.profile = profile
@@ -69,13 +107,36 @@ class Profile:
 
     @property
     def name(self) -> str:
-        return f"the profile '{self.profile or os.environ.get('AWS_PROFILE') or 'default'}'"
-
-    def pieces(self) -> Pieces:
-        stored, self.region = read_profile(self.profile)
-        where = self.name
-        return {key: Piece(value, where) for key, value in stored.items()
-                if key in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token") and value}
+        return f"the profile '{profile_name(self.profile)}'"
 
     def load(self) -> Credentials | None:
-        return whole(self)
+        name = profile_name(self.profile)
+        aws = Files()
+        if name != "default" and not aws.exists(name):
+            raise InputError(f"The profile '{name}' was not found in ~/.aws/credentials or ~/.aws/config.")
+        settings = aws.settings(name)
+        self.region = settings.get("region") or None
+        if settings.get("role_arn") and not settings.get("web_identity_token_file"):  # before its own keys
+            from ec2ops.credentials.role import AssumeRole
+
+            return AssumeRole(name, aws).load()
+        return own_keys(name, aws, with_variables=self.profile is None)
+
+
+def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
+    """A profile's keys other than a role's, in botocore's order: a web identity (AWS_WEB_IDENTITY_TOKEN_FILE
+    and AWS_ROLE_ARN first, `with_variables`), the credentials file's keys, credential_process, the
+    config file's keys."""
+    settings = aws.settings(name)
+    if settings.get("web_identity_token_file") or (with_variables and os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")):
+        from ec2ops.credentials.webidentity import WebIdentity
+
+        keys = WebIdentity(name, settings, with_variables).load()
+        if keys is not None:
+            return keys
+    keys = aws.static_keys(name, (0,))
+    if keys is None and settings.get("credential_process"):
+        from ec2ops.credentials import process
+
+        keys = process.run(name, settings["credential_process"])
+    return keys if keys is not None else aws.static_keys(name, (1,))

@@ -87,8 +87,15 @@ ENVIRONMENT = {  # variables read outside click's options
     "AWS_ACCESS_KEY_ID": "accessKeyId, when --access-key-id is not given.",
     "AWS_SECRET_ACCESS_KEY": "accessKey, when --access-key is not given.",
     "AWS_SESSION_TOKEN": "The session token of temporary credentials.",
+    "AWS_DEFAULT_PROFILE": "The profile, when --profile is not given; before AWS_PROFILE, as in the AWS CLI.",
     "AWS_REGION, AWS_DEFAULT_REGION": "The region, when --region is not given.",
     "AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE": "Where the AWS credentials and config files are.",
+    "AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL": "The endpoint, when --service-endpoint and EC2OPS_ENDPOINT are "
+                                              "not given (before the profile's endpoint_url), as in the AWS CLI.",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true: the AWS CLI's configured endpoints are not used.",
+    "AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT": "true: EC2's FIPS or dual-stack (IPv6) host in the region.",
+    "AWS_MAX_ATTEMPTS, AWS_RETRY_MODE": "Tries per call (when --max-attempts is not given) and the retry mode "
+                                        "(standard, or adaptive: requests spaced once EC2 throttles).",
     "HTTPS_PROXY, NO_PROXY": "The proxy to go through, when --proxy-host is not given.",
     "NO_COLOR": "When set, never colour (as --no-color).",
     "EC2OPS_CONFIG": "The configuration file to read instead of the default one; empty: none.",
@@ -98,7 +105,9 @@ ENVIRONMENT = {  # variables read outside click's options
 FILES = [
     ("~/.aws/credentials", "Profiles holding aws_access_key_id, aws_secret_access_key and aws_session_token, as "
                            "the AWS CLI writes them."),
-    ("~/.aws/config", "The profiles' region (and keys)."),
+    ("~/.aws/config", "The profiles' region (and keys), and the AWS CLI's settings ec2ops honours: endpoint_url "
+                      "and a [services] section, use_fips_endpoint, use_dualstack_endpoint, max_attempts, "
+                      "retry_mode, ca_bundle."),
     ("${XDG_CONFIG_HOME:-~/.config}/ec2ops/config.toml",
      "Defaults for region, endpoint, output, delimiter, rowDelimiter and colDelimiter, as TOML; a "
      "[profile.NAME] table overrides them for that profile (--profile, AWS_PROFILE, else default). "

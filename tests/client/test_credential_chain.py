@@ -1,5 +1,7 @@
-"""The credential chain: providers asked in order, today's key-by-key merging, keys that expire and
-are loaded again (once, whatever the number of threads), and secrets that never print."""
+"""The credential chain: providers asked in order, the first whole set taken (never completed from
+another source), keys that expire and are loaded again (once, whatever the number of threads), and
+secrets that never print. The old key-by-key merging's tests became the whole-set ones below (issue
+23 demands it: merging signed with one account's id and another's secret, or a stale token)."""
 
 import datetime as dt
 import threading
@@ -11,26 +13,11 @@ import respx
 
 from ec2ops import credentials
 from ec2ops.client.query import Client, Settings
-from ec2ops.credentials import Chain, Credentials, Merged, Source
-from ec2ops.credentials.keys import Piece
+from ec2ops.credentials import Chain, Credentials, Source
 from ec2ops.errors import InputError
 
 T0 = dt.datetime(2026, 11, 26, 12, 0, 0, tzinfo=dt.timezone.utc)
 SECRET, TOKEN = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "FQoGZXIvYXdzEJr//////////token"
-
-
-class Pieces:
-    """A provider of a partial set, counting how often it was read."""
-
-    def __init__(self, name, **keys):
-        self.name, self.keys, self.reads = name, keys, 0
-
-    def pieces(self):
-        self.reads += 1
-        return {key: Piece(value, self.name) for key, value in self.keys.items()}
-
-    def load(self):
-        raise AssertionError("the chain reads a provider of pieces key by key")
 
 
 class Whole:
@@ -55,40 +42,25 @@ class Clock:
 
 @pytest.fixture
 def home(monkeypatch, tmp_path):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE",
+                 "AWS_DEFAULT_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     return tmp_path
 
 
-# -- the chain's order, key by key --------------------------------------------------------------
-def test_each_key_comes_from_the_first_provider_that_has_it_and_the_chain_stops_once_complete():
-    first = Pieces("first", aws_access_key_id="AKIDFIRST")
-    second = Pieces("second", aws_access_key_id="AKIDSECOND", aws_secret_access_key="s2", aws_session_token="t2")
-    third = Pieces("third", aws_secret_access_key="s3")
-    keys = Chain([first, second, third]).load()
-    assert (keys.access_key_id, keys.secret_key, keys.session_token) == ("AKIDFIRST", "s2", "t2")
-    assert (first.reads, second.reads, third.reads) == (1, 1, 0)
+# -- the chain's order: the first whole set ---------------------------------------------------
+def test_the_first_whole_set_is_the_chains_and_later_providers_are_not_asked():
+    first, second = Whole(Credentials("AKIDFIRST", SECRET), name="first"), Whole(Credentials("AKIDSECOND", SECRET))
+    assert Chain([Whole(None), first, second]).load() == Credentials("AKIDFIRST", SECRET)
+    assert (first.loads, second.loads) == (1, 0)
 
 
-def test_a_provider_with_nothing_passes_to_the_next():
-    nothing, empty = Whole(None, name="nothing"), Pieces("empty")
-    keys = Chain([nothing, empty, Whole(Credentials("AKIDNEXT", SECRET))]).load()
-    assert keys == Credentials("AKIDNEXT", SECRET) and nothing.loads == 1 and empty.reads == 1
-
-
-def test_merged_providers_are_all_read_each_key_from_the_first():
-    flags = Pieces("flags", aws_access_key_id="AKIDFLAG", aws_secret_access_key="sflag")
-    env = Pieces("env", aws_access_key_id="AKIDENV", aws_session_token="tenv")
-    keys = Chain([Merged("both", [flags, env]), Pieces("profile", aws_session_token="tprofile")]).load()
-    assert (keys.access_key_id, keys.secret_key, keys.session_token) == ("AKIDFLAG", "sflag", "tenv")
-
-
-def test_an_incomplete_chain_is_bad_input_naming_what_is_missing():
+def test_an_empty_chain_is_bad_input_in_its_own_words():
     with pytest.raises(InputError) as caught:
-        Chain([Pieces("a", aws_session_token="t")], missing=lambda absent: "gone: " + ",".join(absent)).load()
-    assert str(caught.value) == "gone: aws_access_key_id,aws_secret_access_key"
+        Chain([Whole(None)], missing=lambda: "gone.").load()
+    assert str(caught.value) == "gone."
 
 
 def test_a_set_from_an_expiring_provider_keeps_its_expiry():
@@ -96,26 +68,26 @@ def test_a_set_from_an_expiring_provider_keeps_its_expiry():
     assert keys == Credentials("AKIDTEMP", SECRET, TOKEN, T0)
 
 
-def test_a_whole_set_after_a_partial_one_fills_what_is_missing_and_brings_its_expiry():
-    keys = Chain([Pieces("env", aws_access_key_id="AKIDENV"),
-                  Whole(Credentials("AKIDTEMP", SECRET, TOKEN, T0))]).load()
-    assert keys == Credentials("AKIDENV", SECRET, TOKEN, T0)
-
-
-def test_todays_providers_load_a_whole_set_or_nothing(home, monkeypatch):
+def test_each_provider_loads_a_whole_set_nothing_or_refuses_a_partial_one(home, monkeypatch):
     from ec2ops.credentials import Environment, Flags, Profile
 
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
-    assert Environment().load() is None and Flags("AKIDFLAG", None, None).load() is None
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
+    assert Environment().load() is None  # a secret alone: the next source is asked, as botocore does
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     assert Environment().load() == Credentials("AKIDENV", "senv")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(InputError) as caught:
+        Environment().load()
+    assert str(caught.value) == ("Partial credentials in the environment: AWS_ACCESS_KEY_ID is set without "
+                                 "AWS_SECRET_ACCESS_KEY.")
+    assert Flags(None, None, None).load() is None
     assert Flags("AKIDFLAG", " sflag ", "tflag").load() == Credentials("AKIDFLAG", "sflag", "tflag")
     (home / "credentials").write_text("[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = sops\n")
     assert Profile("ops").load() == Credentials("AKIDOPS", "sops") and Profile(None).load() is None
 
 
-# -- today's rule through resolve() -------------------------------------------------------------
-def test_flags_beat_the_environment_key_by_key(home, monkeypatch):
+# -- the chain through resolve() ----------------------------------------------------------------
+def test_a_flag_stands_for_its_variable(home, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "tenv")
@@ -123,26 +95,85 @@ def test_flags_beat_the_environment_key_by_key(home, monkeypatch):
     assert (keys.access_key_id, keys.secret_key, keys.session_token) == ("AKIDFLAG", "senv", "tenv")
 
 
-def test_the_environment_beats_the_profile_key_by_key(home, monkeypatch):
+def test_a_partial_environment_is_refused_never_completed_from_the_profile(home, monkeypatch):
     (home / "credentials").write_text("[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = sfile\n"
                                       "aws_session_token = tfile\n")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", " AKIDENV ")
-    keys = credentials.resolve(None, None, None, None).current()
-    assert (keys.access_key_id, keys.secret_key, keys.session_token) == ("AKIDENV", "sfile", "tfile")
+    with pytest.raises(InputError) as caught:
+        credentials.resolve(None, None, None, None)
+    assert str(caught.value) == ("Partial credentials in the environment: AWS_ACCESS_KEY_ID is set without "
+                                 "AWS_SECRET_ACCESS_KEY.")
 
 
-def test_the_profile_is_not_read_once_the_id_and_secret_are_known(home, monkeypatch):
-    (home / "credentials").write_text("not an ini file\n")  # read, it would be bad input
+def test_a_stale_token_alone_in_the_environment_is_left_out(home, monkeypatch):
+    (home / "credentials").write_text("[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = sfile\n")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "stale")
+    assert credentials.resolve(None, None, None, None).current() == Credentials("AKIDFILE", "sfile")
+
+
+def test_an_explicit_profile_beats_the_environment(home, monkeypatch):
+    (home / "credentials").write_text("[prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = sprod\n")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
-    keys = credentials.resolve(None, None, None, "elsewhere").current()
-    assert (keys.access_key_id, keys.session_token) == ("AKIDENV", None)
+    assert credentials.resolve(None, None, None, "prod").current() == Credentials("AKIDPROD", "sprod")
+    monkeypatch.setenv("AWS_PROFILE", "prod")  # the same name from the variable: the environment's keys come first
+    assert credentials.resolve(None, None, None, "prod").current().access_key_id == "AKIDENV"
+    assert credentials.resolve(None, None, None, "prod", explicit=True).current().access_key_id == "AKIDPROD"
 
 
-def test_missing_credentials_are_todays_message(home):
+def test_an_explicit_profile_is_read_whatever_the_environment_holds(home, monkeypatch):
+    (home / "credentials").write_text("not an ini file\n")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
+    with pytest.raises(InputError) as caught:
+        credentials.resolve(None, None, None, "elsewhere")
+    assert str(caught.value) == (f"The credentials file {home / 'credentials'} is malformed: a line before the first "
+                                 "[section] (line 1).")
+
+
+def test_aws_default_profile_comes_before_aws_profile(home, monkeypatch):
+    (home / "credentials").write_text("[x]\naws_access_key_id = AKIDX\naws_secret_access_key = sx\n"
+                                      "[y]\naws_access_key_id = AKIDY\naws_secret_access_key = sy\n"
+                                      "[default]\naws_access_key_id = AKIDDEF\naws_secret_access_key = sd\n")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "x")
+    assert credentials.resolve(None, None, None, None).current().access_key_id == "AKIDX"
+    monkeypatch.setenv("AWS_PROFILE", "y")
+    assert credentials.resolve(None, None, None, "y").current().access_key_id == "AKIDX"
+    monkeypatch.delenv("AWS_DEFAULT_PROFILE")
+    assert credentials.resolve(None, None, None, "y").current().access_key_id == "AKIDY"
+
+
+def test_a_profile_named_in_the_environment_must_exist_even_with_keys_there(home, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "senv")
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    with pytest.raises(InputError) as caught:
+        credentials.resolve(None, None, None, "nope")
+    assert str(caught.value) == "The profile 'nope' was not found in ~/.aws/credentials or ~/.aws/config."
+
+
+def test_a_profiles_keys_come_whole_from_one_file(home):
+    (home / "credentials").write_text("[ops]\naws_access_key_id = AKIDFILE\n")
+    (home / "config").write_text("[profile ops]\naws_secret_access_key = sconf\n")
+    with pytest.raises(InputError) as caught:
+        credentials.resolve(None, None, None, "ops")
+    assert str(caught.value) == ("Partial credentials in the profile 'ops' of ~/.aws/credentials: aws_access_key_id "
+                                 "without aws_secret_access_key.")
+    (home / "credentials").write_text("[ops]\naws_secret_access_key = sfile\n")
+    (home / "config").write_text("[profile ops]\naws_access_key_id = AKIDCONF\naws_secret_access_key = sconf\n")
+    assert credentials.resolve(None, None, None, "ops").current() == Credentials("AKIDCONF", "sconf")
+
+
+def test_missing_credentials(home):
     with pytest.raises(InputError) as caught:
         credentials.resolve(None, "secret", None, None)
-    assert str(caught.value) == "Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile)."
+    assert str(caught.value) == ("Missing credentials: accessKeyId (--access-key-id or AWS_ACCESS_KEY_ID), to go "
+                                 "with --access-key.")
+    with pytest.raises(InputError) as caught:
+        credentials.resolve(None, None, None, None)
+    assert str(caught.value) == credentials.MISSING == (
+        "Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID or a profile) and accessKey "
+        "(--access-key, AWS_SECRET_ACCESS_KEY or a profile).")
 
 
 def test_a_bad_character_names_where_the_key_came_from_never_the_key(home, monkeypatch):
@@ -303,9 +334,12 @@ def test_no_secret_in_the_text_of_a_refused_key(secret, token):
     assert "wJalr" not in str(caught.value) and "FQoG" not in str(caught.value)
     assert str(caught.value) in ("The secret access key holds characters no AWS key has; check how it was given.",
                                  "The session token holds characters no AWS key has; check how it was given.")
+    from ec2ops.credentials.keys import Piece, of_pieces
+
     with pytest.raises(InputError) as caught:
-        Chain([Pieces("the profile 'x'", aws_access_key_id="AKIDX", aws_secret_access_key=secret,
-                      aws_session_token=token or "FQoG token")]).load()
+        of_pieces({"aws_access_key_id": Piece("AKIDX", "the profile 'x'"),
+                   "aws_secret_access_key": Piece(secret, "the profile 'x'"),
+                   "aws_session_token": Piece(token or "FQoG token", "the profile 'x'")})
     assert "wJalr" not in str(caught.value) and "FQoG" not in str(caught.value)
     assert "from the profile 'x' holds a character no AWS key has" in str(caught.value)
 

@@ -212,3 +212,11 @@ def test_adaptive_mode_is_taken_from_the_environment(aws_home, monkeypatch):
     run = run_cli(["enumerate-regions", "--endpoint", "https://ec2.us-east-1.amazonaws.com", "--debug"])
     assert run.code == 0 and route.call_count == 2
     assert debug_params(run.err)["Action"] == "DescribeRegions"
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"])
+def test_sts_is_asked_in_the_regions_partition_as_botocore_asks_it(aws_home, region):
+    from ec2ops.credentials import sts
+
+    client = botocore.session.Session().create_client("sts", region_name=region)
+    assert sts.endpoint(region) == client.meta.endpoint_url.rstrip("/") + "/"

@@ -277,7 +277,7 @@ def checking_moto():
 
 def _ec2ops_process(url, key_id, secret, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, EC2OPS_ENDPOINT=url)
+    env.update(AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, EC2OPS_ENDPOINT=url, AWS_EC2_METADATA_DISABLED="true")
     return subprocess.run([str(Path(sys.executable).with_name("ec2ops")), *args], capture_output=True, text=True,
                           env=env, timeout=60)
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def clean_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
-    env.update(EC2OPS_CONFIG="", **extra)
+    env.update(EC2OPS_CONFIG="", AWS_EC2_METADATA_DISABLED="true", **extra)
     return env
 
 

@@ -1,0 +1,78 @@
+"""Small fakes on 127.0.0.1 for the credential sources served over HTTP: the instance metadata
+service (IMDSv2) and a container's credentials endpoint. Each keeps its requests (method, path,
+headers); `down` makes it answer nothing but 500s for IMDS, or close at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import json
+import threading
+
+
+def keys_json(name: str) -> bytes:
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": f"ASIA{name}",
+                       "SecretAccessKey": f"secret-{name}", "Token": f"token-{name}", "Expiration": expires,
+                       "LastUpdated": expires}).encode()
+
+
+class Fake:
+    """answer(method, path, headers) -> (status, body) serves each request."""
+
+    def __init__(self, answer) -> None:
+        self.requests: list[tuple[str, str, dict]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _serve(self):
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                outer.requests.append((self.command, self.path, headers))
+                status, body = answer(self.command, self.path, headers)
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_PUT = _serve  # noqa: N815 - http.server's names
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def imds(role: str = "ec2-role") -> Fake:
+    """IMDSv2: a token from PUT /latest/api/token, required on every GET; the role's keys (ASIAIMDS)."""
+    token = b"imds-token-1"
+
+    def answer(method, path, headers):
+        if method == "PUT":
+            return (200, token) if path == "/latest/api/token" else (404, b"")
+        if headers.get("x-aws-ec2-metadata-token") != token.decode():
+            return 401, b""
+        if path == "/latest/meta-data/iam/security-credentials/":
+            return (200, role.encode()) if role else (404, b"")
+        if role and path == f"/latest/meta-data/iam/security-credentials/{role}":
+            return 200, keys_json("IMDS")
+        return 404, b""
+
+    return Fake(answer)
+
+
+def container(token: str | None = None) -> Fake:
+    """A container's endpoint at /creds: the keys (ASIACONTAINER) when the Authorization is `token`."""
+    def answer(method, path, headers):
+        if path != "/creds":
+            return 404, b""
+        if token is not None and headers.get("authorization") != token:
+            return 403, b'{"message": "bad token"}'
+        return 200, keys_json("CONTAINER")
+
+    return Fake(answer)
