@@ -149,18 +149,39 @@ def warn(message: str) -> None:
     say(f"warning: {message}")
 
 
+_NEEDS_QUOTES: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def quoted(text: str, *separators: str) -> str:
+    """A field as CSV quotes it (RFC 4180), with any separator: in double quotes, a quote doubled,
+    when it holds a separator, a quote, a line break, or white space at either end. Any other field
+    (most: ids, names, states) is written as it is, so that the guide's layout stays as it was."""
+    pattern = _NEEDS_QUOTES.get(separators)
+    if pattern is None:
+        pattern = _NEEDS_QUOTES[separators] = re.compile(
+            "|".join([r'["\r\n]', r"\A\s", r"\s\Z"] + [re.escape(s) for s in separators if s]))
+    if pattern.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def cell(value: Any, delimiters: Delimiters) -> str:
+    """A value as plain text; a list's items (tags: key=value pairs in key order) joined by the
+    delimiter, each quoted as a field of its own when it holds the delimiter (quoted)."""
     if value is None or value == "" or value == []:
         return NULL
     if isinstance(value, list):
-        return delimiters.delimiter.join(cell(v, delimiters) for v in value)
-    if isinstance(value, dict):  # tags: key=value pairs in key order
-        return delimiters.delimiter.join(escape(f"{k}={v}") for k, v in sorted(value.items())) or NULL
+        return delimiters.delimiter.join(quoted(cell(v, delimiters), delimiters.delimiter) for v in value)
+    if isinstance(value, dict):
+        return delimiters.delimiter.join(quoted(escape(f"{k}={v}"), delimiters.delimiter)
+                                         for k, v in sorted(value.items())) or NULL
     return escape(str(value), isinstance(value, Lines))
 
 
 def plain_row(row: dict, columns: list[tuple[str, str]], delimiters: Delimiters) -> str:
-    return delimiters.col.join(cell(row.get(key), delimiters) for key, _ in columns)
+    """A row of returnResult: each cell one field, quoted when it would not split as one (quoted)."""
+    col, end = delimiters.col, delimiters.row
+    return col.join(quoted(cell(row.get(key), delimiters), col, end) for key, _ in columns)
 
 
 def plain_value(value: Any, delimiters: Delimiters) -> str:

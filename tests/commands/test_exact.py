@@ -3,6 +3,15 @@ too), and acting on a printed value acts on the thing it names."""
 
 from __future__ import annotations
 
+import csv
+
+import httpx
+import pytest
+import respx
+from conftest import ec2_xml
+
+from ec2ops.output import quoted
+
 
 def test_a_key_pair_named_with_spaces_is_deleted_by_its_printed_name(ec2ops, ec2):
     ec2.create_key_pair(KeyName=" spaced key ")
@@ -34,3 +43,31 @@ def test_run_instances_from_template_sends_the_key_name_as_ec2_gave_it(ec2ops, e
     new = run.json()["returnResult"]
     described = ec2.describe_instances(InstanceIds=new)["Reservations"][0]["Instances"]
     assert [i["KeyName"] for i in described] == [" spaced key "]
+
+
+def test_a_tag_cannot_forge_a_field_of_a_plain_row(ec2ops, ec2):
+    """The audit's `--columns tags,instanceId | cut -d';' -f2` gave i-0deadbeef, an id written into a tag."""
+    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.create_tags(Resources=[instance], Tags=[{"Key": "role", "Value": "web;i-0deadbeef"}])
+    run = ec2ops("describe-instances", "--columns", "tags,instanceId")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0] == f'"role=web;i-0deadbeef";{instance}'
+    assert list(csv.reader(run.out.splitlines()[:1], delimiter=";")) == [["role=web;i-0deadbeef", instance]]
+
+
+@pytest.mark.parametrize("text,separators,written", [
+    ("i-0abc1234", (";", "\n"), "i-0abc1234"),
+    ("web;i-0deadbeef", (";", "\n"), '"web;i-0deadbeef"'),
+    ("a,b", (",",), '"a,b"'),
+    ("a,b", (";",), "a,b"),
+    ('say "hi"', (",",), '"say ""hi"""'),
+    (" spaced key ", (",",), '" spaced key "'),
+    ("tab\t", (",",), '"tab\t"'),
+    ("a|b", (",", "|"), '"a|b"'),
+    ("line\nbreak", (",",), '"line\nbreak"'),
+    ("[/x] :ab:", (",",), "[/x] :ab:"),
+])
+def test_a_field_is_quoted_as_csv_quotes_it_only_when_it_would_not_split_as_one(text, separators, written):
+    assert quoted(text, *separators) == written
+    assert list(csv.reader([written], delimiter=separators[0])) == [[text]] or "\n" in text
+
