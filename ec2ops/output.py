@@ -349,12 +349,15 @@ def print_result(show: Printer, result: dict[str, Any]) -> None:
 def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Delimiters) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    # No colour and no other escapes (bold, italic) with NO_COLOR/--no-color; rich adds none off a terminal.
-    console = Console(file=out, color_system=None if color is False else "auto", highlight=False, soft_wrap=False)
+    # Values are Text: never read as markup ([bold], [/x], [link=...]) or emoji codes (:ab:). No colour
+    # and no other escapes (bold, italic) with NO_COLOR/--no-color; rich adds none off a terminal.
+    console = Console(file=out, color_system=None if color is False else "auto", highlight=False, soft_wrap=False,
+                      markup=False, emoji=False, width=_UNBOUNDED)
     scalars = RichTable(show_header=True, header_style="bold")
     scalars.add_column("output")
-    scalars.add_column("value", overflow="fold")
+    scalars.add_column("value")
     for name, value in result.items():
         if isinstance(value, ExtraValue):
             continue
@@ -363,11 +366,22 @@ def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Del
             # returnResult's columns were picked by the printer; a nested table shows the guide's
             shown = value.columns if name == "returnResult" else guide(value.columns)
             for _, title in shown:
-                grid.add_column(title, overflow="fold")
+                grid.add_column(title)
             for row in value.rows:
-                grid.add_row(*(cell(row.get(key), delimiters) for key, _ in shown))
-            console.print(grid)
+                grid.add_row(*(Text(cell(row.get(key), delimiters)) for key, _ in shown))
+            _whole(console, grid)
         else:
-            scalars.add_row(name, cell(value, delimiters))
+            scalars.add_row(name, Text(cell(value, delimiters)))
     if scalars.row_count:
-        console.print(scalars)
+        _whole(console, scalars)
+
+
+_UNBOUNDED = 1_000_000  # columns: wide enough for any table's natural width
+
+
+def _whole(console, table) -> None:
+    """A table at its natural width, on a terminal too: every value on one line, whole (rich would
+    otherwise fit it to 80 columns off a terminal, folding ids and headers letter by letter)."""
+    console.width = _UNBOUNDED
+    console.width = max(1, console.measure(table).maximum)
+    console.print(table)

@@ -71,3 +71,42 @@ def test_a_field_is_quoted_as_csv_quotes_it_only_when_it_would_not_split_as_one(
     assert quoted(text, *separators) == written
     assert list(csv.reader([written], delimiter=separators[0])) == [[text]] or "\n" in text
 
+
+# -- -o table: values as text, whole ----------------------------------------------------------------
+HOSTILE = "[/x] [bold]b[/bold] :ab: [link=https://evil.example/]l[/link] [/]"
+
+
+def test_a_description_that_looks_like_markup_is_shown_literally_in_a_table(ec2ops, ec2):
+    """The audit: `[/x]` was `internal error: MarkupError`, exit 1, for the whole listing."""
+    ec2.create_security_group(GroupName="audit", Description=HOSTILE)
+    run = ec2ops("describe-security-groups", "--group-names", "audit", "-o", "table")
+    assert (run.code, run.err) == (0, "")
+    assert HOSTILE in run.out and "\x1b" not in run.out
+    colored = ec2ops("describe-security-groups", "--group-names", "audit", "-o", "table",
+                     env={"FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    assert colored.code == 0 and HOSTILE in colored.out and "\x1b]8;" not in colored.out  # no terminal link
+
+
+def test_a_fingerprint_is_shown_as_typed_not_as_an_emoji(offline):
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=ec2_xml(
+            "DescribeKeyPairs", "<keySet><item><keyName>deploy</keyName><keyFingerprint>6b:ab:01</keyFingerprint>"
+                                "</item></keySet>")))
+        run = offline("enumerate-key-pairs", "-o", "table")
+    assert run.code == 0, run.err
+    assert "│ deploy   │ 6b:ab:01    │" in run.out.splitlines() and "\U0001f18e" not in run.out
+
+
+def test_a_table_off_a_terminal_has_its_natural_width_and_whole_ids(ec2ops, ec2):
+    """Piped, it was laid out in 80 columns: headers a column of letters, ids folded."""
+    made = ec2.run_instances(ImageId="ami-12345678", MinCount=2, MaxCount=2)["Instances"]
+    run = ec2ops("describe-instances", "--columns", "all", "-o", "table")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    grid = [line for line in lines[:next(i for i, line in enumerate(lines) if line.startswith("└")) + 1]
+            if line[:1] in "┏┃┡│└"]  # returnResult's table (requestId's follows)
+    assert len({len(line) for line in grid}) == 1 and len(grid[0]) > 200
+    assert sum(line.startswith("│") for line in grid) == 2  # one line a row: nothing wrapped
+    for instance in made:
+        assert instance["InstanceId"] in run.out and instance["PrivateDnsName"] in run.out
+    assert grid[1].startswith("┃ Instance Id ")  # a header on one line

@@ -2,7 +2,7 @@
 markup, emoji codes, unicode) put into moto as tags, a group's description and a key pair's name
 come back exactly: each plain row, read with Python's csv reader given the column delimiter,
 splits into exactly its columns, and each field is the JSON value (escaped as plain escapes a
-control character)."""
+control character); -o table shows each value whole, literally, and exits 0."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import itertools
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from ec2ops.output import escape
+from ec2ops.output import Delimiters, cell, escape
 
 SOME = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TRICKY = st.sampled_from([",", ";", '"', "'", "|", "\n", " ", "  a  ", "a,b", 'say "hi"', "[bold]x[/bold]", "[/x]",
@@ -61,6 +61,12 @@ def test_a_groups_row_splits_into_its_columns_and_each_field_is_the_json_value(e
     assert fields[0] == name and fields[1] == _field(description) and fields[3] == group
     [pairs] = list(csv.reader([fields[2]], delimiter=delimiter))  # the tags, one field: its pairs
     assert pairs == [escape(f"{tag_key}={tag_value}")]
+    table = ec2ops("describe-security-groups", "--group-names", name, "--columns", columns.replace(",", delimiter),
+                   "--delimiter", delimiter, "-o", "table")
+    assert (table.code, table.err) == (0, "")
+    shown = Delimiters(delimiter=delimiter)
+    for value in (description, {tag_key: tag_value}, group):  # each on one line, whole, as plain writes it
+        assert cell(value, shown) in table.out
 
 
 @given(name=VALUE)
