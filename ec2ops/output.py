@@ -300,7 +300,7 @@ class JsonPrinter(Printer):
         if self.columns is not None:
             parts.append('\n  ]' if self.count else '{\n  "returnResult": []')
         for name, value in outputs.items():
-            text = json.dumps(jsonable(value), indent=2).replace("\n", "\n  ")
+            text = json.dumps(jsonable(value), indent=2, allow_nan=False).replace("\n", "\n  ")
             parts.append(f"{',' if parts else '{'}\n  {json.dumps(name)}: {text}")
         self.sink.write("".join(parts) + ("\n}\n" if parts else "{}\n"))
         super().end(outputs)

@@ -4,6 +4,9 @@ too), and acting on a printed value acts on the thing it names."""
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -110,3 +113,46 @@ def test_a_table_off_a_terminal_has_its_natural_width_and_whole_ids(ec2ops, ec2)
     for instance in made:
         assert instance["InstanceId"] in run.out and instance["PrivateDnsName"] in run.out
     assert grid[1].startswith("┃ Instance Id ")  # a header on one line
+
+
+# -- -o json: JSON only ------------------------------------------------------------------------------
+def _strict(text: str):
+    """JSON as RFC 8259 has it: NaN, Infinity and -Infinity are not JSON (Python's json reads them)."""
+    def refused(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refused)
+
+
+SNAPSHOT = ("<snapshotSet><item><snapshotId>snap-1</snapshotId><volumeId>vol-1</volumeId><status>pending</status>"
+            "<startTime>2026-01-01T00:00:00.000Z</startTime><progress>{progress}</progress><ownerId>1</ownerId>"
+            "<volumeSize>8</volumeSize><description>d</description></item></snapshotSet>")
+
+
+@pytest.mark.parametrize("progress", ["nan%", "inf%", "-Infinity%", "NaN"])
+def test_a_progress_that_is_not_a_number_is_null_in_json(offline, progress):
+    """The audit: a progress of `nan%` printed `"progress": NaN`, which is not JSON, with exit 0."""
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=ec2_xml(
+            "DescribeSnapshots", SNAPSHOT.format(progress=progress))))
+        listed = offline("describe-snapshots", "-o", "json")
+        details = offline("get-snapshot-details", "--snapshot-id", "snap-1", "-o", "json")
+        plain = offline("describe-snapshots", "--get", "returnResult")
+    assert listed.code == 0, listed.err
+    assert _strict(listed.out)["returnResult"][0]["progress"] is None
+    assert '"progress": null' in listed.out
+    assert details.code == 0, details.err
+    assert _strict(details.out)["progress"] is None
+    assert plain.out == f"snap-1,vol-1,8,pending,2026-01-01T00:00:00.000Z,{progress}\n"  # plain: EC2's text
+    checked = subprocess.run([sys.executable, "-m", "json.tool"], input=listed.out, capture_output=True, text=True)
+    assert checked.returncode == 0 and _strict(checked.stdout) == _strict(listed.out)
+
+
+def test_json_writes_no_nan_nor_infinity_whatever_the_path():
+    from ec2ops.jsonout import for_json, json_cell, json_text
+    from ec2ops.values import TypedText
+
+    for number in (float("nan"), float("inf"), float("-inf")):
+        assert for_json(TypedText("x%", number)) is None and for_json(number) is None
+        assert json_text(number) == "null" and json_cell(TypedText("x%", number)) == "null"
+        assert json_text([number, 1.5]) == "[\n  null,\n  1.5\n]"
