@@ -3,6 +3,7 @@ too), and acting on a printed value acts on the thing it names."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import subprocess
@@ -156,3 +157,65 @@ def test_json_writes_no_nan_nor_infinity_whatever_the_path():
         assert for_json(TypedText("x%", number)) is None and for_json(number) is None
         assert json_text(number) == "null" and json_cell(TypedText("x%", number)) == "null"
         assert json_text([number, 1.5]) == "[\n  null,\n  1.5\n]"
+
+
+# -- --debug: no private key, no user data, no terminal escape from the endpoint ----------------------
+PRIVATE = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretsecretsecret\n-----END RSA PRIVATE KEY-----"
+
+
+@pytest.mark.parametrize("element", [
+    "<keyMaterial>{key}</keyMaterial>",
+    '<keyMaterial xml:space="preserve">{key}</keyMaterial>',
+    '<ec2:keyMaterial xmlns:ec2="http://ec2.amazonaws.com/doc/2016-11-15/">{key}</ec2:keyMaterial >',
+    "<keyMaterial><![CDATA[{key}]]></keyMaterial>",
+])
+def test_debug_never_shows_the_private_key_whatever_the_tags_form(offline, element):
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=ec2_xml(
+            "CreateKeyPair", "<keyName>k</keyName><keyFingerprint>1f:51</keyFingerprint>"
+                             + element.format(key=PRIVATE))))
+        run = offline("allocate-new-key-pair", "--key-name", "k", "--debug")
+    assert run.code == 0, run.err
+    assert "MIIEsecret" not in run.err and "PRIVATE KEY" not in run.err and "keyMaterial" in run.err
+    assert "***" in run.err.split("<<< HTTP 200")[1]
+    if "ec2:" not in element:  # a name is read as written: the prefixed one is not EC2's keyMaterial
+        assert "MIIEsecret" in run.out  # the key itself was read, and printed on stdout
+
+
+def test_a_cut_answer_never_shows_the_private_key(offline):
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=(
+            f'<CreateKeyPairResponse xmlns="x"><keyName>k</keyName><keyMaterial>{PRIVATE}')))
+        run = offline("allocate-new-key-pair", "--key-name", "k", "--debug")
+    assert run.code == 3 and "MIIEsecret" not in run.err and "<keyMaterial>***" in run.err
+
+
+def test_debug_masks_user_data_and_shows_its_length(ec2ops):
+    script = "#!/bin/sh\necho password=hunter2\n"
+    run = ec2ops("run-instances", "--ami-id", "ami-12345678", "--user-data", script, "--debug")
+    assert run.code == 0, run.err
+    assert "hunter2" not in run.err and base64.b64encode(script.encode()).decode()[:12] not in run.err
+    assert f"  UserData=*** ({len(script.encode())} bytes)" in run.err.splitlines()
+
+
+def test_debug_masks_the_template_instances_user_data_in_the_answer(ec2ops, ec2):
+    script = "#cloud-config\npassword: hunter2\n"
+    template = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+                                 UserData=script)["Instances"][0]["InstanceId"]
+    run = ec2ops("run-instances-from-template", "--instance-identifier", template, "--debug")
+    assert run.code == 0, run.err
+    encoded = base64.b64encode(script.encode()).decode()
+    assert "hunter2" not in run.err and encoded[:12] not in run.err
+    assert f"*** ({len(script.encode())} bytes)</userData>" in run.err  # the answer read, masked
+    assert f"  UserData=*** ({len(script.encode())} bytes)" in run.err.splitlines()  # and the launch sent
+
+
+def test_debug_escapes_the_control_characters_an_endpoint_sends(offline):
+    with respx.mock:
+        respx.post("https://ec2.us-east-1.amazonaws.com/").mock(return_value=httpx.Response(200, text=ec2_xml(
+            "DescribeKeyPairs", "<keySet><item><keyName>a\x1b[2J\x1b]8;;https://evil.example/\x07b\rc</keyName>"
+                                "<keyFingerprint>1f</keyFingerprint></item></keySet>")))
+        run = offline("enumerate-key-pairs", "--debug")
+    assert run.code == 3  # expat refuses the controls XML 1.0 has no place for, after the trace shows them
+    assert not any(c in run.err for c in "\x1b\x07\r")
+    assert "<keyName>a\\x1b[2J\\x1b]8;;https://evil.example/\\x07b\\rc</keyName>" in run.err

@@ -6,6 +6,7 @@ control character); -o table shows each value whole, literally, and exits 0."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import itertools
 
@@ -84,6 +85,27 @@ def test_a_key_pairs_name_comes_back_as_given_and_deletes_it(ec2ops, ec2, name):
         assert printed == name
         assert ec2ops("delete-key-pair", "--key-name", printed).code == 0
         assert ec2.describe_key_pairs()["KeyPairs"] == []
+    finally:
+        for pair in ec2.describe_key_pairs()["KeyPairs"]:
+            ec2.delete_key_pair(KeyName=pair["KeyName"])
+
+
+@given(user_data=st.text(CHARS, min_size=1, max_size=60), key_name=VALUE)
+@example(user_data="#!/bin/sh\necho password=hunter2\n", key_name=" spaced key ")
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_debug_never_holds_the_key_material_or_the_user_data(ec2ops, ec2, user_data, key_name):
+    assume(_a_value(key_name) and key_name.strip() and len(key_name) <= 255)
+    secret = f"Zq8{user_data}"  # a prefix no trace holds by chance
+    launched = ec2ops("run-instances", "--ami-id", "ami-12345678", "--user-data", secret, "--debug")
+    assert launched.code == 0, launched.err
+    encoded = base64.b64encode(secret.encode()).decode()
+    assert secret not in launched.err and escape(secret) not in launched.err and encoded not in launched.err
+    assert f"  UserData=*** ({len(secret.encode())} bytes)" in launched.err.splitlines()
+    try:
+        made = ec2ops("allocate-new-key-pair", "--key-name", key_name, "--debug")
+        assert made.code == 0, made.err
+        body = "".join(made.out.splitlines()[1:-3])  # the PEM's lines between BEGIN and END
+        assert len(body) > 100 and body[:40] not in made.err.replace("\n", "") and "BEGIN" not in made.err
     finally:
         for pair in ec2.describe_key_pairs()["KeyPairs"]:
             ec2.delete_key_pair(KeyName=pair["KeyName"])
