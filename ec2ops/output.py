@@ -232,6 +232,9 @@ class Printer:
     def end(self, outputs: dict[str, Any]) -> None:
         self.sink.flush()
 
+    def release(self, result: dict[str, Any]) -> None:
+        """Prints what was held back, as `result` now stands (a printer that holds nothing back: nothing)."""
+
 
 class PlainPrinter(Printer):
     """returnResult exactly as the guide formats it, then `name: value` for each other output. A

@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 import subprocess
 import sys
 
 import httpx
 import pytest
 import respx
-from conftest import ec2_xml
+from conftest import EC2OPS, ec2_xml, env_for
+
+URL = "https://ec2.us-east-1.amazonaws.com/"
 
 from ec2ops.output import quoted
 
@@ -219,3 +222,63 @@ def test_debug_escapes_the_control_characters_an_endpoint_sends(offline):
     assert run.code == 3  # expat refuses the controls XML 1.0 has no place for, after the trace shows them
     assert not any(c in run.err for c in "\x1b\x07\r")
     assert "<keyName>a\\x1b[2J\\x1b]8;;https://evil.example/\\x07b\\rc</keyName>" in run.err
+
+
+# -- --wait prints the state waited for ----------------------------------------------------------------
+@respx.mock
+def test_after_wait_the_status_is_the_state_waited_for(offline):
+    """The audit: --wait printed `bundling` (the answer to the change) while it waited for `complete`."""
+    from test_waiting import BUNDLED, bundle_state
+
+    respx.post(URL).mock(side_effect=[httpx.Response(200, text=BUNDLED), bundle_state("storing"),
+                                      bundle_state("complete")])
+    run = offline("bundle-windows-instance", "--instance-id", "i-12345678", "--storage-bucket", "b",
+                  "--storage-prefix", "p", "--wait", "--wait-interval", "0.01")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[:3] == ["bun-c1a540a8", "status: complete", "startTime: 2008-10-07T11:41:50.000Z"]
+
+
+@respx.mock
+def test_a_wait_that_fails_prints_what_ec2_answered_then_exits_1(offline):
+    """The new ids are printed whatever happens to the wait: a script can find what was made."""
+    from test_waiting import BUNDLED, bundle_state
+
+    respx.post(URL).mock(side_effect=[httpx.Response(200, text=BUNDLED), bundle_state("failed")])
+    run = offline("bundle-windows-instance", "--instance-id", "i-12345678", "--storage-bucket", "b",
+                  "--storage-prefix", "p", "--wait", "--wait-interval", "0.01")
+    assert run.code == 1 and "bun-c1a540a8 (failed) cannot become complete" in run.err
+    assert run.out.splitlines()[:2] == ["bun-c1a540a8", "status: bundling"]
+
+
+def test_wait_prints_the_states_waited_for_on_moto(ec2ops, ec2):
+    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+                                 Placement={"AvailabilityZone": "us-east-1a"})["Instances"][0]["InstanceId"]
+    fast = ("--wait", "--wait-interval", "0.05")
+    without = ec2ops("stop-instance", "--instance-identifier", instance)
+    assert without.out.splitlines()[:2] == ["stopping", "previousState: running"]  # EC2's answer, as before
+    ec2.start_instances(InstanceIds=[instance])
+    stopped = ec2ops("stop-instance", "--instance-identifier", instance, *fast)
+    assert stopped.code == 0, stopped.err
+    assert stopped.out.splitlines()[:2] == ["stopped", "previousState: running"]
+    started = ec2ops("start-instance", "--instance-id", instance, *fast, "-o", "json")
+    assert started.code == 0 and started.json()["returnResult"] == "running"
+    volume = ec2ops("create-volume", "--size", "1", "--availability-zone", "us-east-1a", *fast, "-o", "json").json()
+    assert volume["status"] == "available"
+    attached = ec2ops("attach-volume", "--volume-id", volume["volumeId"], "--instance-id", instance,
+                      "--device", "/dev/sdh", *fast)
+    assert attached.code == 0 and attached.out.splitlines()[0] == "attached"
+    detached = ec2ops("detach-volume", "--volume-id", volume["volumeId"], "--instance-id", instance,
+                      "--device", "/dev/sdh", *fast)
+    assert detached.code == 0 and detached.out.splitlines()[0] == "detached"
+    snapshot = ec2ops("create-snapshot", "--volume-id", volume["volumeId"], *fast, "-o", "json")
+    assert snapshot.code == 0 and (snapshot.json()["status"], snapshot.json()["progress"]) == ("completed", 100)
+
+
+def test_outputs_held_for_the_wait_that_cannot_be_written_say_what_was_done(moto):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(EC2OPS), "create-volume", "--size", "1", "--availability-zone", "us-east-1a",
+                               "--wait", "--wait-interval", "0.05"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=env_for(moto), timeout=60)
+    assert done.returncode == 4
+    assert re.fullmatch(r"ec2ops: CreateVolume was done, but its result could not be written \(No space left on "
+                        r"device\): volume vol-[0-9a-f]+\.\n", done.stderr), done.stderr

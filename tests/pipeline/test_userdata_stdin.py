@@ -226,7 +226,8 @@ def test_several_ids_in_one_call_outputs_in_the_order_given(ec2ops, ec2):
     assert actions(stop.err) == ["StopInstances", "DescribeInstances"]  # one change, then the wait for both
     assert debug_params(stop.err) == {"Action": "DescribeInstances", "Version": "2016-11-15", "InstanceId.1": a,
                                       "InstanceId.2": b}
-    assert stop.out.splitlines()[:2] == ["stopping;stopping", "previousState: running;running"]
+    # printed after the wait, the state waited for (issue 24: it was EC2's answer, stopping;stopping)
+    assert stop.out.splitlines()[:2] == ["stopped;stopped", "previousState: running;running"]
     assert states(ec2, a, b) == ["stopped", "stopped"]
     assert ec2ops("start-instance", "--instance-id", a).code == 0  # a running, b stopped
     run = ec2ops("terminate-instance", "--instance-identifier", f"{b},{a}", "-o", "json", "--debug")
