@@ -11,13 +11,16 @@ from ec2ops.values import ExtraValue, Table, TypedText
 
 
 def for_json(value: Any) -> Any:
-    """JSON's one rule: typed values as their type, an empty scalar null, a list a list ([] when empty)."""
+    """JSON's one rule: typed values as their type, an empty scalar null (NaN and the infinities too),
+    a list a list ([] when empty)."""
     if isinstance(value, ExtraValue):
         return for_json(value.value)
     if isinstance(value, TypedText):
-        return value.json
+        value = value.json
     if isinstance(value, list):
         return [for_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):  # a progress of "nan%": JSON has no NaN
+        return None
     return None if value == "" else value
 
 
@@ -33,8 +36,10 @@ def json_text(value: Any, newline: str = "\n") -> str:
         return json_string(value)
     if value is None or isinstance(value, bool):
         return "null" if value is None else ("true" if value else "false")
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return int.__repr__(value) if isinstance(value, int) else float.__repr__(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, int):
+            return int.__repr__(value)
+        return float.__repr__(value) if math.isfinite(value) else "null"  # JSON has no NaN nor Infinity
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         if not value:
             return "{}"
@@ -47,7 +52,7 @@ def json_text(value: Any, newline: str = "\n") -> str:
         return "[" + ",".join(inner + json_text(v, inner) for v in value) + newline + "]"
     import json
 
-    return json.dumps(value, indent=2).replace("\n", newline)
+    return json.dumps(value, indent=2, allow_nan=False).replace("\n", newline)
 
 
 def json_cell(value: Any) -> str:

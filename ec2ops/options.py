@@ -90,7 +90,11 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
     (_opt("--ca-bundle", "ca_bundle", envvar="AWS_CA_BUNDLE", metavar="FILE",  # read, and refused, by the client
           help="CA certificates (PEM) to verify the endpoint with [or the profile's ca_bundle]."), TRANSPORT),
     (_opt("-o", "--output", "output_form", type=click.Choice(FORMS), envvar="EC2OPS_OUTPUT",
-          default="plain", show_default=True, help="Output form."), OUTPUT),
+          default="plain", show_default=True,
+          help="Output form. plain: returnResult's rows are CSV with the command's delimiters (a field "
+               "holding a delimiter, a quote, a line break or spaces at either end is in double quotes, "
+               "each quote doubled; control characters escaped as \\n, \\t, \\xNN). json: a number that is "
+               "not one (NaN, an infinity) is null."), OUTPUT),
     (_opt("--get", "get", metavar="NAME", help="Print only this output's raw value (e.g. returnResult, requestId)."),
      OUTPUT),
     (_opt("--no-color", "no_color", is_flag=True, help="No colour, even on a terminal [env: NO_COLOR]."), OUTPUT),

@@ -149,18 +149,39 @@ def warn(message: str) -> None:
     say(f"warning: {message}")
 
 
+_NEEDS_QUOTES: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def quoted(text: str, *separators: str) -> str:
+    """A field as CSV quotes it (RFC 4180), with any separator: in double quotes, a quote doubled,
+    when it holds a separator, a quote, a line break, or white space at either end. Any other field
+    (most: ids, names, states) is written as it is, so that the guide's layout stays as it was."""
+    pattern = _NEEDS_QUOTES.get(separators)
+    if pattern is None:
+        pattern = _NEEDS_QUOTES[separators] = re.compile(
+            "|".join([r'["\r\n]', r"\A\s", r"\s\Z"] + [re.escape(s) for s in separators if s]))
+    if pattern.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def cell(value: Any, delimiters: Delimiters) -> str:
+    """A value as plain text; a list's items (tags: key=value pairs in key order) joined by the
+    delimiter, each quoted as a field of its own when it holds the delimiter (quoted)."""
     if value is None or value == "" or value == []:
         return NULL
     if isinstance(value, list):
-        return delimiters.delimiter.join(cell(v, delimiters) for v in value)
-    if isinstance(value, dict):  # tags: key=value pairs in key order
-        return delimiters.delimiter.join(escape(f"{k}={v}") for k, v in sorted(value.items())) or NULL
+        return delimiters.delimiter.join(quoted(cell(v, delimiters), delimiters.delimiter) for v in value)
+    if isinstance(value, dict):
+        return delimiters.delimiter.join(quoted(escape(f"{k}={v}"), delimiters.delimiter)
+                                         for k, v in sorted(value.items())) or NULL
     return escape(str(value), isinstance(value, Lines))
 
 
 def plain_row(row: dict, columns: list[tuple[str, str]], delimiters: Delimiters) -> str:
-    return delimiters.col.join(cell(row.get(key), delimiters) for key, _ in columns)
+    """A row of returnResult: each cell one field, quoted when it would not split as one (quoted)."""
+    col, end = delimiters.col, delimiters.row
+    return col.join(quoted(cell(row.get(key), delimiters), col, end) for key, _ in columns)
 
 
 def plain_value(value: Any, delimiters: Delimiters) -> str:
@@ -210,6 +231,9 @@ class Printer:
 
     def end(self, outputs: dict[str, Any]) -> None:
         self.sink.flush()
+
+    def release(self, result: dict[str, Any]) -> None:
+        """Prints what was held back, as `result` now stands (a printer that holds nothing back: nothing)."""
 
 
 class PlainPrinter(Printer):
@@ -279,7 +303,7 @@ class JsonPrinter(Printer):
         if self.columns is not None:
             parts.append('\n  ]' if self.count else '{\n  "returnResult": []')
         for name, value in outputs.items():
-            text = json.dumps(jsonable(value), indent=2).replace("\n", "\n  ")
+            text = json.dumps(jsonable(value), indent=2, allow_nan=False).replace("\n", "\n  ")
             parts.append(f"{',' if parts else '{'}\n  {json.dumps(name)}: {text}")
         self.sink.write("".join(parts) + ("\n}\n" if parts else "{}\n"))
         super().end(outputs)
@@ -328,12 +352,15 @@ def print_result(show: Printer, result: dict[str, Any]) -> None:
 def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Delimiters) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    # No colour and no other escapes (bold, italic) with NO_COLOR/--no-color; rich adds none off a terminal.
-    console = Console(file=out, color_system=None if color is False else "auto", highlight=False, soft_wrap=False)
+    # Values are Text: never read as markup ([bold], [/x], [link=...]) or emoji codes (:ab:). No colour
+    # and no other escapes (bold, italic) with NO_COLOR/--no-color; rich adds none off a terminal.
+    console = Console(file=out, color_system=None if color is False else "auto", highlight=False, soft_wrap=False,
+                      markup=False, emoji=False, width=_UNBOUNDED)
     scalars = RichTable(show_header=True, header_style="bold")
     scalars.add_column("output")
-    scalars.add_column("value", overflow="fold")
+    scalars.add_column("value")
     for name, value in result.items():
         if isinstance(value, ExtraValue):
             continue
@@ -342,11 +369,22 @@ def _rich(result: dict[str, Any], out: Sink, color: bool | None, delimiters: Del
             # returnResult's columns were picked by the printer; a nested table shows the guide's
             shown = value.columns if name == "returnResult" else guide(value.columns)
             for _, title in shown:
-                grid.add_column(title, overflow="fold")
+                grid.add_column(title)
             for row in value.rows:
-                grid.add_row(*(cell(row.get(key), delimiters) for key, _ in shown))
-            console.print(grid)
+                grid.add_row(*(Text(cell(row.get(key), delimiters)) for key, _ in shown))
+            _whole(console, grid)
         else:
-            scalars.add_row(name, cell(value, delimiters))
+            scalars.add_row(name, Text(cell(value, delimiters)))
     if scalars.row_count:
-        console.print(scalars)
+        _whole(console, scalars)
+
+
+_UNBOUNDED = 1_000_000  # columns: wide enough for any table's natural width
+
+
+def _whole(console, table) -> None:
+    """A table at its natural width, on a terminal too: every value on one line, whole (rich would
+    otherwise fit it to 80 columns off a terminal, folding ids and headers letter by letter)."""
+    console.width = _UNBOUNDED
+    console.width = max(1, console.measure(table).maximum)
+    console.print(table)

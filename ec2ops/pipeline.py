@@ -5,7 +5,8 @@
 3. lookups read what the query needs; 4. the query is shaped and traits add to it (filters); 5. the
 call (page by page for a paged table), or a flow's own calls, or one per target, each call through
 the traits' hooks (dry run, tags); 6. the answer's items stream to the printer as rows, with the
-other outputs gathered on the way; 7. traits act after the printing (wait).
+other outputs gathered on the way; 7. traits act after the calls (wait), and what a trait's printer
+held back until then is printed.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def steps(run: Run) -> None:
     shaped = layout(run)
     shaped.check_get(outputs(run))
     printer = run.session.printer(shaped)
+    for trait, state in run.traits.items():
+        printer = trait.printer(run, state, printer)
     targets = spread(run)
     try:
         if op.merge:  # a flow run in each region, its results made one
@@ -110,9 +113,22 @@ def steps(run: Run) -> None:
                 stream(op, printer, inputs, [answer], limit=limit(run))
     except Partial as partly:
         deliver(run, printer, partly.result)
+        release(run, printer, printer.result)
         raise partly.error from None
-    for trait, state in run.traits.items():
-        trait.after(run, state, printer.result)
+    result = printer.result
+    try:
+        for trait, state in run.traits.items():
+            result = trait.after(run, state, result)
+    finally:  # a wait that failed or was interrupted: what EC2 answered is printed all the same
+        release(run, printer, result)
+
+
+def release(run: Run, printer: output.Printer, result: dict) -> None:
+    """What a trait's printer held back (--wait's outputs) printed: a failed write says what EC2 did."""
+    try:
+        printer.release(result)
+    except NotWritten as exc:
+        raise not_written(run.op, exc, result, run.inputs) from None
 
 
 def call(run: Run) -> Answer:

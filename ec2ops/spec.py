@@ -198,10 +198,25 @@ class Change:
     becomes: str | None = None
     dead_ends: tuple[str, ...] = ()  # states from which it never becomes `becomes`
     creates: bool = False
+    # The outputs that name the state (or its progress), each with what it shows once the change is
+    # done: what --wait prints, since it prints after waiting.
+    settled: tuple[tuple[str, str], ...] = ()
 
     def ids_of(self, result: dict, inputs: Mapping) -> list[str]:
         value = result.get(self.ids) if self.ids in result else inputs.get(self.ids)
         return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+    def settle(self, result: dict) -> dict:
+        """The result as it stands once the change is done: each output in `settled` (one value per id
+        when it is a list) shows the state waited for."""
+        def done(value: Any, shown: str) -> Any:
+            return [done(v, shown) for v in value] if isinstance(value, list) else typed(name, shown)
+
+        settled = {}
+        for name, shown in self.settled:
+            if name in result:
+                settled[name] = done(result[name], shown)
+        return {**result, **settled}
 
 
 @dataclass(frozen=True)

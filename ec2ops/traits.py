@@ -79,8 +79,13 @@ class Trait:
         """At most this many items (no page is asked for after them)."""
         return None
 
-    def after(self, run: Run, state: Any, result: dict) -> None:
-        """After the outputs are printed (wait)."""
+    def printer(self, run: Run, state: Any, printer: output.Printer) -> output.Printer:
+        """Around the printer (wait: holds the outputs until the change is done)."""
+        return printer
+
+    def after(self, run: Run, state: Any, result: dict) -> dict:
+        """After the command's calls, before a held printer prints (wait): the result to print."""
+        return result
 
 
 class Wait(Trait):
@@ -103,11 +108,17 @@ class Wait(Trait):
     def help(self, op: Operation) -> str:
         return f"With --wait, waits until the {op.change.resource.kind} is {op.change.becomes}."
 
-    def after(self, run, state, result) -> None:
-        if state.get("wait"):
-            change = run.op.change
-            waiting.wait_for(run.session, change.resource, change.becomes, change.ids_of(result, run.inputs),
-                             state["wait_timeout"], state["wait_interval"], failed=change.dead_ends)
+    def printer(self, run, state, printer):
+        """The outputs are printed once the wait is over, showing the state waited for."""
+        return waiting.Held(printer) if state.get("wait") else printer
+
+    def after(self, run, state, result):
+        if not state.get("wait"):
+            return result
+        change = run.op.change
+        waiting.wait_for(run.session, change.resource, change.becomes, change.ids_of(result, run.inputs),
+                         state["wait_timeout"], state["wait_interval"], failed=change.dead_ends)
+        return change.settle(result)
 
 
 class DryRun(Trait):

@@ -1,4 +1,5 @@
-"""--wait: poll EC2 until the resources a command changed reach their target state.
+"""--wait: poll EC2 until the resources a command changed reach their target state, and hold the
+outputs until then (Held), so that they show the state waited for.
 
 EC2 is eventually consistent (the guide's "results might not be visible instantly"): a script
 that chains commands waits here instead of sleeping. Polling backs off exponentially; a progress
@@ -15,7 +16,7 @@ import click
 
 from ec2ops.client import document
 from ec2ops.errors import Ec2Error, OperationFailed
-from ec2ops.output import escape
+from ec2ops.output import Printer, escape
 from ec2ops.resources import Resource
 
 DEFAULT_TIMEOUT = 600.0
@@ -72,6 +73,43 @@ def wait_for(session, resource: Resource, target: str, ids: list[str], timeout: 
                        nl=False, err=True)
         sleep(min(pause, remaining))
         pause = min(pause * BACKOFF, MAX_INTERVAL)
+
+
+class Held(Printer):
+    """A printer whose rows and outputs are held until the wait is over, then printed by the printer
+    it holds them for, with the outputs as they stand then (the state waited for). What does not
+    print (begin: the columns) goes through at once."""
+
+    def __init__(self, printer: Printer):
+        self.inner = printer
+        self.sink, self.get, self.structured, self.wide = printer.sink, printer.get, printer.structured, printer.wide
+        self.result = printer.result
+        self.count, self.rows, self.outputs = 0, [], None
+
+    @property
+    def columns(self):
+        return self.inner.columns
+
+    def begin(self, columns) -> None:
+        self.inner.begin(columns)
+
+    def row(self, row: dict) -> None:
+        self.rows.append(row)
+        self.count += 1
+
+    def flush(self) -> None:
+        pass
+
+    def end(self, outputs: dict) -> None:
+        self.outputs = outputs
+
+    def release(self, result: dict) -> None:
+        if self.outputs is None:
+            return
+        outputs, self.outputs = self.outputs, None
+        for row in self.rows:
+            self.inner.row(row)
+        self.inner.end({name: result.get(name, value) for name, value in outputs.items()})
 
 
 def _listing(states: dict) -> str:

@@ -82,8 +82,11 @@ _HANDED = object()  # what stands, in its parent, for an element handed on while
 
 
 def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], Callable]:
-    """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False):
-    text stripped, None for an empty element, a repeated name a list, item always a list, the text
+    """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False),
+    except that a value is kept as EC2 sent it: an element without children keeps its text byte for
+    byte (spaces at both ends too: a key pair may be named ' spaced key '), unless that text is
+    whitespace holding a line break (indentation); text beside children is stripped. None for an
+    empty element, a repeated name a list, item always a list, the text
     beside children as '#text'. They count the depth as elements open and stop past MAX_DEPTH,
     before anything is built. Returns ((start, end, text) handlers, a function that returns the root
     as {name: its content} once read). With `top` (streaming), the elements `floor` levels deep or
@@ -120,12 +123,13 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
             if children is not None:  # handed on: its parent's own text is never used
                 del texts[mark:]
             return
-        if text:
-            text = text.strip() or None
-        if node is not None:
+        if node is not None:  # text beside children is EC2's indentation, or mixed content: stripped
+            text = text.strip() if text else None
             if text:
                 node["#text"] = text
             text = node
+        elif text is not None and text.isspace() and ("\n" in text or "\r" in text):
+            text = None  # an element without children laid out on lines of its own (an empty list): no value
         if children is None:
             children = {name: [text] if name == "item" else text}
         elif name in children:

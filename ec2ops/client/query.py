@@ -19,14 +19,12 @@ from ec2ops import resources
 from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
 from ec2ops.client.ratelimit import Adaptive
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, unsigned, wire_url
+from ec2ops.client.trace import MASKED_LENGTH, decoded_size, mask_answer, one_line
 from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature", "WebIdentityToken"}
 MASKED_HEADERS = {"authorization", "x-amz-security-token"}
-# Secrets an answer carries: a new key pair's private key (EC2), temporary keys (STS) are masked in
-# --debug traces of the answer.
-MASKED_ANSWER = re.compile(r"(<(keyMaterial|SecretAccessKey|SessionToken)>).*?(</\2>)", re.S)
 
 @dataclass
 class Settings:
@@ -263,8 +261,7 @@ class Client:
         status = answer.status_code
         if self._log:
             whole = b"".join(content) if list_key else content
-            text = MASKED_ANSWER.sub(r"\1***\3", whole.decode("utf-8", "replace"))
-            self._log(f"<<< HTTP {status} ({len(whole)} bytes)\n{text}")
+            self._log(f"<<< HTTP {status} ({len(whole)} bytes)\n{mask_answer(whole.decode('utf-8', 'replace'))}")
         if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
             return Page(action, request_id, content, list_key, self._where())
         if list_key:  # a listing's failure: a document like any other
@@ -352,10 +349,11 @@ class Client:
         shown = {k: ("***" if k.lower() in MASKED_HEADERS else v) for k, v in headers.items()}
         if "Authorization" in headers:
             shown["Authorization"] = headers["Authorization"].split("Signature=")[0] + "Signature=***"
-        params = [(k, "***" if k in MASKED_PARAMS else v) for k, v in parse_qsl(body.decode("utf-8"))]
+        params = [(k, "***" if k in MASKED_PARAMS else f"*** ({decoded_size(v)} bytes)" if k in MASKED_LENGTH else v)
+                  for k, v in parse_qsl(body.decode("utf-8"))]
         lines = [f">>> POST {wire_url(self.settings.endpoint)}"]  # the URL as sent, and as signed
         lines += [f"{k}: {v}" for k, v in shown.items()]
-        lines += [f"  {k}={v}" for k, v in params]
+        lines += [f"  {k}={one_line(v)}" for k, v in params]  # each on one line
         self._log("\n".join(lines))
 
 

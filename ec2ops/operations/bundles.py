@@ -134,7 +134,8 @@ OPERATIONS = [
         validate=_both_or_neither,
         lookup=_ec2_keys,
         shape=_storage,
-        change=Change(BUNDLE, becomes="complete", dead_ends=("failed", "cancelling"), creates=True),
+        change=Change(BUNDLE, becomes="complete", dead_ends=("failed", "cancelling"), creates=True,
+                      settled=(("status", "complete"),)),
         example="ec2ops bundle-windows-instance --instance-id i-0abc1234 --storage-bucket my-images \\\n"
                 "    --storage-prefix win2019-web",
     ),

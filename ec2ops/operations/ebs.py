@@ -145,7 +145,8 @@ OPERATIONS = [
             Output("returnCode", path="snapshotId", help="The ID of the new snapshot (the guide's name)."),
             *_scalars("volumeId", "status", "startTime", "progress", "ownerId", "volumeSize", "description"),
         ),
-        change=Change(SNAPSHOT, becomes="completed", dead_ends=("error",), creates=True),
+        change=Change(SNAPSHOT, becomes="completed", dead_ends=("error",), creates=True,
+                      settled=(("status", "completed"), ("progress", "100%"))),
         example="ec2ops create-snapshot --volume-id vol-0abc123 --snapshot-description nightly --get returnResult",
     ),
     Operation(
@@ -268,7 +269,8 @@ OPERATIONS = [
             Output("returnResult", path="status", help="The attachment's status, e.g. attaching."),
             Output("attachTime", path="attachTime", help="When the attachment started."),
         ),
-        change=Change(VOLUME_ATTACHMENT, ids="volumeId", becomes="attached", dead_ends=("detaching", "detached")),
+        change=Change(VOLUME_ATTACHMENT, ids="volumeId", becomes="attached", dead_ends=("detaching", "detached"),
+                      settled=(("returnResult", "attached"),)),
         example="ec2ops attach-volume --volume-id vol-0abc123 --instance-id i-0abc123 --device-name /dev/sdh",
     ),
     Operation(
@@ -291,7 +293,7 @@ OPERATIONS = [
             *_scalars("volumeId", "size", "status", "createTime", "availabilityZone", "snapshotId"),
         ),
         validate=_size_or_snapshot,
-        change=Change(VOLUME, becomes="available", dead_ends=GONE, creates=True),
+        change=Change(VOLUME, becomes="available", dead_ends=GONE, creates=True, settled=(("status", "available"),)),
         example="ec2ops create-volume --size 10 --availability-zone us-east-1a --get returnResult",
     ),
     Operation(
@@ -350,7 +352,8 @@ OPERATIONS = [
             Output("returnResult", path="status", help="The status, e.g. detaching."),
             Output("attachTime", path="attachTime", help="When the attachment was made."),
         ),
-        change=Change(VOLUME, ids="volumeId", becomes="available", dead_ends=GONE),
+        change=Change(VOLUME, ids="volumeId", becomes="available", dead_ends=GONE,
+                      settled=(("returnResult", "detached"),)),  # the attachment's state: gone once available
         example="ec2ops detach-volume --volume-id vol-0abc123 --instance-id i-0abc123",
     ),
     Operation(

@@ -257,7 +257,8 @@ def _state_change(name: str, action: str, help: str, now: str, target: str, fail
             each.output("previousState", "previousState/name", help="The state before the call (e.g. running)."),
         ),
         finish=each.finish,
-        change=Change(INSTANCE, ids="instanceIdentifier", becomes=target, dead_ends=failed),
+        change=Change(INSTANCE, ids="instanceIdentifier", becomes=target, dead_ends=failed,
+                      settled=(("returnResult", target),)),
         example=f"ec2ops {name} --instance-identifier i-0123456789abcdef0",
     )
 
@@ -392,7 +393,8 @@ OPERATIONS = [
             _per_instance("instanceId").output("name", "currentState/name", help="The state of the instance."),
         ),
         finish=_per_instance("instanceId").finish,
-        change=Change(INSTANCE, ids="instanceId", becomes="running", dead_ends=GONE),
+        change=Change(INSTANCE, ids="instanceId", becomes="running", dead_ends=GONE,
+                      settled=(("returnResult", "running"), ("name", "running"))),
         example="ec2ops start-instance --instance-id i-0123456789abcdef0",
     ),
     _state_change("stop-instance", "StopInstances",

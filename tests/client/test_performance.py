@@ -31,14 +31,14 @@ def test_the_tree_is_read_as_xmltodict_with_item_lists_read_it():
         "ec2.example",
     )
     assert root == "R"
-    assert body == {
-        "a": "x & y", "empty": None, "blank": None,
+    assert body == {  # values as sent, spaces at both ends too (issue 24: xmltodict stripped them)
+        "a": "  x & y ", "empty": None, "blank": "  ",
         "one": {"item": [{"k": "v"}]},  # an item is a list, even of one
         "two": {"item": [None, "t"]},
         "none": None,
         "rep": ["1", "2", "3"],  # a repeated element is a list
         "nested": {"b": {"c": "deep"}},
-        "cdata": "<not-a-tag>",
+        "cdata": " <not-a-tag> ",
     }
 
 

@@ -91,7 +91,8 @@ def test_attach_and_detach_read_back_with_get_volume_details(ec2ops, ec2):
         {"Action": "DescribeVolumes", **V, "VolumeId.1": volume},  # --wait: until the attachment is attached
     ]
     lines = run.out.splitlines()
-    assert lines[0] == "attaching" and lines[1].startswith("attachTime: 20") and lines[2].startswith("requestId")
+    # printed after the wait: the state waited for (issue 24: it was EC2's answer, attaching)
+    assert lines[0] == "attached" and lines[1].startswith("attachTime: 20") and lines[2].startswith("requestId")
 
     details = ec2ops("get-volume-details", "--volume-id", volume, "--col-delimiter", ";", "--debug")
     assert details.code == 0, details.err
@@ -117,7 +118,7 @@ def test_attach_and_detach_read_back_with_get_volume_details(ec2ops, ec2):
         {"Action": "DescribeVolumes", **V, "VolumeId.1": volume},  # --wait: until the volume is available
     ]
     out = detached.json()
-    assert list(out) == ["returnResult", "attachTime", "requestId"] and out["returnResult"] == "detaching"
+    assert list(out) == ["returnResult", "attachTime", "requestId"] and out["returnResult"] == "detached"  # waited
 
     after = ec2ops("get-volume-details", "--volume-id", volume, "-o", "json").json()
     assert (after["status"], after["attachmentSet"]) == ("available", [])
@@ -473,7 +474,8 @@ def test_detach_volume_by_the_volume_alone_in_the_sandbox(sandbox):
     assert run.code == 0, run.err
     assert requests(run.err) == [{"Action": "DetachVolume", **V, "VolumeId": volume},
                                  {"Action": "DescribeVolumes", **V, "VolumeId.1": volume}]
-    assert run.out.splitlines()[0] == "detaching" and run.out.splitlines()[1].startswith("attachTime: 20")
+    # printed after the wait: the state waited for (issue 24: it was EC2's answer, detaching)
+    assert run.out.splitlines()[0] == "detached" and run.out.splitlines()[1].startswith("attachTime: 20")
     after = sandbox("get-volume-details", "--volume-id", volume, "-o", "json").json()
     assert (after["status"], after["attachmentSet"]) == ("available", [])
 

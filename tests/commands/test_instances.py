@@ -137,7 +137,8 @@ def test_stop_start_restart_terminate_with_state_read_back(ec2ops):
     assert end.code == 0, end.err
     assert "  Action=TerminateInstances\n" in end.err
     assert debug_params(end.err) == {"Action": "DescribeInstances", "Version": "2016-11-15", "InstanceId.1": instance}
-    assert (end.json()["returnResult"], end.json()["previousState"]) == ("shutting-down", "running")
+    # printed after the wait: the state waited for (issue 24: it was EC2's answer, shutting-down)
+    assert (end.json()["returnResult"], end.json()["previousState"]) == ("terminated", "running")
     details = ec2ops("get-instance-details", "--instance-identifier", instance, "--get", "status")
     assert details.out == "terminated\n"
 
@@ -393,13 +394,15 @@ def test_start_instance_waits_until_running_or_a_dead_end(offline):
                       "</previousState></item></instancesSet>")
     route = respx.post(URL).mock(side_effect=[httpx.Response(200, text=started), *_states("pending", "running")])
     run = offline("start-instance", "--instance-id", "i-aaaaaaaa", "--wait", "--wait-interval", "0.01")
-    assert (run.code, run.out.splitlines()[:2]) == (0, ["pending", "name: pending"])
+    # printed after the wait: the state waited for (issue 24: it was EC2's answer, pending)
+    assert (run.code, run.out.splitlines()[:2]) == (0, ["running", "name: running"])
     assert [sent_params(c.request)["Action"] for c in route.calls] == ["StartInstances", "DescribeInstances",
                                                                         "DescribeInstances"]
     assert sent_params(route.calls.last.request)["InstanceId.1"] == "i-aaaaaaaa"
     route.side_effect = [httpx.Response(200, text=started), *_states("pending", "terminated")]
     dead = offline("start-instance", "--instance-id", "i-aaaaaaaa", "--wait", "--wait-interval", "0.01")
     assert dead.code == 1 and "i-aaaaaaaa (terminated) cannot become running" in dead.err
+    assert dead.out.splitlines()[:2] == ["pending", "name: pending"]  # a failed wait: EC2's answer, printed all the same
 
 
 # -- the sandbox (`ec2ops sandbox`): monitoring, which moto lacks, and EC2's refusal of an unknown AMI --

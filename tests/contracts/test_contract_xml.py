@@ -7,7 +7,7 @@ different dict or message somewhere else:
 - the dicts themselves: document.parse and document.stream read EC2's documents (moto's answers,
   as moto writes them and indented as EC2 writes them) exactly as xmltodict's public parse
   (force_list=("item",), xml_attribs=False) reads them, which is what ec2ops read them with before,
-  key order included."""
+  key order included, except that values are kept as sent, spaces at both ends too (as_sent)."""
 
 from __future__ import annotations
 
@@ -119,9 +119,24 @@ def test_an_exception_raised_by_a_handler_leaves_parse_as_it_is():
 
 
 # -- the dicts, against xmltodict's own reading --------------------------------------------------
+def as_sent(node):
+    """xmltodict's reading without strip_whitespace, made what ec2ops reads: a value as EC2 sent it
+    (spaces at both ends too), whitespace with a line break in an element without children none
+    (indentation: an empty list laid out on two lines), text beside children stripped."""
+    if isinstance(node, dict):
+        return {k: (v.strip() if k == "#text" else as_sent(v)) for k, v in node.items()
+                if not (k == "#text" and not v.strip())}
+    if isinstance(node, list):
+        return [as_sent(v) for v in node]
+    if isinstance(node, str) and node.isspace() and ("\n" in node or "\r" in node):
+        return None
+    return node
+
+
 def xmltodict_reads(content: bytes) -> tuple[str, dict]:
-    """What ec2ops read an answer as before: xmltodict's public parse, the root's name after its ':'."""
-    doc = xmltodict.parse(content, force_list=("item",), xml_attribs=False)
+    """What ec2ops reads an answer as: xmltodict's public parse (values not stripped, as_sent), the
+    root's name after its ':'."""
+    doc = as_sent(xmltodict.parse(content, force_list=("item",), xml_attribs=False, strip_whitespace=False))
     root, body = next(iter(doc.items()))
     return root.split(":")[-1], body if isinstance(body, dict) else {}
 
@@ -135,8 +150,9 @@ def xmltodict_streams(content: bytes, list_key: str) -> list:
             items.append(item)
         return True
 
-    xmltodict.parse(content, force_list=("item",), xml_attribs=False, item_depth=3, item_callback=one)
-    return items
+    xmltodict.parse(content, force_list=("item",), xml_attribs=False, item_depth=3, item_callback=one,
+                    strip_whitespace=False)
+    return as_sent(items)
 
 
 def indented(content: bytes) -> bytes:
@@ -163,7 +179,7 @@ def moto_answers(moto_url: str) -> dict[str, bytes]:
     """moto's answers, as it writes them, to the calls ec2ops makes most, over a few resources."""
     ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY_ID,
                        aws_secret_access_key=SECRET_KEY)
-    group = ec2.create_security_group(GroupName="web", Description="web servers")["GroupId"]
+    group = ec2.create_security_group(GroupName="web", Description=" web  servers ")["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
          "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
@@ -175,6 +191,7 @@ def moto_answers(moto_url: str) -> dict[str, bytes]:
     volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
     ec2.create_snapshot(VolumeId=volume, Description="nightly")
     ec2.create_key_pair(KeyName="deploy")
+    ec2.create_key_pair(KeyName=" spaced key ")
     ec2.allocate_address(Domain="vpc")
     calls = {"DescribeInstances": "reservationSet", "DescribeVolumes": "volumeSet",
              "DescribeSecurityGroups": "securityGroupInfo", "DescribeSnapshots": "snapshotSet",
@@ -217,9 +234,20 @@ def test_the_documents_are_ec2s(ec2_documents):
     instances = ec2_documents["DescribeInstances|reservationSet"]
     assert instances.count(b"<instanceId>") == 3 and instances.count(b"<item>") == 25
     assert b"&amp; &lt;api&gt;" in instances
+    assert b"<keyName> spaced key </keyName>" in ec2_documents["DescribeKeyPairs|keySet"]
     assert b"<Code>InvalidInstanceID.NotFound</Code>" in ec2_documents["DescribeInstances&InstanceId.1=i-0123456789abcdef0|"]
     assert b"\n        <item>\n            <reservationId>" in ec2_documents["DescribeInstances, indented|reservationSet"]
     assert len(ec2_documents) == 32
+
+
+def test_a_value_is_kept_as_sent_and_indentation_is_not_a_value():
+    content = b"<R>\n  <a> x  y </a>\n  <b>\n  </b>\n  <c/><d>  </d><e></e>\n  <f> <g>1</g> t </f>\n</R>"
+    assert document.parse(content, "h") == ("R", {"a": " x  y ", "b": None, "c": None, "d": "  ", "e": None,
+                                                  "f": {"g": "1", "#text": "t"}})
+    items: list = []
+    assert document.stream(b"<R><s><item><k> v </k></item><item> w </item></s></R>", "h", "s", items.append) == (
+        "R", {})
+    assert items == [{"k": " v "}, " w "]
 
 
 def test_parse_reads_every_document_as_xmltodict_did(ec2_documents):

@@ -114,7 +114,8 @@ def test_volume_fields_typed_in_json_and_as_ec2_says_in_plain(ec2ops, ec2):
                                     "iops": 300, "encrypted": True, "tags": {"Name": "data", "backup": "daily"}}]
     plain = ec2ops("describe-volumes", "--volume-ids", volume["VolumeId"],
                    "--columns", "volumeId,volumeType,iops,encrypted,tags")
-    assert plain.out.splitlines()[0] == f"{volume['VolumeId']},io1,300,true,Name=data,backup=daily"
+    # the tags are one field (issue 24: joined by the column delimiter too, they were two)
+    assert plain.out.splitlines()[0] == f"{volume['VolumeId']},io1,300,true,\"Name=data,backup=daily\""
     assert ec2ops("describe-volumes", "--volume-ids", volume["VolumeId"]).out.splitlines()[0] == \
         f"{volume['VolumeId']},4,null,us-east-1a,available"
 

@@ -6,6 +6,7 @@ changed in place (a hook returns what it changes)."""
 from __future__ import annotations
 
 import copy
+import io
 import dataclasses
 import os
 import sys
@@ -77,7 +78,10 @@ def test_a_trait_touches_the_run_only_through_its_hooks(trait, op, sealed):
     trait.limit(op, state)
     spread = trait.targets(op, state, sealed)
     result = {"returnResult": []}
-    trait.after(Run(op, sealed, Inputs({}), {trait: state}), state, copy.deepcopy(result))
+    run = Run(op, sealed, Inputs({}), {trait: state})
+    printer = output.PlainPrinter(output.Sink(io.StringIO()))
+    assert trait.printer(run, state, printer) is not None
+    assert trait.after(run, state, copy.deepcopy(result)) == result
     assert vars(sealed).keys() == before.keys()
     assert all(vars(sealed)[name] is value for name, value in before.items() if name != "_client")
     if spread is not None:

@@ -211,7 +211,7 @@ def test_every_command_in_an_operators_order_against_ec2ops_sandbox(tmp_path, mo
         assert get("attach-volume", "--volume-id", volume, "--instance-id", instance, "--device-name", "/dev/sdf",
                    *wait) in ("attaching", "attached")
         assert f"{instance},/dev/sdf,attached" in ok("get-volume-details", "--volume-id", volume)
-        assert get("detach-volume", "--volume-id", volume, *wait) == "detaching"
+        assert get("detach-volume", "--volume-id", volume, *wait) == "detached"  # printed once waited for
         assert "status: available" in ok("get-volume-details", "--volume-id", volume)
 
         # A snapshot: shared with an account, reset; another shared with everyone.
