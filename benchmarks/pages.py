@@ -543,11 +543,15 @@ def probe_check(form: str, path: Path, items: int) -> str | None:
 
 
 def probe(ec2ops: str, env: dict, server: PageServer, workdir: Path, items: int, runs: int,
-          timeout: float) -> dict[str, list[Run]]:
+          timeout: float, before: dict | None = None) -> dict[str, list[Run]]:
+    """Each form `runs` times; with `before` (an older ec2ops's environment), its plain form beside."""
     results: dict[str, list[Run]] = {}
     ours = {**env, "EC2OPS_ENDPOINT": server.url("volumes")}
+    forms = [(form, flags, ours) for form, flags in PROBE_FORMS]
+    if before:
+        forms.append(("plain, before", [], {**before, "EC2OPS_ENDPOINT": server.url("volumes")}))
     for round_ in range(runs):
-        for form, flags in PROBE_FORMS:
+        for form, flags, ours in forms:
             case = PCase(form, "", [ec2ops, "describe-volumes", *flags], ours, "volumes", None)
             run = run_one(case, server, workdir, timeout)
             stderr = (workdir / "stderr").read_text("utf-8", "replace")
@@ -640,6 +644,7 @@ def section(args, argv: list[str], minutes: float, c: dict[str, PCase], probes: 
     targets: list[str] = []
     if "pages" in parts:
         ours, theirs, json_, one = (c[k] for k in ("ec2ops", "aws", "ec2ops json", "ec2ops one page"))
+        get, before = c["ec2ops get"], [k for k in ("before", "before get", "before json") if c[k].runs]
         speed = paired(ours, theirs, lambda o, t: t.wall / o.wall)
         memory = paired(ours, theirs, lambda o, t: o.rss / t.rss)
         flat = paired(ours, one, lambda o, p: o.rss / p.rss)
@@ -648,9 +653,19 @@ def section(args, argv: list[str], minutes: float, c: dict[str, PCase], probes: 
             "",
             "| Command | Requests the server saw | Wall (min) | CPU | Peak RSS (min) |",
             "|---|---|---:|---:|---:|",
-            *map(case_row, (ours, json_, theirs, one)),
+            *map(case_row, (ours, get, json_, *(c[k] for k in before), theirs, one)),
             "",
         ]
+        for label, case in [("plain", ours), ("`--get returnResult`", get), ("`-o json`", json_)]:
+            bound = 2.5 if case is json_ else 3
+            ratio = paired(case, theirs, lambda o, t: t.wall / o.wall)
+            cpu = paired(case, theirs, lambda o, t: t.cpu / o.cpu)
+            old = {"plain": "before", "`--get returnResult`": "before get", "`-o json`": "before json"}[label]
+            was = (f"; before ({args.before}): **{paired(c[old], theirs, lambda o, t: t.wall / o.wall):.2f}x**, "
+                   f"{fmt_ms(harness.median_wall(c[old].samples))}" if c[old].runs else "")
+            targets.append(
+                f"- issue 26: {label} at least {bound}x faster than `aws ec2 describe-instances --output text` over "
+                f"{pages} pages: **{ratio:.2f}x** (paired; CPU {cpu:.2f}x), {verdict(ratio >= bound)}{was}")
         targets += [
             f"- memory flat: ec2ops's peak RSS over {pages} pages at most 1.2x its peak for one page: "
             f"{harness.median_rss(ours.samples):.1f} MiB / {harness.median_rss(one.samples):.1f} MiB = "
@@ -746,6 +761,12 @@ def section(args, argv: list[str], minutes: float, c: dict[str, PCase], probes: 
                        + (f"; not met by {', '.join(dict.fromkeys(bad))}" if bad else "")
                        + (f"; refused only after more than 30 s or 400 MiB: {', '.join(dict.fromkeys(slow_refusals))}"
                           if slow_refusals else ""))
+        plain = probes["plain"]
+        targets.append(f"- issue 26: the {volumes_bytes / 1e6:.0f} MB answer, plain, within 5 s and 400 MiB: "
+                       + "; ".join(figures("plain", r) for r in plain) + ", **"
+                       + verdict(all(r.outcome == "ok" and r.sample.wall <= 5 and r.sample.rss <= 400 for r in plain))
+                       + "**" + ("; before: " + "; ".join(figures("plain", r) for r in probes["plain, before"])
+                                 if "plain, before" in probes else ""))
     if "startup" in parts:
         base, helps, ver = (startup[k] for k in ("python -c pass", "ec2ops --help", "ec2ops --version"))
         diff = med(h.wall - b.wall for h, b in zip(helps.samples, base.samples))
@@ -781,6 +802,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="seconds before any other run is killed")
     parser.add_argument("--instances", type=int, default=20_000, help="instances of the large account")
     parser.add_argument("--delay", type=float, default=0.3, help="seconds before each answer of the slow account")
+    parser.add_argument("--before", metavar="REV",
+                        help="also time ec2ops as of this commit (plain, --get, -o json), in the same rounds")
     parser.add_argument("--shape", choices=sorted(SHAPES), default="moto",
                         help="an instance as moto writes it (default; 102 elements) or the lean 53-element form")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which to run (default all: {','.join(PARTS)})")
@@ -802,6 +825,11 @@ def main() -> None:
     env = harness.clean_env(scratch)
     ec2ops_env, commit, source = harness.ec2ops_code(env, args.ec2ops_commit, scratch)
     machine_lines = [*harness.machine(aws, moto=False), harness.source_line(ec2ops_env, commit, source)]
+    if args.before:
+        (scratch / "before").mkdir()
+        before_env, before_commit, _ = harness.ec2ops_code(env, args.before, scratch / "before")
+        machine_lines.append(f"- before: commit {before_commit[:12]} ({args.before}), extracted the same way, "
+                             "timed in the same rounds")
 
     accounts = {"large": Account(args.instances), "slow": Account(args.instances, args.delay),
                 "small": Account(PAGE_CAP), "volumes": Account(volumes=args.probe_items)}
@@ -826,6 +854,9 @@ def main() -> None:
     def ours(account: str) -> dict:
         return {**ec2ops_env, "EC2OPS_ENDPOINT": server.url(account)}
 
+    def old(account: str) -> dict:
+        return {**before_env, "EC2OPS_ENDPOINT": server.url(account)} if args.before else {}
+
     def theirs(account: str) -> list[str]:
         return [aws, "--endpoint-url", server.url(account).rstrip("/"), "ec2", "describe-instances", "--output", "text"]
 
@@ -836,6 +867,14 @@ def main() -> None:
         PCase("aws", "`aws ec2 describe-instances --output text`", theirs("large"), env, "large", aws_rows(n)),
         PCase("ec2ops json", "`ec2ops describe-instances -o json`", [ec2ops, "describe-instances", "-o", "json"],
               ours("large"), "large", ec2ops_json(n)),
+        PCase("ec2ops get", "`ec2ops describe-instances --get returnResult`",
+              [ec2ops, "describe-instances", "--get", "returnResult"], ours("large"), "large", ec2ops_rows(n)),
+        PCase("before", f"`ec2ops describe-instances` as of {args.before}", [ec2ops, "describe-instances"],
+              old("large"), "large", ec2ops_rows(n)),
+        PCase("before get", f"`ec2ops describe-instances --get returnResult` as of {args.before}",
+              [ec2ops, "describe-instances", "--get", "returnResult"], old("large"), "large", ec2ops_rows(n)),
+        PCase("before json", f"`ec2ops describe-instances -o json` as of {args.before}",
+              [ec2ops, "describe-instances", "-o", "json"], old("large"), "large", ec2ops_json(n)),
         PCase("ec2ops one page", f"`ec2ops describe-instances`, {PAGE_CAP:,} instances (one page)",
               [ec2ops, "describe-instances"], ours("small"), "small", ec2ops_rows(PAGE_CAP)),
         PCase("ec2ops slow", "`ec2ops describe-instances`", [ec2ops, "describe-instances"], ours("slow"), "slow",
@@ -854,7 +893,9 @@ def main() -> None:
             harness.run_cases(list(startup.values()), args.startup_runs or 3 * args.runs, args.warmup, scratch,
                               "start-up")
         if "pages" in parts:
-            group = [c["ec2ops"], c["aws"], c["ec2ops json"], c["ec2ops one page"]]
+            group = [c["ec2ops"], c["aws"], c["ec2ops json"], c["ec2ops get"], c["ec2ops one page"]]
+            if args.before:
+                group += [c["before"], c["before get"], c["before json"]]
             rounds(group, args.warmup, False, server, scratch, "pages, warm-up", accounts, args.timeout)
             rounds(group, args.runs, True, server, scratch, "pages", accounts, args.timeout)
         if "slow" in parts:
@@ -865,7 +906,7 @@ def main() -> None:
                    args.timeout)
         if "probe" in parts:
             probes = probe(ec2ops, ec2ops_env, server, scratch, args.probe_items, args.probe_runs,
-                           args.probe_timeout)
+                           args.probe_timeout, before_env if args.before else None)
     finally:
         server.shutdown()
         shutil.rmtree(scratch, ignore_errors=True)
