@@ -208,7 +208,7 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
         if read_columns is not None:
             printer.row({**(answer.where.label if several else {}), **table_row(read_columns, item)})
 
-    def keep(index: int, answer: Answer, item: dict) -> bool:
+    def hold(index: int, answer: Answer, item: dict) -> bool:
         """One item: printed (or held to be put in order); False once --max-items are in."""
         nonlocal count, first, found
         if limit is not None and not order and count >= limit:
@@ -220,17 +220,21 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
         return limit is None or bool(order) or count < limit
 
     read_columns = None  # the columns the printer shows, the only ones read from each item
+    keep = None  # what of each item is built as a page is read (None: all of it)
     if table is not None:
         printer.begin(labels + table.titles)
         if printer.columns is not None and printer.get in (None, "returnResult"):
             keys = {key for key, _ in printer.columns}
             read_columns = tuple(c for c in table.columns if c.key in keys)
+            if all(o is table for o in op.outputs) and op.complete is None:  # the rows are all that is read
+                keep = op.items.keep(read_columns + tuple(c for c in table.columns if order and c.key == order[1]))
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break
         if answer.error is None:
             try:
-                read(op, answer, lambda item, i=index, a=answer: keep(i, a, item), request_ids, several, printer)
+                read(op, answer, lambda item, i=index, a=answer: hold(i, a, item), request_ids, several, printer,
+                     keep)
             except (Ec2Error, EndpointError) as exc:  # a later page failed: the rows printed stay printed
                 if not several:
                     raise
@@ -263,27 +267,28 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
     raise_worst(failures)
 
 
-def read(op: Operation, answer: Answer, keep, request_ids: list[str], several, printer: output.Printer) -> None:
-    """Each page of an answer, item by item as it is read, to `keep` (False: no more, and no page
-    more is asked for); the first page's requestId; what a page printed is flushed before the next
-    page is waited for."""
+def read(op: Operation, answer: Answer, hold, request_ids: list[str], several, printer: output.Printer,
+         keep: dict | None = None) -> None:
+    """Each page of an answer, item by item as it is read, to `hold` (False: no more, and no page
+    more is asked for), each item built only as far as `keep` says (rows.Items.keep); the first
+    page's requestId; what a page printed is flushed before the next page is waited for."""
     for number, page in enumerate(answer.pages):
         if op.items is None:
-            going = keep(page.body) is not False
+            going = hold(page.body) is not False
         elif op.complete:  # what the answer lacks is read for the page's items at once
             batch: list[dict] = []
             op.items.each(page, batch.append)
             op.complete(answer.lookups, batch)
-            going = all(keep(item) is not False for item in batch)
+            going = all(hold(item) is not False for item in batch)
         else:
             going = True
 
             def one(item: dict) -> bool:
                 nonlocal going
-                going = keep(item) is not False
+                going = hold(item) is not False
                 return going
 
-            op.items.each(page, one)
+            op.items.each(page, one, keep)
         if number == 0 and page.request_id:
             request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
         printer.flush()

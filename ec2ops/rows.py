@@ -18,20 +18,32 @@ class Items:
 
     path: str
     explode: Callable[[dict], Iterable[dict]] | None = None
+    # What of an element `explode` reads, given what of a row is read (a Keep of the row's fields):
+    # without it, an element exploded is always read whole
+    keeps: Callable[[dict], dict] | None = None
+
+    def keep(self, columns: Iterable["Column"]) -> dict | None:
+        """What of an element is read to make rows of `columns` (document.Keep), or None: all of it."""
+        row = {column.head: None for column in columns}
+        if "/" in self.path:  # rows inside the list's items: kept whole
+            return None
+        if self.explode is None:
+            return row
+        return self.keeps(row) if self.keeps else None
 
     def of(self, body: Any) -> Iterator[dict]:
         for element in document.walk(body, self.path):
             if isinstance(element, dict):
                 yield from (self.explode(element) if self.explode else (element,))
 
-    def each(self, answer: Any, one: Callable[[dict], Any]) -> None:
+    def each(self, answer: Any, one: Callable[[dict], Any], keep: dict | None = None) -> None:
         """The rows of an answer (a Response, or a Page read as it is used) to `one`, in order,
-        until it returns False."""
+        until it returns False; of a Page, only what `keep` names is read (Items.keep)."""
         explode = self.explode
         if explode is None:
-            answer.each(self.path, one)
+            answer.each(self.path, one, keep)
         else:
-            answer.each(self.path, lambda element: all(one(row) is not False for row in explode(element)))
+            answer.each(self.path, lambda element: all(one(row) is not False for row in explode(element)), keep)
 
 
 def _boolean(text: str) -> bool:
@@ -82,6 +94,11 @@ class Column:
         path = self.path or self.key
         object.__setattr__(self, "_parts", tuple(path.split("/")))
         object.__setattr__(self, "_kind", TYPES.get(path.rsplit("/", 1)[-1]))
+
+    @property
+    def head(self) -> str:
+        """The child of the row the cell is read from (all of it: a convert may read any of it)."""
+        return self._parts[0]
 
     def value(self, row: Any) -> Any:
         parts = self._parts

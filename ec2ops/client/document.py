@@ -15,7 +15,7 @@ MAX_DEPTH = 100
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
-    handlers, read = _builder()
+    handlers, read, _ = _builder()
     _read(content, endpoint, handlers)
     doc = read()
     if not isinstance(doc, dict) or len(doc) != 1:
@@ -25,13 +25,14 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
 
 
 def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Callable[[dict], Any],
-           action: str | None = None) -> tuple[str, dict]:
+           action: str | None = None, keep: Keep | None = None) -> tuple[str, dict]:
     """An answer read as parse() reads it, except the items of the list `list_key` (a child of the
     root): each goes to `each` as soon as it is read, and none is kept, so that an answer of any
     size takes the memory of one item (a list of pieces is emptied as it is read). `each` returns
     False to stop reading (the rest of the body is then what was read before). The answer to
-    another action than `action` is EndpointError before any item is handed on. Returns (root
-    element name, the rest of its content)."""
+    another action than `action` is EndpointError before any item is handed on. With `keep`, an
+    item holds only the children `keep` names (see Keep): the others are read past, never built.
+    Returns (root element name, the rest of its content)."""
     rest: dict = {}
     failed: list[BaseException] = []
     root: str | None = None  # its name, once an element has ended
@@ -67,9 +68,9 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
             _push(rest, name, (text.strip() or None) if text else text)
         return None
 
-    handlers, _ = _builder(top, 3)
+    handlers, _, bind = _builder(top, 3, keep, list_key)
     try:
-        _read(content, endpoint, handlers)
+        _read(content, endpoint, handlers, bind)
     except _Stopped:
         if failed:
             raise failed[0] from None
@@ -80,8 +81,16 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
 
 _HANDED = object()  # what stands, in its parent, for an element handed on while streaming
 
+# What of a streamed item is built: {child name: None (the child whole) or a Keep (the child with
+# only those of its children)}; "*" stands for every name not listed. A child it does not name is
+# read past without being built: a printer that shows 15 of an instance's 100 elements reads the
+# rest of the XML, but makes no dict, list or string of it.
+Keep = dict
+_SKIP = object()
 
-def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callable, Callable, Callable], Callable]:
+
+def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = None, list_key: str | None = None
+             ) -> tuple[tuple[Callable, Callable, Callable], Callable, Callable]:
     """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False),
     except that a value is kept as EC2 sent it: an element without children keeps its text byte for
     byte (spaces at both ends too: a key pair may be named ' spaced key '), unless that text is
@@ -91,23 +100,60 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
     before anything is built. Returns ((start, end, text) handlers, a function that returns the root
     as {name: its content} once read). With `top` (streaming), the elements `floor` levels deep or
     less are not built into their parents: each goes, as it ends, to top(the elements still open,
-    each (_, _, its name) from the root; its name; its children or None; its text, unstripped, or
+    each (_, _, its name, _) from the root; its name; its children or None; its text, unstripped, or
     None), whose answer stands for it in its parent. Text comes in pieces (expat hands on what
-    each piece fed holds): an element's are joined when it ends."""
-    stack: list = []  # per open element: (its parent's children so far, where its parent's text starts, its name)
+    each piece fed holds): an element's are joined when it ends. With `keep`, an item of the list
+    `list_key` holds only what `keep` names: the rest is read past (the handlers swapped for two
+    that only count the depth, and no text handler), never built. The third function returned is
+    given the parser once it is made: it is the one whose handlers are swapped."""
+    stack: list = []  # per open element: (its parent's children so far, where its parent's text starts, its name,
+    # the Keep its parent's children were held to)
     texts: list[str] = []  # the open elements' text; an element's is what follows its mark once its children end
     children: dict | None = None  # the children of the element being read
     mark = 0
+    spec: Keep | None = None  # what the children of the element being read are held to (None: all)
+    parser: Any = None
+    skipped = 0  # elements open in the subtree being read past
 
     def start(name: str, attrs: dict) -> None:
-        nonlocal children, mark
-        stack.append((children, mark, name))
+        nonlocal children, mark, spec, skipped
+        if spec is not None:
+            sub = spec[name] if name in spec else spec.get("*", _SKIP)
+            if sub is _SKIP:
+                skipped = 1
+                if len(stack) >= MAX_DEPTH:
+                    raise _TooDeep
+                parser.StartElementHandler, parser.EndElementHandler = skip_start, skip_end
+                parser.CharacterDataHandler = None
+                return
+        elif keep is not None and len(stack) == 2 and name == "item" and stack[1][2] == list_key:
+            sub = keep
+        else:
+            sub = None
+        stack.append((children, mark, name, spec))
         if len(stack) > MAX_DEPTH:
             raise _TooDeep
-        children, mark = None, len(texts)
+        children, mark, spec = None, len(texts), sub
+
+    def skip_start(name: str, attrs: dict) -> None:
+        nonlocal skipped
+        skipped += 1
+        if len(stack) + skipped > MAX_DEPTH:
+            raise _TooDeep
+
+    def skip_end(name: str) -> None:
+        nonlocal skipped
+        skipped -= 1
+        if not skipped:
+            parser.StartElementHandler, parser.EndElementHandler = start, end
+            parser.CharacterDataHandler = texts.append
+
+    def bind(made: Any) -> None:
+        nonlocal parser
+        parser = made
 
     def end(name: str) -> None:
-        nonlocal children, mark
+        nonlocal children, mark, spec
         count = len(texts) - mark
         if not count:
             text = None
@@ -117,7 +163,7 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
             text = "".join(texts[mark:])
             del texts[mark:]
         node = children
-        children, mark, _ = stack.pop()
+        children, mark, _, spec = stack.pop()
         if len(stack) < floor:
             children = top(stack, name, node, text)
             if children is not None:  # handed on: its parent's own text is never used
@@ -142,10 +188,11 @@ def _builder(top: Callable | None = None, floor: int = 0) -> tuple[tuple[Callabl
             children[name] = [text] if name == "item" else text
 
     # texts.append itself reads the text: no Python frame per piece
-    return (start, end, texts.append), lambda: children
+    return (start, end, texts.append), lambda: children, bind
 
 
-def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable, Callable, Callable]) -> None:
+def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable, Callable, Callable],
+          bind: Callable | None = None) -> None:
     """The answer checked to be XML without a DTD, read by expat into _builder's handlers;
     every way it can fail is EndpointError. `content` is the answer's bytes, or the pieces it arrived
     in (a page), each let go of as it is read."""
@@ -162,6 +209,8 @@ def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable,
     parser.buffer_text = True
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = handlers
     parser.EntityDeclHandler = _no_entities
+    if bind is not None:
+        bind(parser)
     try:
         for piece in _fed(content, endpoint):
             parser.Parse(piece, False)

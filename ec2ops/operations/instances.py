@@ -71,7 +71,13 @@ def _instances(reservation: dict) -> list[dict]:
     return rows
 
 
-INSTANCES = Items("reservationSet", explode=_instances)
+def _instances_keep(row: dict) -> dict:
+    """What of a reservation _instances reads to make rows whose fields `row` keeps."""
+    shared = dict.fromkeys(("reservationId", "ownerId", "requesterId", "groupSet"))
+    return {**shared, "instancesSet": {"item": {**row, "groupSet": None}, "*": None}}
+
+
+INSTANCES = Items("reservationSet", explode=_instances, keeps=_instances_keep)
 # The instances a command changed, settling in a state; shutting-down and terminated never lead back.
 GONE = ("shutting-down", "terminated")
 
