@@ -40,8 +40,8 @@ def load(profile: str, settings: dict[str, str], session: dict[str, str] | None)
 
     where = f"The SSO portal {base}"
     try:
-        status, body = metadata._tries("GET", url, {"x-amz-sso_bearer_token": token}, 10.0, 2)
-    except metadata._Failed as exc:
+        status, body = metadata.fetch("GET", url, {"x-amz-sso_bearer_token": token}, 10.0, 2)
+    except metadata.Unreachable as exc:
         raise EndpointError(f"{where} could not be reached for the profile '{profile}': {exc}.") from None
     if status in (401, 403):
         raise InputError(f"The SSO session of the profile '{profile}' has expired or is not valid: {login}.")
