@@ -76,3 +76,22 @@ def container(token: str | None = None) -> Fake:
         return 200, keys_json("CONTAINER")
 
     return Fake(answer)
+
+
+def sso_portal(token: str = "sso-access-token") -> Fake:
+    """The SSO portal's GetRoleCredentials: the role's keys (ASIASSO + the role's name) for the token."""
+    from urllib.parse import parse_qs, urlsplit
+
+    def answer(method, path, headers):
+        parts = urlsplit(path)
+        if parts.path != "/federation/credentials":
+            return 404, b""
+        if headers.get("x-amz-sso_bearer_token") != token:
+            return 401, b'{"message": "Session token not found or invalid"}'
+        role = parse_qs(parts.query)["role_name"][0]
+        expires = int((dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).timestamp() * 1000)
+        return 200, json.dumps({"roleCredentials": {"accessKeyId": f"ASIASSO{role.upper()}",
+                                                    "secretAccessKey": "secret-sso", "sessionToken": "token-sso",
+                                                    "expiration": expires}}).encode()
+
+    return Fake(answer)

@@ -11,7 +11,7 @@ set of keys is the run's, and a set is never completed from another source:
    partial set is refused); a token alone (a stale AWS_SESSION_TOKEN) is left out;
 4. the profile AWS_DEFAULT_PROFILE, else AWS_PROFILE, else default. Within a profile (2 or 4),
    botocore's order: role_arn (`role`: AssumeRole from a source_profile or credential_source), a web
-   identity (`webidentity`), the credentials file's keys, credential_process (`process`), the
+   identity (`webidentity`), SSO (`sso`), the credentials file's keys, credential_process (`process`), the
    config file's keys;
 5. a container's credentials endpoint, then IMDSv2 (`metadata`), loaded only when reached.
 
@@ -87,6 +87,12 @@ class _Served:
 
 _SERVED = (_Served("Container", "the container's credentials endpoint"),
            _Served("InstanceMetadata", "the instance metadata service"))
+
+
+def sso_wanted(settings: dict[str, str]) -> bool:
+    """Whether a profile takes its keys from SSO (it names an account or a role), as botocore decides;
+    here, so that the sso module is loaded only for such a profile."""
+    return bool(settings.get("sso_account_id") or settings.get("sso_role_name"))
 
 
 def _settings_profile(name: str) -> bool:

@@ -20,8 +20,8 @@ IMDS_TIMEOUT, IMDS_ATTEMPTS = 1.0, 2
 CONTAINER_TIMEOUT, CONTAINER_ATTEMPTS = 2.0, 3
 
 
-class _Failed(Exception):
-    pass
+class Unreachable(Exception):
+    """No answer from a service of keys (refused, timed out); its text names why, never a key."""
 
 
 def _request(method: str, url: str, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
@@ -35,16 +35,17 @@ def _request(method: str, url: str, headers: dict[str, str], timeout: float) -> 
         answer = connection.getresponse()
         return answer.status, answer.read(64 * 1024)
     except OSError as exc:
-        raise _Failed(exc.strerror or type(exc).__name__) from None
+        raise Unreachable(exc.strerror or type(exc).__name__) from None
     finally:
         connection.close()
 
 
-def _tries(method: str, url: str, headers: dict[str, str], timeout: float, attempts: int) -> tuple[int, bytes]:
+def fetch(method: str, url: str, headers: dict[str, str], timeout: float, attempts: int) -> tuple[int, bytes]:
+    """(status, body) of a request tried up to `attempts` times while it gets no answer (SSO uses it too)."""
     for attempt in range(attempts):
         try:
             return _request(method, url, headers, timeout)
-        except _Failed:
+        except Unreachable:
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
@@ -91,8 +92,8 @@ class Container:
             headers["Authorization"] = token
         where = f"The container's credentials endpoint {url}"
         try:
-            status, body = _tries("GET", url, headers, CONTAINER_TIMEOUT, CONTAINER_ATTEMPTS)
-        except _Failed as exc:
+            status, body = fetch("GET", url, headers, CONTAINER_TIMEOUT, CONTAINER_ATTEMPTS)
+        except Unreachable as exc:
             raise EndpointError(f"{where} could not be reached: {exc}.") from None
         if status != 200:
             raise EndpointError(f"{where} answered HTTP {status}.")
@@ -109,18 +110,18 @@ class InstanceMetadata:
             return None
         base = (os.environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") or IMDS_HOST).rstrip("/")
         try:
-            status, token = _tries("PUT", base + "/latest/api/token",
+            status, token = fetch("PUT", base + "/latest/api/token",
                                    {"X-aws-ec2-metadata-token-ttl-seconds": "21600"}, IMDS_TIMEOUT, IMDS_ATTEMPTS)
             if status != 200:
                 return None
             headers = {"X-aws-ec2-metadata-token": token.decode("ascii", "replace").strip()}
             path = base + "/latest/meta-data/iam/security-credentials/"
-            status, roles = _tries("GET", path, headers, IMDS_TIMEOUT, IMDS_ATTEMPTS)
+            status, roles = fetch("GET", path, headers, IMDS_TIMEOUT, IMDS_ATTEMPTS)
             role = roles.decode("utf-8", "replace").strip().splitlines()[0] if status == 200 and roles.strip() else ""
             if not role:
                 return None  # an instance without a profile
-            status, body = _tries("GET", path + role, headers, IMDS_TIMEOUT, IMDS_ATTEMPTS)
-        except _Failed:
+            status, body = fetch("GET", path + role, headers, IMDS_TIMEOUT, IMDS_ATTEMPTS)
+        except Unreachable:
             return None  # not on EC2, or the service is down: no keys from here, as botocore
         if status != 200:
             return None

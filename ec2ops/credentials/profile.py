@@ -125,7 +125,7 @@ class Profile:
 
 def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
     """A profile's keys other than a role's, in botocore's order: a web identity (AWS_WEB_IDENTITY_TOKEN_FILE
-    and AWS_ROLE_ARN first, `with_variables`), the credentials file's keys, credential_process, the
+    and AWS_ROLE_ARN first, `with_variables`), SSO, the credentials file's keys, credential_process, the
     config file's keys."""
     settings = aws.settings(name)
     if settings.get("web_identity_token_file") or (with_variables and os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")):
@@ -134,6 +134,15 @@ def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
         keys = WebIdentity(name, settings, with_variables).load()
         if keys is not None:
             return keys
+    from ec2ops.credentials import sso_wanted
+
+    if sso_wanted(settings):
+        from ec2ops.credentials import sso
+
+        session = settings.get("sso_session")
+        section = f"sso-session {session}"
+        found = dict(aws.config.items(section)) if session and aws.config.has_section(section) else None
+        return sso.load(name, settings, {k: v.strip() for k, v in found.items()} if found is not None else None)
     keys = aws.static_keys(name, (0,))
     if keys is None and settings.get("credential_process"):
         from ec2ops.credentials import process

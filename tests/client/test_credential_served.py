@@ -20,7 +20,7 @@ def test_imds_waits_one_second_and_tries_once_more(monkeypatch):
 
     def refused(method, url, headers, timeout):
         calls.append((method, url, timeout))
-        raise metadata._Failed("Connection refused")
+        raise metadata.Unreachable("Connection refused")
 
     monkeypatch.setattr(metadata, "_request", refused)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "false")

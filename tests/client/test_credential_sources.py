@@ -51,6 +51,22 @@ WEB = {"AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/oidc-token", "AWS_ROLE_ARN": "arn:
 OIDC = {"oidc-token": "eyJhbGciOiJSUzI1NiJ9.ci.token\n"}
 PROCESS = ("import json; print(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDPROC', 'SecretAccessKey': 'sproc', "
            "'SessionToken': 'tproc', 'Expiration': '2099-01-01T00:00:00Z'}))\n")
+SSO_PROFILE = "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n"
+SSO_SESSION = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+SSO_LEGACY = ("[profile old]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+              "sso_account_id = 111122223333\nsso_role_name = ReadOnly\n")
+
+
+def sso_token(name: str, expires: str = "2099-01-01T00:00:00Z") -> dict:
+    """The file `aws sso login` leaves in ~/.aws/sso/cache for a session (or a legacy start URL)."""
+    import hashlib
+    import json
+
+    path = ".aws/sso/cache/" + hashlib.sha1(name.encode()).hexdigest() + ".json"
+    return {path: json.dumps({"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1",
+                              "accessToken": "sso-access-token", "expiresAt": expires})}
+
+
 FAILING = "import sys; sys.stderr.write('helper: no session, log in first\\n'); sys.exit(3)\n"
 
 
@@ -181,6 +197,21 @@ SETUPS = {
                                   expect=("ASIADEPLOY", True), assumed=[("deploy", None)]),
     "web-identity-token-file-missing": Setup(WEB, expect=("The web identity token file {home}/oidc-token "
                                                           "(AWS_WEB_IDENTITY_TOKEN_FILE) is missing or empty.")),
+    # IAM Identity Center (SSO), from the token `aws sso login` cached
+    "sso-session": Setup({"AWS_ENDPOINT_URL_SSO": "{sso}"}, config=SSO_PROFILE + SSO_SESSION, profile="dev",
+                         files=sso_token("corp"), expect=("ASIASSOADMIN", True)),
+    "sso-legacy-start-url": Setup({"AWS_ENDPOINT_URL_SSO": "{sso}", "AWS_PROFILE": "old"}, config=SSO_LEGACY,
+                                  files=sso_token("https://corp.awsapps.com/start"), expect=("ASIASSOREADONLY", True)),
+    "sso-token-expired": Setup({"AWS_ENDPOINT_URL_SSO": "{sso}"}, config=SSO_LEGACY, profile="old",
+                               files=sso_token("https://corp.awsapps.com/start", "2020-01-01T00:00:00Z"),
+                               expect="The SSO session of the profile 'old' has expired: run aws sso login --profile old."),
+    "sso-not-logged-in": Setup({"AWS_ENDPOINT_URL_SSO": "{sso}"}, config=SSO_PROFILE + SSO_SESSION, profile="dev",
+                               expect="The profile 'dev' has no SSO token in ~/.aws/sso/cache: run aws sso login "
+                               "--profile dev."),
+    "sso-role-source-for-a-role": Setup({"AWS_ENDPOINT_URL_SSO": "{sso}"}, config=SSO_PROFILE + SSO_SESSION
+                                        + role("r", "ops", source_profile="dev"), profile="r",
+                                        files=sso_token("corp"), expect=("ASIAOPS", True),
+                                        assumed=[("ops", "ASIASSOADMIN")]),
     # credential_process
     "credential-process": Setup(config="[default]\ncredential_process = {python} {home}/helper.py\n",
                                 files={"helper.py": PROCESS}, expect=("AKIDPROC", True)),
@@ -237,6 +268,29 @@ def botocore_resolves(profile: str | None):
     return keys.access_key, bool(keys.token)
 
 
+ORACLE = """import json, sys
+import botocore.exceptions, botocore.session
+try:
+    found = botocore.session.Session(profile=sys.argv[1] or None).get_credentials()
+    keys = found and found.get_frozen_credentials()
+    print(json.dumps([keys.access_key, bool(keys.token)] if keys else "refused"))
+except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+    print(json.dumps("refused"))
+"""
+
+
+def botocore_in_its_own_process(profile: str | None):
+    """As botocore_resolves, botocore imported afresh: it reads where the SSO token cache is from HOME
+    once, when imported."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", ORACLE, profile or ""], capture_output=True, text=True, timeout=60)
+    found = json.loads(done.stdout)
+    return found if found == "refused" else tuple(found)
+
+
 def ec2ops_signs(server, profile: str | None, code: int = 2):
     """(the access key id ec2ops signed with, a token sent or not), or its one line on stderr."""
     before = len(server.requests)
@@ -255,8 +309,8 @@ def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, 
     import credfakes
 
     setup = SETUPS[name]
-    imds, container = credfakes.imds(), credfakes.container("tok-1")
-    urls = {"imds": imds.url, "container": container.url, "home": str(bare), "python": sys.executable}
+    imds, container, sso = credfakes.imds(), credfakes.container("tok-1"), credfakes.sso_portal()
+    urls = {"imds": imds.url, "container": container.url, "sso": sso.url, "home": str(bare), "python": sys.executable}
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the fixture's keys: this setup has its own
         monkeypatch.delenv(variable, raising=False)
     for variable, value in setup.env.items():
@@ -264,6 +318,7 @@ def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, 
     (bare / ".aws" / "credentials").write_text(setup.credentials)
     (bare / ".aws" / "config").write_text(setup.config.format(**urls))
     for file, text in setup.files.items():
+        (bare / file).parent.mkdir(parents=True, exist_ok=True)
         (bare / file).write_text(text)
     try:
         compare(setup, fault_server, sts, urls)
@@ -272,10 +327,11 @@ def test_ec2ops_signs_with_the_keys_botocore_resolves(name, bare, fault_server, 
     finally:
         imds.close()
         container.close()
+        sso.close()
 
 
 def compare(setup, fault_server, sts, urls):
-    oracle = botocore_resolves(setup.profile)
+    oracle = (botocore_in_its_own_process if "sso_" in setup.config else botocore_resolves)(setup.profile)
     sts.requests.clear()
     signed = ec2ops_signs(fault_server, setup.profile, setup.code)
     if isinstance(setup.expect, str):
