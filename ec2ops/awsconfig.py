@@ -13,10 +13,6 @@ from ec2ops.errors import InputError
 TRUE = ("true",)
 
 
-def profile_name(profile: str | None) -> str:
-    return profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
-
-
 def _config_path() -> Path:
     return Path(os.environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
 
@@ -26,7 +22,7 @@ def section(profile: str | None, kind: str = "profile") -> dict[str, str]:
     path = _config_path()
     if not path.exists():
         return {}
-    from ec2ops.credentials.profile import parsed
+    from ec2ops.credentials.profile import parsed, profile_name
 
     config = parsed(path, "AWS config file")
     name = profile_name(profile) if kind == "profile" else profile

@@ -95,7 +95,8 @@ def default_map(commands, args: list[str]) -> dict | None:
         if explicit:
             raise InputError(f"EC2OPS_CONFIG names {file}, which is not a file.")
         return None
-    profile = _flag_value(args, "--profile") or os.environ.get("AWS_PROFILE") or "default"
+    profile = (_flag_value(args, "--profile") or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
+               or "default")
     settings = read(file, profile)
     if os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"):
         settings.pop("region", None)  # the environment beats the file

@@ -61,7 +61,7 @@ COMMON_OPTIONS: list[tuple[click.Option, str]] = [
                "in the process list [env: AWS_SECRET_ACCESS_KEY, or a profile]."), COMMON),
     (_opt("--session-token", "session_token", metavar="TOKEN",
           help="Session token of temporary credentials [env: AWS_SESSION_TOKEN]."), COMMON),
-    (_opt("--profile", "profile", envvar="AWS_PROFILE", metavar="NAME",
+    (_opt("--profile", "profile", envvar=["AWS_DEFAULT_PROFILE", "AWS_PROFILE"], metavar="NAME",
           help="Profile in ~/.aws/credentials and ~/.aws/config."), COMMON),
     (_opt("--service-endpoint", "--serviceEndpoint", "--endpoint", "service_endpoint", envvar="EC2OPS_ENDPOINT",
           metavar="URL", help=f"serviceEndpoint: host or URL requests go to; a bare host means https "

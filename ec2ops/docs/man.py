@@ -88,6 +88,7 @@ ENVIRONMENT = {  # variables read outside click's options
     "AWS_SECRET_ACCESS_KEY": "accessKey, when --access-key is not given.",
     "AWS_SESSION_TOKEN": "The session token of temporary credentials.",
     "AWS_DEFAULT_PROFILE": "The profile, when --profile is not given; before AWS_PROFILE, as in the AWS CLI.",
+    "AWS_PROFILE": "The profile, when neither --profile nor AWS_DEFAULT_PROFILE is given.",
     "AWS_REGION, AWS_DEFAULT_REGION": "The region, when --region is not given.",
     "AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE": "Where the AWS credentials and config files are.",
     "AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL": "The endpoint, when --service-endpoint and EC2OPS_ENDPOINT are "
