@@ -205,10 +205,11 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
 
     read_columns = None  # the columns the printer shows, the only ones read from each item
     if table is not None:
-        printer.begin(labels + table.titles)
+        more = tuple(printer.more)  # a tag's column (--columns tag:KEY)
+        printer.begin(labels + table.titles + [(c.key, c.title) for c in more])
         if printer.columns is not None and printer.get in (None, "returnResult"):
             keys = {key for key, _ in printer.columns}
-            read_columns = tuple(c for c in table.columns if c.key in keys)
+            read_columns = tuple(c for c in table.columns + more if c.key in keys)
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break

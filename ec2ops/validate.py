@@ -154,3 +154,15 @@ def required(value, message: str):
     if value in (None, "", []):
         raise InputError(message)
     return value
+
+
+RESOURCE_ID_MESSAGE = ("Invalid id: '###' (expecting a resource id such as i-..., vol-..., snap-..., ami-..., sg-..., "
+                       "vpc-..., subnet-...). Error code: InvalidID.")
+
+
+def resource_id(value: str) -> str:
+    """Any EC2 resource id: its prefix (one or more words), a dash, then 8 or more hex digits."""
+    text = value.strip()
+    if not re.fullmatch(r"[a-z]+(-[a-z]+)*-[0-9a-f]{8,}", text, re.ASCII):
+        raise InputError(RESOURCE_ID_MESSAGE.replace("###", text))
+    return text
