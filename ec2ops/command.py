@@ -62,6 +62,7 @@ class Command(click.Command):
             if columns:
                 rows = [(c.key, c.title + (" (beyond the guide: --columns, JSON)" if c.extra else ""))
                         for c in columns]
+                rows += [(c.key, f"{c.title} (beyond the guide: --columns only)") for c in op.outputs[0].asked]
                 if any(c.key == "tags" for c in columns) and op.table is not None:
                     rows.append(("tag:KEY", "The value of the tag KEY, or null (--columns)."))
                 if op.reads:

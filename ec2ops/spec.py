@@ -148,6 +148,7 @@ class Output:
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
     lines: bool = False  # a text of several lines (a console log, a key): plain output keeps its line breaks
     extra: bool = False  # beyond the guide's outputs: in JSON and --get, never in plain or table (their layout)
+    asked: tuple[Column, ...] = ()  # a table's columns beyond every form's default and `all`: --columns names them
     # (an extra output is one item's field: `many` would gather it over the items, as the guide's lists are)
 
     def __post_init__(self):

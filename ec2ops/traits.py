@@ -309,7 +309,7 @@ class Columns(Trait):
 
     def outputs(self, op, state) -> list[str]:
         """The names are checked here, where the command meets its options, before anything is sent."""
-        fields = [c.key for c in op.outputs[0].columns]
+        fields = [c.key for c in (*op.outputs[0].columns, *op.outputs[0].asked)]
         labels = ("region", "profile") if op.reads else ()  # the columns of --regions and --profiles
         tagged = [n for n in state or () if n.startswith(rows.TAG_COLUMN)]
         if tagged and (rows.TAGS.key not in fields or op.table is None):
@@ -326,7 +326,8 @@ class Columns(Trait):
         if state is None:
             return layout
         tagged = tuple(rows.tag_column(n[len(rows.TAG_COLUMN):]) for n in state if n.startswith(rows.TAG_COLUMN))
-        return dataclasses.replace(layout, columns=state, more=tagged)
+        asked = tuple(c for c in op.outputs[0].asked if c.key in state)
+        return dataclasses.replace(layout, columns=state, more=asked + tagged)
 
 
 class OneRegion(Trait):

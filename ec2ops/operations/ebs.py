@@ -158,7 +158,8 @@ OPERATIONS = [
         help="""Creates a snapshot of an EBS volume, stored in S3.
 
         returnResult (and returnCode, the guide's name for it) is the new snapshot's ID. The
-        snapshot starts as pending: follow it with get-snapshot-details.""",
+        snapshot starts as pending: follow it with get-snapshot-details. Its description shows later
+        in describe-snapshots, as its description column.""",
         inputs=(
             volume_input("The ID of the volume to snapshot."),
             Input("snapshotDescription", "A description of the snapshot.", query="Description"),
@@ -193,9 +194,9 @@ OPERATIONS = [
         help="""Describes EBS snapshots.
 
         One row each: snapshot ID, volume ID, volume size, status (pending, completed or error),
-        start time and progress. With snapshotIds only those; snapshotOwners (self,
-        amazon or account IDs) and restorableBy (account IDs that may create volumes from them) narrow
-        the list. Without any of them EC2 also lists every public snapshot: give --snapshot-owners self
+        start time and progress (and, asked for by name, the description). With snapshotIds only
+        those; snapshotOwners (self, amazon or account IDs) and restorableBy (account IDs that may
+        create volumes from them) narrow the list. Without any of them EC2 also lists every public snapshot: give --snapshot-owners self
         for yours alone. Every page of the answer is read.""",
         inputs=(
             Input("snapshotIds", "The snapshots to describe (default: all).", query="SnapshotId.N",
@@ -211,6 +212,8 @@ OPERATIONS = [
         items=Items("snapshotSet"),
         outputs=(
             Output("returnResult", columns=SNAPSHOT_COLUMNS,
+                   # named by the columns option only: JSON rows and `all` keep the fields they had
+                   asked=(Column("description", "Description", extra=True),),
                    help="The snapshots: Snapshot ID, Volume ID, Volume size, Status, Start time, Progress."),
         ),
         example="ec2ops describe-snapshots --snapshot-owners self --col-delimiter ' '",
