@@ -121,3 +121,25 @@ def test_columns_tag_key_with_regions(ec2ops, ec2, things):
 def test_columns_tag_key_refused(ec2ops, args, message):
     run = ec2ops(*args)
     assert (run.code, run.out, run.err) == (2, "", f"ec2ops: {message}\n")
+
+
+def test_in_the_sandbox_tags_set_and_removed_show_in_the_tables(sandbox):
+    """The same commands against `ec2ops sandbox` (moto behind its EC2 layer), read back with boto3."""
+    from conftest import ec2_client
+
+    ec2 = ec2_client(sandbox.url)
+    image = ec2.register_image(ImageLocation="/ops-bucket/base.manifest.xml", Name="base")["ImageId"]  # the sandbox
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]  # knows AMIs
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    run = sandbox("create-tags", "--resource-ids", f"{instance},{vpc}", "--tag", "Name=web-1", "--tag", "team=web")
+    assert run.code == 0, run.err
+    assert tags_of(ec2, instance) == tags_of(ec2, vpc) == {"Name": "web-1", "team": "web"}
+    shown = sandbox("describe-instances", "--columns", "instanceId,tag:Name", "--get", "returnResult")
+    assert (shown.code, shown.out) == (0, f"{instance};web-1\n")
+    vpcs = sandbox("describe-vpcs", "--vpc-ids", vpc, "--get", "returnResult")
+    assert (vpcs.code, vpcs.out) == (0, f"{vpc},10.8.0.0/16,available,false,default,default,web-1\n")
+    gone = sandbox("delete-tags", "--resource-ids", "-", "--tag", "team", stdin=f"{instance} {vpc}\n")
+    assert gone.code == 0 and tags_of(ec2, instance) == tags_of(ec2, vpc) == {"Name": "web-1"}
+    dry = sandbox("delete-tags", "--resource-ids", instance, "--tag", "Name", "--dry-run")
+    assert (dry.code, dry.err) == (0, "ec2ops: dry run: EC2 would have done it.\n")
+    assert tags_of(ec2, instance) == {"Name": "web-1"}
