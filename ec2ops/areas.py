@@ -12,4 +12,5 @@ AREAS = [
     ("groups", "Security groups"),
     ("bundles", "Windows bundle tasks"),
     ("dashboard", "EC2 Dashboard"),
+    ("beyond", "Beyond the guide"),  # commands the guide did not have (tags, VPCs, subnets)
 ]

@@ -35,6 +35,8 @@ MODULES = [
     "ec2ops.flows.shared_snapshot",
     "ec2ops.flows.template",
     "ec2ops.flows.dashboard",
+    "ec2ops.operations.tags",
+    "ec2ops.operations.vpcs",
     "ec2ops.sandbox",
 ]
 # The guide's order of its 51 operations and flows (its table of contents).

@@ -53,6 +53,32 @@ class Command(click.Command):
             with formatter.section("Example"):
                 formatter.write_text("\b\n" + self.example)
 
+    def format_epilog(self, ctx, formatter):
+        """After the options, what the command prints: returnResult's columns (what --columns names,
+        the JSON keys) and the outputs (what --get names)."""
+        op = self.operation
+        if op is not None:
+            columns = op.outputs[0].columns
+            if columns:
+                rows = [(c.key, c.title + (" (beyond the guide: --columns, JSON)" if c.extra else ""))
+                        for c in columns]
+                rows += [(c.key, f"{c.title} (beyond the guide: --columns only)") for c in op.outputs[0].asked]
+                if any(c.key == "tags" for c in columns) and op.table is not None:
+                    rows.append(("tag:KEY", "The value of the tag KEY, or null (--columns)."))
+                if op.reads:
+                    rows.append(("region, profile", "Where the row comes from, with --regions or --profiles."))
+                with formatter.section("Columns of returnResult (--columns)"):
+                    formatter.write_dl(rows)
+            outputs = [(o.name, o.help + (" (JSON, --get)" if o.extra and "--get" not in o.help else ""))
+                       for o in op.outputs]
+            outputs += [("requestId", "EC2's id of the request (of each, in several regions).")] * op.request_id
+            outputs += [(name, "") for name in op.extra_outputs]
+            if op.details:
+                outputs.append(("region, profile", "With --regions or --profiles: where it was found."))
+            with formatter.section("Outputs (--get NAME)"):
+                formatter.write_dl(outputs)
+        super().format_epilog(ctx, formatter)
+
     def format_options(self, ctx, formatter):
         sections: dict[str, list] = {"Inputs": []}
         for param in self.get_params(ctx):

@@ -308,6 +308,25 @@ COMMANDS = {
             "concurrently; with --regions, every region's too, with a row per region and a total."
         ),
     }),
+    "create-tags": ("ec2ops.operations.tags", "beyond", {
+        "help": "Adds or overwrites tags on resources: each --tag KEY=VALUE on each resource id given.",
+    }),
+    "delete-tags": ("ec2ops.operations.tags", "beyond", {
+        "help": "Removes tags from resources: each --tag on each resource id given.",
+    }),
+    "describe-vpcs": ("ec2ops.operations.vpcs", "beyond", {
+        "help": (
+            "Lists your VPCs, one row each: VPC ID, CIDR, state, default (true for the region's\n"
+            "default VPC), DHCP options ID, tenancy and Name (its Name tag, null without one)."
+        ),
+    }),
+    "describe-subnets": ("ec2ops.operations.vpcs", "beyond", {
+        "help": (
+            "Lists your subnets, one row each: subnet ID, VPC ID, CIDR, availability zone,\n"
+            "available IPs, default for AZ, public IP on launch (mapPublicIpOnLaunch), state and Name (its\n"
+            "Name tag, null without one)."
+        ),
+    }),
     "sandbox": ("ec2ops.sandbox", "", {
         "help": (
             "Runs a local EC2-compatible endpoint (moto's server) on 127.0.0.1 and prints the environment\n"

@@ -64,6 +64,7 @@ class Layout:
     delimiters: Delimiters = field(default_factory=Delimiters)
     color: bool | None = None
     columns: tuple[str, ...] | None = None
+    more: tuple = ()  # columns read from each item beyond the table's own (rows.Column: --columns tag:KEY)
 
     def check_get(self, names) -> None:
         """--get must name one of the command's outputs: checked before anything is sent, so that a
@@ -214,6 +215,7 @@ class Printer:
         layout = layout or Layout()
         self.sink, self.delimiters, self.get, self.color = sink, layout.delimiters, layout.get, layout.color
         self.picked = list(layout.columns) if layout.columns else None  # returnResult's columns to show, in order
+        self.more = layout.more
         self.columns: list[tuple[str, str]] | None = None
         self.count = 0
         self.result: dict[str, Any] = {}  # what was printed, for what comes after (--wait)

@@ -222,10 +222,11 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
     read_columns = None  # the columns the printer shows, the only ones read from each item
     keep = None  # what of each item is built as a page is read (None: all of it)
     if table is not None:
-        printer.begin(labels + table.titles)
+        more = tuple(printer.more)  # a tag's column (--columns tag:KEY)
+        printer.begin(labels + table.titles + [(c.key, c.title) for c in more])
         if printer.columns is not None and printer.get in (None, "returnResult"):
             keys = {key for key, _ in printer.columns}
-            read_columns = tuple(c for c in table.columns if c.key in keys)
+            read_columns = tuple(c for c in table.columns + more if c.key in keys)
             if all(o is table for o in op.outputs) and op.complete is None:  # the rows are all that is read
                 keep = op.items.keep(read_columns + tuple(c for c in table.columns if order and c.key == order[1]))
     for index, answer in enumerate(answers):

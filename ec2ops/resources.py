@@ -63,14 +63,24 @@ ZONE = Resource("availability zone", "AvailabilityZone", "DescribeAvailabilityZo
                 "availabilityZoneInfo", "enumerate-availability-zones")
 REGION = Resource("region", "Region", "DescribeRegions", "RegionName", "regionName", "regionInfo",
                   "enumerate-regions")
+VPC = Resource("VPC", "Vpc", "DescribeVpcs", "VpcId", "vpcId", "vpcSet", "describe-vpcs", prefix="vpc-",
+               state_path="state", page_list="vpcSet", tag_type="vpc", page_limits=(5, 1000), created_by=("CreateVpc",))
+SUBNET = Resource("subnet", "Subnet", "DescribeSubnets", "SubnetId", "subnetId", "subnetSet", "describe-subnets",
+                  prefix="subnet-", state_path="state", page_list="subnetSet", tag_type="subnet",
+                  page_limits=(5, 1000), created_by=("CreateSubnet",))
 CONSOLE = Resource("console output", "ConsoleOutput", "GetConsoleOutput", "InstanceId", "instanceId", "",
                    "get-system-log")
 
 # Order matters where one word holds another: BundleInstance is a bundle task, not an instance.
-RESOURCES = (KEY_PAIR, SECURITY_GROUP, ADDRESS, VOLUME, SNAPSHOT, BUNDLE, IMAGE, CONSOLE, INSTANCE, ZONE, REGION)
+RESOURCES = (KEY_PAIR, SECURITY_GROUP, ADDRESS, VOLUME, SNAPSHOT, BUNDLE, IMAGE, CONSOLE, INSTANCE, ZONE, REGION,
+             VPC, SUBNET)
 # A security group named by its id (sg-...), not by the guide's name: what an input sent as GroupId
 # takes, from stdin too. Not in RESOURCES: the same resource, another way to name it.
 SECURITY_GROUP_BY_ID = replace(SECURITY_GROUP, id_param="GroupId", id_key="groupId", prefix="sg-")
+# Any resource EC2 can tag, named by its id (i-..., vol-..., vpc-...): what CreateTags and DeleteTags
+# take as ResourceId.N, from stdin too. Its ids have many prefixes: "" (the check is the input's own).
+ANY_TAGGABLE = Resource("resource", "Tags", "DescribeTags", "ResourceId", "resourceId", "tagSet", "describe-tags",
+                        prefix="")
 
 
 def of_action(action: str) -> Resource | None:

@@ -60,8 +60,11 @@ def _percent(text: str) -> int | float:
 # output keeps EC2's text, as the guide printed it.
 TYPES: dict[str, Callable[[str], Any]] = {
     "size": int, "volumeSize": int, "iops": int, "amiLaunchIndex": int, "fromPort": int, "toPort": int,
+    "throughput": int, "availableIpAddressCount": int,
     "progress": _percent,
     "isPublic": _boolean, "deleteOnTermination": _boolean, "encrypted": _boolean, "return": _boolean,
+    "isDefault": _boolean, "defaultForAz": _boolean, "mapPublicIpOnLaunch": _boolean,
+    "assignIpv6AddressOnCreation": _boolean,
 }
 
 
@@ -124,3 +127,14 @@ def tags(tag_set: list) -> dict[str, str]:
 
 
 TAGS = Column("tags", "Tags", path="tagSet", many=True, convert=tags, extra=True)
+
+
+TAG_COLUMN = "tag:"  # --columns tag:KEY: a column per tag key
+
+
+def tag_column(tag: str, key: str | None = None, title: str | None = None) -> Column:
+    """The value of the item's tag `tag`, or null when it has none: `--columns tag:KEY` (key and title
+    tag:KEY), or a table's own column (a VPC's Name)."""
+    name = f"{TAG_COLUMN}{tag}"
+    return Column(key or name, title or name, path="tagSet", many=True, convert=lambda pairs: tags(pairs).get(tag),
+                  extra=key is None)

@@ -64,6 +64,7 @@ class Input:
     metavar: str | None = None
     flag: bool = False  # an on/off switch of ours (e.g. --force), not one of the guide's inputs
     bare: str | None = None  # the value of the flag given without one (detach-volume's --force: true)
+    repeat: bool = False  # given once per value (--tag a=1 --tag b=2): a tuple, each value checked
 
     @property
     def is_list(self) -> bool:
@@ -74,8 +75,8 @@ class Input:
         """The resource whose ids this input takes (InstanceId, VolumeId.N, BlockDeviceMapping.1.Ebs.
         SnapshotId, ...): such an input given as '-' reads its ids from stdin (read_inputs)."""
         parameter = next((p for p in reversed((self.query or "").split(".")) if not p.isdigit() and p != "N"), "")
-        return next((r for r in (*resources.RESOURCES, resources.SECURITY_GROUP_BY_ID)
-                     if r.prefix and r.id_param == parameter), None)
+        return next((r for r in (*resources.RESOURCES, resources.SECURITY_GROUP_BY_ID, resources.ANY_TAGGABLE)
+                     if r.prefix is not None and r.id_param == parameter), None)
 
     def option(self) -> click.Option:
         decls = [*spellings(self.name), *self.aliases, self.name]
@@ -87,6 +88,8 @@ class Input:
         extra = {} if self.default is None else {"default": self.default, "show_default": self.default != "\n"}
         if self.bare is not None:  # a value, or alone: `--force` is `--force true`
             extra.update(is_flag=False, flag_value=self.bare)
+        if self.repeat:
+            extra["multiple"] = True
         return click.Option(  # no default=None: click >= 8.3 would take it as a value and skip `required`
             decls,
             required=self.required,
@@ -145,6 +148,7 @@ class Output:
     order_by: tuple[str, str] | None = None  # (list input, column key): rows in the order the ids were given
     lines: bool = False  # a text of several lines (a console log, a key): plain output keeps its line breaks
     extra: bool = False  # beyond the guide's outputs: in JSON and --get, never in plain or table (their layout)
+    asked: tuple[Column, ...] = ()  # a table's columns beyond every form's default and `all`: --columns names them
     # (an extra output is one item's field: `many` would gather it over the items, as the guide's lists are)
 
     def __post_init__(self):
@@ -343,13 +347,13 @@ class Operation:
         params: dict[str, str] = {}
         for spec in self.inputs:
             value = inputs.get(spec.name)
-            if not spec.query or value in (None, "", []):
+            if not spec.query or value in (None, "", [], ()) or value is False:  # a switch left off: not sent
                 continue
             if spec.is_list:
                 prefix = spec.query[:-2]
                 params.update({f"{prefix}.{i}": v for i, v in enumerate(value, 1)})
             else:
-                params[spec.query] = value
+                params[spec.query] = "true" if value is True else value  # a switch (--encrypted)
         return params
 
 
@@ -393,6 +397,11 @@ def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
     for spec in inputs:
         value = values.get(spec.name)
         if spec.flag or spec in piped:
+            continue
+        if spec.repeat:  # click gives () when it is not given
+            if spec.required and not value:
+                raise InputError(f"The input {spec.name} is required and cannot be empty.")
+            values[spec.name] = tuple(spec.check(v) if spec.check else v for v in value or ())
             continue
         if value is None or value == "":
             if spec.required and spec.query and "." not in spec.query:  # what EC2 would answer: MissingParameter

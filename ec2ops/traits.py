@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import click
 
-from ec2ops import fanout, output, resources, waiting
+from ec2ops import fanout, output, resources, rows, waiting
 from ec2ops.errors import DryRunDone, Ec2Error, InputError
 from ec2ops.options import Number
 from ec2ops.session import Call, Session
@@ -298,7 +298,8 @@ class Columns(Trait):
     options = [click.Option(["--columns"], metavar="LIST|all",
                             help="returnResult's columns, delimiter-separated, in this order (EC2's field names, "
                                  "e.g. instanceId,privateIpAddress,tags; region and profile with --regions or "
-                                 "--profiles), or all [default: the guide's; JSON: every field].")]
+                                 "--profiles; tag:KEY, a tag's value, where there are tags), or all [default: the "
+                                 "guide's; JSON: every field].")]
 
     def applies(self, op: Operation) -> bool:
         return bool(op.outputs[0].columns)
@@ -312,13 +313,20 @@ class Columns(Trait):
             raise InputError("--columns: name at least one column, or all.")
         if "all" in names and len(names) > 1:
             raise InputError("--columns: all means every column, and stands alone; give all, or name the columns.")
+        empty = [n for n in names if n.startswith(rows.TAG_COLUMN) and not n[len(rows.TAG_COLUMN):].strip()]
+        if empty:
+            raise InputError("--columns: tag: needs a tag's key, e.g. tag:Name.")
         return tuple(names)
 
     def outputs(self, op, state) -> list[str]:
         """The names are checked here, where the command meets its options, before anything is sent."""
-        fields = [c.key for c in op.outputs[0].columns]
+        fields = [c.key for c in (*op.outputs[0].columns, *op.outputs[0].asked)]
         labels = ("region", "profile") if op.reads else ()  # the columns of --regions and --profiles
-        unknown = [n for n in state or () if n not in (*fields, *labels) and state != ("all",)]
+        tagged = [n for n in state or () if n.startswith(rows.TAG_COLUMN)]
+        if tagged and (rows.TAGS.key not in fields or op.table is None):
+            raise InputError(f"--columns {tagged[0]}: {op.name} lists nothing with tags; its columns are "
+                             f"{', '.join(fields)}, or all.")
+        unknown = [n for n in state or () if n not in (*fields, *labels, *tagged) and state != ("all",)]
         if unknown:
             also = " (and region, profile with --regions, --profiles)" if labels else ""
             raise InputError(f"--columns: {op.name} has no column {', '.join(unknown)}; its columns are "
@@ -326,7 +334,11 @@ class Columns(Trait):
         return []
 
     def layout(self, op, state, layout):
-        return layout if state is None else dataclasses.replace(layout, columns=state)
+        if state is None:
+            return layout
+        tagged = tuple(rows.tag_column(n[len(rows.TAG_COLUMN):]) for n in state if n.startswith(rows.TAG_COLUMN))
+        asked = tuple(c for c in op.outputs[0].asked if c.key in state)
+        return dataclasses.replace(layout, columns=state, more=asked + tagged)
 
 
 class OneRegion(Trait):

@@ -154,3 +154,36 @@ def required(value, message: str):
     if value in (None, "", []):
         raise InputError(message)
     return value
+
+
+RESOURCE_ID_MESSAGE = ("Invalid id: '###' (expecting a resource id such as i-..., vol-..., snap-..., ami-..., sg-..., "
+                       "vpc-..., subnet-...). Error code: InvalidID.")
+
+
+def resource_id(value: str) -> str:
+    """Any EC2 resource id: its prefix (one or more words), a dash, then 8 or more hex digits."""
+    text = value.strip()
+    if not re.fullmatch(r"[a-z]+(-[a-z]+)*-[0-9a-f]{8,}", text, re.ASCII):
+        raise InputError(RESOURCE_ID_MESSAGE.replace("###", text))
+    return text
+
+
+CIDR_IPV6_MESSAGE = "The given IPv6 CIDR is invalid. It must be an IPv6 address and a prefix length, e.g. 2001:db8::/32."
+
+
+def cidr_ipv6(value: str) -> str:
+    import ipaddress  # only for an IPv6 rule
+
+    text = value.strip()
+    try:
+        ipaddress.IPv6Network(text, strict=False)
+    except ValueError:
+        raise InputError(CIDR_IPV6_MESSAGE) from None
+    if "/" not in text:
+        raise InputError(CIDR_IPV6_MESSAGE)
+    return text
+
+
+def each(check: Callable[[str], str]) -> Callable[[str], str]:
+    """Several comma-separated values (IP ranges), each checked; sent joined by commas."""
+    return lambda value: ",".join(check(part) for part in value.split(","))

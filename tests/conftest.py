@@ -338,6 +338,7 @@ PLAUSIBLE = {
     "imageId": "ami-12345678", "deviceName": "/dev/sdh", "ipAddress": "203.0.113.10", "attribute": "launchPermission",
     "imageLocation": "bucket/image.manifest.xml", "keyName": "k1", "groupName": "web", "groupDescription": "web",
     "storageBucket": "bucket", "storagePrefix": "winbundle", "bundleId": "bun-12345678",
+    "resourceIds": "i-0123456789abcdef0", "tags": "Name=web",
 }
 # Inputs beyond the required ones that some commands need to pass their own checks.
 EXTRA = {

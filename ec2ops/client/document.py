@@ -163,6 +163,8 @@ def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = No
             text = "".join(texts[mark:])
             del texts[mark:]
         node = children
+        if node is None and spec is not None and (text is None or text.isspace()):
+            node = {}  # an item whose children were all read past is still an item (its columns are null)
         children, mark, _, spec = stack.pop()
         if len(stack) < floor:
             children = top(stack, name, node, text)

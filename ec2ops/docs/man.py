@@ -232,6 +232,10 @@ def command_page(node: Node, nodes: list[Node]) -> str:
                 if extra:
                     text += " Fields beyond the guide (in JSON rows; in plain and table with --columns): " \
                         + ", ".join(extra) + "."
+                if output is operation.outputs[0]:  # what --help lists too (ec2ops.command)
+                    names = [c.key for c in (*output.columns, *output.asked)]
+                    names += ["tag:KEY (a tag's value)"] * ("tags" in names and operation.table is not None)
+                    text += " --columns takes: " + ", ".join(names) + "."
             lines += tp(bold(output.name), esc(text) or "\\&")
         if "requestId" in operation.output_names:
             lines += tp(bold("requestId"), "The ID of the request sent to EC2.")

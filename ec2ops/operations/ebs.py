@@ -90,6 +90,29 @@ def _size_or_snapshot(inputs: dict) -> None:
     if not inputs.get("size") and not inputs.get("snapshotId"):
         raise InputError("Either size or snapshotId must be set: size is required unless the volume is created "
                          "from a snapshot.")
+    kind = inputs.get("volumeType")  # what EC2 would refuse, said before anything is sent
+    if inputs.get("iops") and kind not in ("io1", "io2", "gp3"):
+        raise InputError("--iops is for io1, io2 and gp3 volumes: give --volume-type too.")
+    if inputs.get("throughput") and kind != "gp3":
+        raise InputError("--throughput is for gp3 volumes: give --volume-type gp3 too.")
+    if inputs.get("kmsKeyId") and not inputs.get("encrypted"):
+        raise InputError("--kms-key-id names the key of an encrypted volume: give --encrypted too.")
+
+
+VOLUME_TYPES = ("gp3", "gp2", "io2", "io1", "st1", "sc1", "standard")
+# Beyond the guide (its volumes had a size and a zone): today's volume types and encryption.
+MODERN_VOLUME = (
+    Input("volumeType", "The volume type [default: EC2's own, gp2 unless the account sets another].",
+          query="VolumeType", choices=VOLUME_TYPES),
+    Input("iops", "Provisioned IOPS (io1, io2; gp3: above its 3,000 baseline).", query="Iops",
+          check=validate.integer("--iops must be a positive integer.", minimum=1), metavar="N"),
+    Input("throughput", "Throughput in MiB/s (gp3: above its 125 baseline).", query="Throughput",
+          check=validate.integer("--throughput must be a positive integer.", minimum=1), metavar="MIBS"),
+    Input("encrypted", "Encrypt the volume (with the account's default EBS key unless --kms-key-id).",
+          query="Encrypted", flag=True),
+    Input("kmsKeyId", "The KMS key to encrypt with (key id, alias or ARN); with --encrypted.", query="KmsKeyId",
+          metavar="KEY"),
+)
 
 
 def _scalars(*names: str, convert: dict | None = None) -> tuple[Output, ...]:
@@ -135,7 +158,8 @@ OPERATIONS = [
         help="""Creates a snapshot of an EBS volume, stored in S3.
 
         returnResult (and returnCode, the guide's name for it) is the new snapshot's ID. The
-        snapshot starts as pending: follow it with get-snapshot-details.""",
+        snapshot starts as pending: follow it with get-snapshot-details. Its description shows later
+        in describe-snapshots, as its description column.""",
         inputs=(
             volume_input("The ID of the volume to snapshot."),
             Input("snapshotDescription", "A description of the snapshot.", query="Description"),
@@ -171,9 +195,9 @@ OPERATIONS = [
         help="""Describes EBS snapshots.
 
         One row each: snapshot ID, volume ID, volume size, status (pending, completed or error),
-        start time and progress. With snapshotIds only those; snapshotOwners (self,
-        amazon or account IDs) and restorableBy (account IDs that may create volumes from them) narrow
-        the list. Without any of them EC2 also lists every public snapshot: give --snapshot-owners self
+        start time and progress (and, asked for by name, the description). With snapshotIds only
+        those; snapshotOwners (self, amazon or account IDs) and restorableBy (account IDs that may
+        create volumes from them) narrow the list. Without any of them EC2 also lists every public snapshot: give --snapshot-owners self
         for yours alone. Every page of the answer is read.""",
         inputs=(
             Input("snapshotIds", "The snapshots to describe (default: all).", query="SnapshotId.N",
@@ -189,6 +213,8 @@ OPERATIONS = [
         items=Items("snapshotSet"),
         outputs=(
             Output("returnResult", columns=SNAPSHOT_COLUMNS,
+                   # named by the columns option only: JSON rows and `all` keep the fields they had
+                   asked=(Column("description", "Description", extra=True),),
                    help="The snapshots: Snapshot ID, Volume ID, Volume size, Status, Start time, Progress."),
         ),
         example="ec2ops describe-snapshots --snapshot-owners self --col-delimiter ' '",
@@ -281,12 +307,17 @@ OPERATIONS = [
 
         Empty, of size GiB, or from a snapshot (then size, if given, must be at least the
         snapshot's), in the availability zone given. returnResult is the new volume's ID. EC2 sets
-        the size limits.""",
+        the size limits.
+
+        Beyond the guide: --volume-type (without it, EC2's default type), --iops (io1, io2, gp3),
+        --throughput (gp3), --encrypted and --kms-key-id; describe-volumes' columns show them
+        (volumeType, iops, encrypted).""",
         inputs=(
             Input("size", "The size in GiB; required unless snapshotId is given.", query="Size",
                   check=validate.size),
             _snapshot("The snapshot to create the volume from; required unless size is given.", required=False),
             Input("availabilityZone", "The availability zone of the new volume.", query="AvailabilityZone"),
+            *MODERN_VOLUME,
         ),
         outputs=(
             Output("returnResult", path="volumeId", help="The ID of the new volume."),

@@ -61,9 +61,13 @@ PERMISSION_INPUTS = (
           check=validate.port("fromPort", allow_wildcard=True), metavar="PORT"),
     Input("toPort", "End of the port range (tcp, udp), or the ICMP code; -1: any ICMP code.",
           check=validate.port("toPort", allow_wildcard=True), metavar="PORT"),
-    Input("cidrIp", "The source IP range in CIDR notation (e.g. 203.0.113.0/24).", check=validate.cidr,
-          metavar="CIDR"),
+    Input("cidrIp", "The source IP range in CIDR notation (e.g. 203.0.113.0/24); beyond the guide, several, "
+          "comma-separated.", check=validate.each(validate.cidr), metavar="CIDR"),
+    Input("cidrIpv6", "Beyond the guide: source IPv6 ranges in CIDR notation (e.g. 2001:db8::/32), "
+          "comma-separated; with cidrIp or instead of it.", check=validate.each(validate.cidr_ipv6), metavar="CIDR"),
 )
+DESCRIPTION = Input("description", "Beyond the guide: the rule's description, on each range or source group it "
+                    "adds.", metavar="TEXT")
 PERMISSION_HELP = """Name the group by --group-name or by --group-id. Give either a source group
         (sourceSecurityGroupName or, beyond the guide, its id, --source-security-group-id; with
         sourceSecurityGroupOwnerId when it belongs to another account), or all of ipProtocol,
@@ -76,9 +80,11 @@ PERMISSION_HELP = """Name the group by --group-name or by --group-id. Give eithe
 def _one_kind(inputs: dict) -> None:
     _one_group(inputs)
     pair = [name for name in PAIR if inputs.get(name)]
-    cidr = [name for name in CIDR if inputs.get(name)]
+    ranges = [name for name in ("cidrIp", "cidrIpv6") if inputs.get(name)]  # IPv6 beyond the guide
+    cidr = [name for name in CIDR[:3] if inputs.get(name)] + ranges
     source = [name for name in PAIR[:2] if inputs.get(name)]
-    if (pair and cidr) or not (pair or cidr) or (pair and not source) or (cidr and len(cidr) < len(CIDR)):
+    if (pair and cidr) or not (pair or cidr) or (pair and not source) or (cidr and (len(cidr) - len(ranges) < 3
+                                                                                    or not ranges)):
         raise InputError(EITHER_OR)
     validate.one_of_inputs(inputs, PAIR[:2], ONE_SOURCE, needed=False)
     if cidr and inputs["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
@@ -90,11 +96,15 @@ def _permissions(inputs: dict, params: dict) -> dict:
     if inputs.get("sourceSecurityGroupName") or inputs.get("sourceSecurityGroupId"):
         source = {"Groups.1.GroupName": inputs.get("sourceSecurityGroupName"),
                   "Groups.1.GroupId": inputs.get("sourceSecurityGroupId"),
-                  "Groups.1.UserId": inputs.get("sourceSecurityGroupOwnerId")}
+                  "Groups.1.UserId": inputs.get("sourceSecurityGroupOwnerId"),
+                  "Groups.1.Description": inputs.get("description")}
         permissions = [{"IpProtocol": p, "FromPort": f, "ToPort": t, **source} for p, f, t in ANY_TCP_UDP_ICMP]
-    else:
-        permissions = [{"IpProtocol": inputs["ipProtocol"], "FromPort": inputs["fromPort"],
-                        "ToPort": inputs["toPort"], "IpRanges.1.CidrIp": inputs["cidrIp"]}]
+    else:  # one permission, every range in it (IPv4 and IPv6), each with the description
+        permission = {"IpProtocol": inputs["ipProtocol"], "FromPort": inputs["fromPort"], "ToPort": inputs["toPort"]}
+        for kind, key, given in (("IpRanges", "CidrIp", "cidrIp"), ("Ipv6Ranges", "CidrIpv6", "cidrIpv6")):
+            for n, cidr in enumerate((inputs.get(given) or "").split(",") if inputs.get(given) else (), 1):
+                permission.update({f"{kind}.{n}.{key}": cidr, f"{kind}.{n}.Description": inputs.get("description")})
+        permissions = [permission]
     for number, permission in enumerate(permissions, 1):
         params.update({f"IpPermissions.{number}.{key}": value for key, value in permission.items() if value})
     return params
@@ -183,8 +193,11 @@ OPERATIONS = [
         range on a protocol and port range, reach the group's machines. Adding a permission that
         already exists fails.
 
-        {PERMISSION_HELP}""",
-        inputs=PERMISSION_INPUTS,
+        {PERMISSION_HELP}
+
+        Beyond the guide, --cidr-ip takes several ranges (comma-separated), --cidr-ipv6 IPv6 ranges,
+        and --description describes the rule (each range, or the source group).""",
+        inputs=(*PERMISSION_INPUTS, DESCRIPTION),
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,
         shape=_permissions,
@@ -296,7 +309,9 @@ OPERATIONS = [
         added (e.g. the same inputs as allow-access-to-security-group) is removed. As in the guide, it
         succeeds even when the permission does not exist: returnResult true, exit status 0.
 
-        {PERMISSION_HELP}""",
+        {PERMISSION_HELP}
+
+        Beyond the guide, --cidr-ip takes several ranges (comma-separated) and --cidr-ipv6 IPv6 ranges.""",
         inputs=PERMISSION_INPUTS,
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,

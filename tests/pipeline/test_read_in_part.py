@@ -92,3 +92,11 @@ def test_a_deep_element_read_past_is_still_refused():
     with pytest.raises(document.EndpointError, match=r"^e answered XML nested deeper than 100 levels"):
         document.stream([xml], "e", "reservationSet", lambda item: None, "DescribeInstances",
                         {"reservationId": None})
+
+
+def test_an_item_whose_shown_columns_are_all_absent_is_still_a_row(ec2ops, ec2):
+    """Read in part, a snapshot without a description keeps its row: null, not nothing."""
+    volume = ec2.create_volume(Size=1, AvailabilityZone="us-east-1a")["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    listed = ec2ops("describe-snapshots", "--snapshot-ids", snapshot, "--columns", "description")
+    assert listed.code == 0 and listed.out.splitlines()[0] == "null"
