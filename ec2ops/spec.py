@@ -394,7 +394,7 @@ def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
         else:
             values[spec.name] = spec.check(value) if spec.check else value
     for spec in piped:
-        values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -"))
+        values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -", spec.id_resource.prefix))
     checked = Inputs(values)
     return checked.joined(validate(checked)) if validate else checked
 
