@@ -136,8 +136,9 @@ def stage(url: str) -> dict[str, str]:
     ec2.create_tags(Resources=[first], Tags=[{"Key": "Name", "Value": "web-1"}, {"Key": "team", "Value": "web"}])
     ec2.create_tags(Resources=[second], Tags=[{"Key": "team", "Value": "ops"}, {"Key": "env", "Value": "dev"}])
     ec2.stop_instances(InstanceIds=[stopped])
-    volume = ec2.create_volume(Size=1, AvailabilityZone="us-east-1a")["VolumeId"]
-    ec2.create_volume(Size=2, AvailabilityZone="us-east-1a")
+    volume, _ = [ec2.create_volume(Size=size, AvailabilityZone="us-east-1a", TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": name}]}])["VolumeId"]
+        for size, name in ((1, "data"), (2, "logs"))]
     ec2.attach_volume(VolumeId=volume, InstanceId=first, Device="/dev/sdf")
     for name in ("deploy", "ci-1", "ci-2", "keep"):
         ec2.create_key_pair(KeyName=name)
