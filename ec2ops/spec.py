@@ -79,6 +79,8 @@ class Input:
 
     def option(self) -> click.Option:
         decls = [*spellings(self.name), *self.aliases, self.name]
+        if self.is_list and self.name in SYNONYMS and self.id_resource is resources.INSTANCE:
+            decls.insert(-1, "--instance-ids")  # the AWS CLI's word for several instances
         if self.flag:
             return click.Option(decls, is_flag=True, help=self.help)
         help = self.help
@@ -391,7 +393,10 @@ def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
             values[spec.name] = None
             continue
         if spec.is_list:  # an instance, volume or image may be given by name (ec2ops/names.py)
-            values[spec.name] = names.check(spec, split_list(value, values.get("delimiter") or ","))
+            parts = split_list(value, values.get("delimiter") or ",")
+            if spec.id_resource:  # ids as the AWS CLI takes them, separated by spaces, work too
+                parts = [word for part in parts for word in part.split()]
+            values[spec.name] = names.check(spec, parts)
         else:
             values[spec.name] = names.check(spec, [value])[0]
     for spec in piped:

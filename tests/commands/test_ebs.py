@@ -395,7 +395,7 @@ MODIFY = ["modify-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d"]
      'Possible values for input "force" are true or false.'),
     (["create-snapshot", "--volume-id", "i-volume1"], VOLUME_MESSAGE.format("i-volume1")),
     (["delete-snapshot", "--snapshot-id", "vol-1a2b3c4d"], SNAPSHOT_MESSAGE.format("vol-1a2b3c4d")),
-    (["describe-snapshots", "--snapshot-ids", "snap-1 snap-2"], SNAPSHOT_MESSAGE.format("snap-1 snap-2")),
+    (["describe-snapshots", "--snapshot-ids", "snap-1 snap_2"], SNAPSHOT_MESSAGE.format("snap_2")),
     (["get-snapshot-details", "--snapshot-id", "1a2b"], SNAPSHOT_MESSAGE.format("1a2b")),
     (["reset-snapshot-attribute", "--snapshot-id", "snap-1a2b3c4d", "--attribute", "launchPermission"],
      "Invalid attribute."),
