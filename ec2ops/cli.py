@@ -18,7 +18,7 @@ from collections.abc import MutableMapping
 
 import click
 
-from ec2ops import __version__, config, listing
+from ec2ops import __version__, awscli, config, listing
 from ec2ops.areas import AREAS
 from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
 
@@ -162,7 +162,13 @@ class Commands(MutableMapping):
 
 
 class Group(click.Group):
-    """Lists the commands under the guide's areas, in its order, without building them."""
+    """Lists the commands under the guide's areas, in its order, without building them; runs a
+    command named by its AWS CLI name (ec2ops/awscli.py) as itself, defaults and messages included."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] in awscli.ALIASES:
+            args = [awscli.ALIASES[args[0]], *args[1:]]
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx):
         rank = {name: i for i, name in enumerate(GUIDE_ORDER)}
@@ -298,6 +304,9 @@ def usage_line(exc: click.UsageError, args: list[str]) -> str:
             text += " (did you mean " + " or ".join(f"'{p}'" for p in kebab) + "?)"
     else:
         text = " ".join(exc.format_message().split()).rstrip(".")
+    nearest = awscli.suggestion(exc.command_name) if isinstance(exc, click.exceptions.NoSuchCommand) else None
+    if nearest:
+        return nearest
     if exc.ctx is not None:
         path = exc.ctx.command_path
     else:  # click raised it before the command's context was made

@@ -17,7 +17,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from ec2ops import fanout, output, traits
+from ec2ops import fanout, names, output, traits
 from ec2ops.errors import Ec2Error, Ec2opsError, EndpointError, NotWritten, Reported
 from ec2ops.session import Lookups, Run, Session
 from ec2ops.spec import Operation, read_inputs, table_row
@@ -91,6 +91,8 @@ def steps(run: Run) -> None:
     for trait, state in run.traits.items():
         printer = trait.printer(run, state, printer)
     targets = spread(run)
+    if not targets:  # names where ids go, looked up once (in several regions: in each, by call)
+        run = names.resolved(run, Lookups(run.session))
     try:
         if op.merge:  # a flow run in each region, its results made one
             if targets:
@@ -161,7 +163,8 @@ def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
     op, targets = run.op, spread.targets
 
     def one(target: fanout.Target) -> Answer:
-        answer = call(dataclasses.replace(run, session=target.session))
+        here = dataclasses.replace(run, session=target.session)
+        answer = call(names.resolved(here, Lookups(here.session)))
         if answer.result is None:  # the first page in the thread, every region at once; the next as it is read
             pages = iter(answer.pages)
             first = next(pages, None)

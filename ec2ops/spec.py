@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import click
 
-from ec2ops import resources, stdin
+from ec2ops import names, resources, stdin
 from ec2ops.client import document
 from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError, NothingGiven, OperationFailed, guide_says
 from ec2ops.values import ExtraColumn, ExtraValue, Lines, Table
@@ -80,9 +80,13 @@ class Input:
 
     def option(self) -> click.Option:
         decls = [*spellings(self.name), *self.aliases, self.name]
+        if self.is_list and self.name in SYNONYMS and self.id_resource is resources.INSTANCE:
+            decls.insert(-1, "--instance-ids")  # the AWS CLI's word for several instances
         if self.flag:
             return click.Option(decls, is_flag=True, help=self.help)
         help = self.help
+        if names.takes_names(self):
+            help += " A name (the Name tag) is looked up."
         if self.id_resource:  # read_inputs' stdin convention, said on every id input
             help += " '-' reads them from stdin." if self.is_list else " '-' reads it from stdin."
         extra = {} if self.default is None else {"default": self.default, "show_default": self.default != "\n"}
@@ -412,13 +416,15 @@ def read_inputs(inputs: tuple[Input, ...], given: Mapping[str, Any],
                 raise InputError(f"The input {spec.name} cannot be empty; leave --{kebab(spec.name)} out not to give it.")
             values[spec.name] = None
             continue
-        if spec.is_list:
-            value = split_list(value, values.get("delimiter") or ",")
-            values[spec.name] = [spec.check(v) for v in value] if spec.check else value
+        if spec.is_list:  # an instance, volume or image may be given by name (ec2ops/names.py)
+            parts = split_list(value, values.get("delimiter") or ",")
+            if spec.id_resource:  # ids as the AWS CLI takes them, separated by spaces, work too
+                parts = [word for part in parts for word in part.split()]
+            values[spec.name] = names.check(spec, parts)
         else:
-            values[spec.name] = spec.check(value) if spec.check else value
+            values[spec.name] = names.check(spec, [value])[0]
     for spec in piped:
-        values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -"))
+        values[spec.name] = ids_from_stdin(spec, stdin.ids(f"--{kebab(spec.name)} -", spec.id_resource.prefix))
     checked = Inputs(values)
     return checked.joined(validate(checked)) if validate else checked
 
@@ -429,7 +435,7 @@ def ids_from_stdin(spec: Input, ids: list[str]) -> list[str] | str:
         raise NothingGiven(f"{given_as}: no {spec.id_resource.kind} ids on standard input; nothing was done.")
     if not spec.is_list and len(ids) > 1:
         raise InputError(f"{given_as} takes one {spec.id_resource.kind} id; standard input held {len(ids)}.")
-    checked = [spec.check(i) for i in ids] if spec.check else ids
+    checked = names.check(spec, ids, from_stdin=True)
     return checked if spec.is_list else checked[0]
 
 

@@ -10,6 +10,7 @@ or sent. The claims of one command are kept in its click context."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from ec2ops.errors import InputError
@@ -64,8 +65,9 @@ def read_bytes(given_as: str, limit: int) -> bytes:
     return sys.stdin.read(limit + 1).encode("utf-8")  # a text stream without bytes under it (tests, embedders)
 
 
-def ids(given_as: str) -> list[str]:
-    """The ids on stdin, separated by whitespace or newlines (the output of `cut`, `awk`, `jq -r`)."""
+def ids(given_as: str, prefix: str | None = None) -> list[str]:
+    """The ids on stdin (`listed_ids`): separated by whitespace or newlines (the output of `cut`,
+    `awk`, `jq -r`), or a listing's plain output."""
     data = read_bytes(given_as, MAX_BYTES)
     if len(data) > MAX_BYTES:
         raise InputError(f"{given_as}: standard input holds more than {MAX_BYTES // 1024} KiB; that is not a list "
@@ -74,4 +76,31 @@ def ids(given_as: str) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{given_as}: standard input is not UTF-8 text; expected ids.") from None
-    return text.split()
+    return listed_ids(text, prefix)
+
+
+# A plain output's line other than returnResult's (`requestId: ...`); `name:` alone starts a table's lines.
+OUTPUT_LINE = re.compile(r"[a-z][A-Za-z0-9]*:(?: |$)")
+FIELDS = re.compile(r"[;,\t]")
+
+
+def listed_ids(text: str, prefix: str | None = None) -> list[str]:
+    """Ids separated by whitespace; or ec2ops's plain output of a listing piped as it is: the first
+    field of each row (a line of fields separated by ';', ',' or a tab, not all of them ids starting
+    with `prefix`: `i-1,i-2` is two ids), the other outputs' lines skipped (`requestId: ...`, and
+    the indented lines of a table after its `name:` line)."""
+    found: list[str] = []
+    table_lines = False
+    for line in text.splitlines():
+        if OUTPUT_LINE.match(line):
+            table_lines = line.rstrip().endswith(":")
+            continue
+        if table_lines and line.startswith("  "):
+            continue
+        table_lines = False
+        fields = [field.strip() for field in FIELDS.split(line)]
+        if len(fields) > 1 and not (prefix and all(field.startswith(prefix) for field in fields if field)):
+            found.extend(fields[0].split()[:1])
+        else:
+            found.extend(word for field in fields for word in field.split())
+    return found

@@ -149,12 +149,13 @@ class DryRun(Trait):
 
 
 FILTER_HELP = ("Only what matches: EC2's filter NAME with one of the VALUEs (comma-separated; \\, for a comma "
-               "in a value), e.g. instance-state-name=running or tag:Name=web. Repeatable: all must match.")
+               "in a value), e.g. instance-state-name=running or tag:Name=web; the AWS CLI's "
+               "Name=NAME,Values=VALUE,... too. Repeatable: all must match.")
 
 
 class Filter(Trait):
     name = "filter"
-    options = [click.Option(["--filter", "filters"], multiple=True, metavar="NAME=VALUE[,VALUE...]",
+    options = [click.Option(["--filter", "--filters", "filters"], multiple=True, metavar="NAME=VALUE[,VALUE...]",
                             help=FILTER_HELP),
                click.Option(["--tag", "tags"], multiple=True, metavar="KEY[=VALUE]",
                             help="Only what has this tag (KEY=VALUE: --filter tag:KEY=VALUE), or a tag with this "
@@ -184,7 +185,9 @@ def filter_query(filters: list[tuple[str, list[str]]]) -> dict[str, str]:
 
 
 def parse_filter(text: str) -> tuple[str, list[str]]:
-    name, equals, rest = text.partition("=")
+    """NAME=VALUE[,VALUE...], or the AWS CLI's Name=NAME,Values=VALUE[,VALUE...]."""
+    aws = re.fullmatch(r"Name=([^,=]+),Values=(.*)", text, re.S)
+    name, equals, rest = (aws.group(1), "=", aws.group(2)) if aws else text.partition("=")
     values = [v.replace("\\,", ",") for v in re.split(r"(?<!\\),", rest)] if equals else []
     if not name.strip() or not values or any(not v for v in values):
         raise InputError(f"--filter {text!r}: give NAME=VALUE[,VALUE...], e.g. instance-state-name=running.")

@@ -7,7 +7,7 @@ import re
 
 import click
 
-from ec2ops import __version__
+from ec2ops import __version__, awscli
 from ec2ops.docs.tree import HEADER, Node, common_spellings, short, walk
 from ec2ops.errors import ExitStatus
 from ec2ops.options import SECTIONS
@@ -217,6 +217,10 @@ def command_page(node: Node, nodes: list[Node]) -> str:
     operation = getattr(cmd, "operation", None)
     if operation is not None:
         lines += [".PP", f"EC2 action: {esc(operation.action)}."]
+    aliases = awscli.aliases_of(node.name) if len(node.path) == 1 else []
+    if aliases:
+        lines += [".PP", "Also runs as " + ", ".join(f"\\fBec2ops {esc(a)}\\fR" for a in aliases)
+                  + ", the AWS CLI's name" + ("s" if len(aliases) > 1 else "") + "."]
     example = getattr(cmd, "example", "")
     inputs = option_items(node, None)
     if inputs:

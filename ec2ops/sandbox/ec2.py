@@ -20,6 +20,8 @@ from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
 
+from ec2ops.sandbox import refusals
+
 log = logging.getLogger("ec2ops.sandbox")
 
 XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
@@ -137,6 +139,12 @@ class Ec2Layer:
             return self.app(environ, start_response)
         action = request.params.get("Action", "")
         handler = ACTIONS.get(action)
+        refused = refusals.unknown_action(action) if handler is None else None
+        if refused is None and (request.get("DryRun") or "").lower() == "true":
+            refused = refusals.unknown_ids(request.ec2, request.params)
+        if refused is not None:  # EC2 refuses it before anything else (moto: an HTML 500, or a dry run's yes)
+            log.info("%s %s: %s (%s)", request.region, action, *refused)
+            return _answer(start_response, 400, _error(*refused))
         if handler is not None:
             try:
                 with self.lock:
@@ -276,6 +284,16 @@ def detach_volume(layer: Ec2Layer, request: Request) -> str:
 
 
 # -- EC2's refusals where moto is lenient --------------------------------------------------------------------
+def start_instances(layer: Ec2Layer, request: Request) -> str:
+    """EC2 starts no terminated instance (moto does)."""
+    for instance_id in request.listed("InstanceId"):
+        instance = request.ec2.get_instance(instance_id)
+        if instance.state in ("terminated", "shutting-down"):
+            raise Refusal("IncorrectInstanceState", f"The instance '{instance_id}' is not in a state from which it "
+                                                    "can be started.")
+    raise PassThrough
+
+
 def run_instances(layer: Ec2Layer, request: Request) -> str:
     image_id = request.get("ImageId")
     if image_id and image_id not in request.ec2.amis:
@@ -339,6 +357,7 @@ ACTIONS: dict[str, Callable[[Ec2Layer, Request], str]] = {
     "CancelBundleTask": cancel_bundle_task,
     "DetachVolume": detach_volume,
     "RunInstances": run_instances,
+    "StartInstances": start_instances,
     "CreateVolume": create_volume,
     "DeleteSecurityGroup": delete_security_group,
     "DescribeSnapshots": describe_snapshots,

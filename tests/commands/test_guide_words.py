@@ -154,8 +154,8 @@ def test_auth_failure_about_something_else_keeps_ec2s_words(offline):
     (["modify-image-attribute", "--ami-id", "ami-1a2b3c4d", "--attribute", "launchPermission",
       "--operation-type", "add", "--user-ids", "111122223333,abc"],
      "Invalid attribute item value 'abc' for userId item type. Error code: InvalidAMIAttributeItemValue."),
-    (["attach-volume", "--volume-id", "vol-1a2b3c4d", "--instance-id", "foo", "--device-name", "/dev/sdh"],
-     "Value (foo) for parameter instance is invalid. Expected: 'i-...'. Error code: InvalidParameterValue."),
+    (["attach-volume", "--volume-id", "vol-1a2b3c4d", "--instance-id", "ami-foo", "--device-name", "/dev/sdh"],
+     "Value (ami-foo) for parameter instance is invalid. Expected: 'i-...'. Error code: InvalidParameterValue."),
     (["detach-volume", "--volume-id", "vol-1a2b3c4d", "--instance-id", "vol-1a2b3c4d"],
      "Value (vol-1a2b3c4d) for parameter instance is invalid. Expected: 'i-...'. Error code: InvalidParameterValue."),
 ])

@@ -157,8 +157,8 @@ def test_wait_stops_at_a_dead_end(offline):
 def test_template_that_does_not_exist(ec2ops):
     run = ec2ops("run-instances-from-template", "--instance-identifier", "i-00000000000000000")
     assert run.code == 1 and "i-00000000000000000" in run.err
-    bad = ec2ops("run-instances-from-template", "--instance-identifier", "x-1")
-    assert bad.code == 2 and "Invalid id: 'x-1' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed." \
+    bad = ec2ops("run-instances-from-template", "--instance-identifier", "vol-1")
+    assert bad.code == 2 and "Invalid id: 'vol-1' (expecting \"i-...\"). Error code: InvalidInstanceID.Malformed." \
         in bad.err
     counts = ec2ops("run-instances-from-template", "--instance-identifier", "i-1", "--min-count", "3",
                     "--max-count", "2")

@@ -1,0 +1,48 @@
+"""EC2's refusals that come before any action is done, where moto answers otherwise: an action
+neither moto nor the sandbox implements (EC2's InvalidAction, not moto's HTML 500), and a dry run
+naming what does not exist (EC2's NotFound, not DryRunOperation). Each is (code, message)."""
+
+from __future__ import annotations
+
+import re
+
+Refused = tuple[str, str]
+
+
+def unknown_action(action: str) -> Refused | None:
+    from moto.core.utils import camelcase_to_underscores, method_names_from_class
+    from moto.ec2.responses import EC2Response
+
+    if action and camelcase_to_underscores(action) in method_names_from_class(EC2Response):
+        return None
+    return "InvalidAction", f"The action {action} is not valid for this web service."
+
+
+ID_PARAMS = re.compile(r"(InstanceId|VolumeId|SnapshotId|ImageId|GroupId)(?:\.\d+)?")
+
+
+def unknown_ids(ec2, params: dict[str, str]) -> Refused | None:
+    """The first kind of id in `params` that moto's EC2 backend `ec2` does not have, in EC2's words."""
+    given: dict[str, list[str]] = {}
+    for key, value in params.items():
+        match = ID_PARAMS.fullmatch(key)
+        if match and value:
+            given.setdefault(match.group(1), []).append(value)
+    known = {
+        "InstanceId": lambda i: any(x.id == i for x in ec2.all_instances()),
+        "VolumeId": lambda i: i in ec2.volumes, "SnapshotId": lambda i: i in ec2.snapshots,
+        "ImageId": lambda i: i in ec2.amis, "GroupId": lambda i: ec2.get_security_group_from_id(i) is not None,
+    }
+    for param, ids in given.items():
+        missing = [i for i in ids if not known[param](i)]
+        if not missing:
+            continue
+        quoted = ", ".join(missing)
+        if param == "InstanceId":
+            return "InvalidInstanceID.NotFound", (f"The instance ID '{quoted}' does not exist" if len(missing) == 1
+                                                  else f"The instance IDs '{quoted}' do not exist")
+        return {"VolumeId": ("InvalidVolume.NotFound", f"The volume '{quoted}' does not exist."),
+                "SnapshotId": ("InvalidSnapshot.NotFound", f"The snapshot '{quoted}' does not exist."),
+                "ImageId": ("InvalidAMIID.NotFound", f"The image id '[{quoted}]' does not exist"),
+                "GroupId": ("InvalidGroup.NotFound", f"The security group '{quoted}' does not exist")}[param]
+    return None
