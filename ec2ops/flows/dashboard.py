@@ -65,7 +65,7 @@ def _validate(inputs: Mapping) -> dict:
     if method == "Write to File" and not inputs.get("file"):
         raise InputError("notifyMethod Write to File needs --file PATH.")
     if method == "Write to File":
-        files.check_writable(inputs["file"], "dashboard file")
+        files.check_appendable(inputs["file"], "dashboard file")
     if method == "Email" and not (inputs.get("smtpFrom") and inputs.get("smtpTo")):
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
     if inputs.get("smtpPort") is not None and not inputs["smtpPort"].isdigit():
@@ -175,9 +175,9 @@ def display(table: Table, session: Session) -> None:
 
 
 def write_to_file(path: str, text: str) -> None:
-    """Appended whole or not at all; a file that cannot be written is exit 4, as stdout is."""
+    """Appended as `>>` appends, whole or not at all; a file that cannot be written is exit 4, as stdout is."""
     try:
-        files.append_whole(path, text + "\n")
+        files.append_once(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise NotWritten(f"The dashboard could not be written to {path} ({reason}); the file is as it was.",
