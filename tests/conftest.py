@@ -12,6 +12,8 @@ import io
 import json
 import logging
 import os
+import re
+import subprocess
 import socket
 import sys
 import tempfile
@@ -282,6 +284,29 @@ def ec2_error_xml(code: str, message: str, request_id: str = "ea966190-f9aa-478e
         f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
         f"<RequestID>{request_id}</RequestID></Response>"
     )
+
+
+MEASURED = ("import resource, subprocess, sys\n"
+            "done = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, capture_output=True)\n"
+            "sys.stderr.buffer.write(done.stderr)\n"
+            "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout.hex() or '-')")
+
+
+def measured(endpoint: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, int, bytes, str]:
+    """`ec2ops ARGS` run by a small Python in between (a child forked from this large process would
+    count this one's memory as its own): exit status, peak resident memory (KiB), stdout, stderr."""
+    done = subprocess.run([sys.executable, "-c", MEASURED, str(EC2OPS), *args], capture_output=True, text=True,
+                          timeout=300, env={**env_for(endpoint), **(env or {})})
+    code, peak, out = done.stdout.split()
+    return int(code), int(peak), bytes.fromhex(out.strip("-")), done.stderr
+
+
+def refusal(err: str) -> str:
+    """An EC2 refusal as stderr says it, one line `ec2ops: <message> (requestId: <id>)`: the line
+    without its requestId (which moto makes up anew each time)."""
+    found = re.fullmatch(r"(ec2ops: .*) \(requestId: [^\s()]+\)\n", err)
+    assert found, err
+    return found.group(1)
 
 
 def debug_params(err: str) -> dict[str, str]:

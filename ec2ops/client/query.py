@@ -112,6 +112,14 @@ class Page(Response):
 _NEXT_TOKEN = re.compile(rb"<nextToken>([^<&]+)</nextToken>")
 
 
+def _debug_line(line: str) -> None:
+    """A --debug line on stderr; a stderr that cannot be written loses it, never the call."""
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
 class Client:
     """One connection pool per process: keep-alive across pages, retries and flows."""
 
@@ -119,7 +127,7 @@ class Client:
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
         if settings.debug:
-            self._log = settings.log or (lambda line: print(line, file=sys.stderr))
+            self._log = settings.log or _debug_line
         else:
             self._log = None
         if http is not None:

@@ -8,21 +8,12 @@ import threading
 
 import pytest
 
-from conftest import EC2OPS, env_for
+from conftest import EC2OPS, env_for, measured
 
 
 def run(endpoint: str, *args: str, stdin=subprocess.DEVNULL, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([str(EC2OPS), *args], stdin=stdin, capture_output=True, text=True, timeout=120,
                           env=env_for(endpoint), **kwargs)
-
-
-def peak_rss_kib(endpoint: str, *args: str) -> tuple[int, int]:
-    """The exit status and peak resident memory (KiB) of one `ec2ops ARGS` run."""
-    child = subprocess.Popen([str(EC2OPS), *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, env=env_for(endpoint))
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, usage.ru_maxrss
 
 
 DASHBOARD = ("ec2-dashboard", "--notify-method", "Write to File", "--file")
@@ -74,8 +65,8 @@ def test_memory_does_not_grow_with_the_size_of_the_dashboard_file(fault_server, 
     path = tmp_path / "dashboard.log"
     with open(path, "wb") as handle:
         handle.truncate(1024 ** 3)  # a 1 GiB log (sparse): it is never read
-    code, peak = peak_rss_kib(fault_server.url, *DASHBOARD, str(path))
-    assert code == 0 and peak < 200 * 1024
+    code, peak, _, err = measured(fault_server.url, *DASHBOARD, str(path))
+    assert (code, err) == (0, "") and peak < 200 * 1024
     assert path.stat().st_size > 1024 ** 3
 
 
