@@ -59,3 +59,32 @@ def test_a_reader_gone_while_a_page_hangs_is_141_at_once(fault_server):
     code = child.wait(timeout=30)
     assert (code, first, child.stderr.read()) == (141, b"i-00000000000000000\n", b"")
     assert time.monotonic() - started < 2
+
+
+# -- 8. DescribeRegions ------------------------------------------------------------------------------------
+def regions_xml(*names: str) -> tuple:
+    items = "".join(f"<item><regionName>{n}</regionName><regionEndpoint>ec2.{n}.amazonaws.com</regionEndpoint></item>"
+                    for n in names)
+    return 200, (f'<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1'
+                 f"</requestId><regionInfo>{items}</regionInfo></DescribeRegionsResponse>"), {}
+
+
+@pytest.mark.parametrize("names,reason", [
+    (("us-east-1", "us-east-1"), "us-east-1 twice"),
+    (("us-east-1", ""), "an empty region name"),
+    ((), "no region"),
+    (("us-east-1", "evil.example.com:443/#"), "a region name that is not one ('evil.example.com:443/#')"),
+])
+@pytest.mark.parametrize("given", ["all", "us-east-1"])
+def test_a_describe_regions_answer_that_is_not_ec2s_is_exit_3(fault_server, names, reason, given):
+    fault_server.push("raw", regions_xml(*names))
+    done = run(fault_server.url, "describe-instances", "--regions", given)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        3, "", f"ec2ops: {fault_server.where} answered DescribeRegions with {reason}: not EC2's list of regions.\n")
+    assert fault_server.actions() == ["DescribeRegions"]
+
+
+def test_ec2s_region_names_pass(fault_server):
+    fault_server.push("raw", regions_xml("us-east-1", "us-gov-west-1", "ap-southeast-4", "il-central-1"))
+    done = run(fault_server.url, "enumerate-regions", "--regions", "all", "--get", "returnResult")
+    assert done.returncode == 0, done.stderr
