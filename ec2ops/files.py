@@ -36,6 +36,10 @@ def read_small(path: str, what: str) -> str | None:
 def read_at_most(path: str, limit: int) -> bytes:
     """The file's bytes, `limit` + 1 at the most: more than `limit` says it is too large, without
     reading on (a file that never ends, /dev/zero)."""
+    from ec2ops import stdin
+
+    if stdin.is_stdin(path):  # a file named /dev/stdin is read as stdin, by its one reader
+        return stdin.read_bytes(path, limit)
     with open(path, "rb") as handle:
         return handle.read(limit + 1)
 

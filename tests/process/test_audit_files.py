@@ -102,3 +102,23 @@ def test_the_key_file_is_only_a_regular_file_or_a_new_one(fault_server, tmp_path
                "(nothing was sent to EC2).\n")
     after = os.lstat(path)
     assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode) and fault_server.requests == []
+
+
+# -- 10. one reader of stdin -----------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
+def test_a_path_that_is_stdin_is_stdin_and_shares_it_with_no_reader(fault_server, path):
+    done = run(fault_server.url, "run-instances", "--ami-id", "-", "--user-data-file", path,
+               stdin=None, input="ami-12345678\n")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"ec2ops: --ami-id - and --user-data-file {path} both read standard input; give one of them another "
+               "way.\n")
+    assert fault_server.requests == []
+
+
+def test_user_data_from_dev_stdin_is_read_once_and_sent(fault_server):
+    done = run(fault_server.url, "run-instances", "--ami-id", "ami-12345678", "--user-data-file", "/dev/stdin",
+               stdin=None, input="#!/bin/sh\necho hi\n")
+    assert done.returncode == 0, done.stderr
+    import base64
+    sent = [r.params for r in fault_server.requests if r.action == "RunInstances"]
+    assert base64.b64decode(sent[0]["UserData"]) == b"#!/bin/sh\necho hi\n"
