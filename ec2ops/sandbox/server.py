@@ -21,26 +21,70 @@ log = logging.getLogger("ec2ops.sandbox")
 
 
 def default_log() -> Path:
-    """$XDG_STATE_HOME/ec2ops/sandbox.log (~/.local/state/...), else a file in the temp folder."""
+    """$XDG_STATE_HOME/ec2ops/sandbox.log (~/.local/state/...), else sandbox.log in a folder of the
+    temp folder that is this user's alone (ec2ops-UID, 0700): never a name another user can plant."""
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     folder = Path(state) / "ec2ops"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _private(folder):
             return folder / "sandbox.log"
     except OSError:
         pass
-    return Path(tempfile.gettempdir()) / f"ec2ops-sandbox-{os.getuid() if hasattr(os, 'getuid') else 'user'}.log"
+    folder = Path(tempfile.gettempdir()) / f"ec2ops-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise InputError(f"Cannot make the sandbox's log folder {folder}: {exc.strerror or exc}; give --log PATH.") \
+            from None
+    if not _private(folder):
+        raise InputError(f"The sandbox's log folder {folder} is not this user's alone (a link, another user's, or "
+                         "open to others); give --log PATH.")
+    return folder / "sandbox.log"
+
+
+def _private(folder: Path) -> bool:
+    """A real folder (not a link) of this user's, that no one else can enter; made so if it is ours."""
+    import stat
+
+    facts = os.lstat(folder)
+    if not stat.S_ISDIR(facts.st_mode) or (hasattr(os, "getuid") and facts.st_uid != os.getuid()):
+        return False
+    if facts.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return os.access(folder, os.W_OK)
+
+
+def _prepare(path: Path) -> None:
+    """The default log made 0600 and never followed through a link (O_NOFOLLOW) before the handler
+    appends to it: its folder is private, so nothing can be swapped in after this."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    os.close(os.open(path, flags, 0o600))
+
+
+class _Escaping(logging.Formatter):
+    """A client's path, header or action name with a line break or an escape sequence in it is written
+    escaped (\\n, \\x1b): it cannot forge a log line nor move a terminal's cursor when the log is read."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from ec2ops.output import escape
+
+        return escape(super().formatMessage(record))
 
 
 @contextmanager
-def quiet(path: Path):
-    """Everything the server would say (request log, warnings, tracebacks) goes to PATH while inside."""
+def quiet(path: Path, private: bool = False):
+    """Everything the server would say (request log, warnings, tracebacks) goes to PATH while inside.
+    `private`: PATH is the default log, made 0600 and not followed through a link."""
     try:
+        if private:
+            _prepare(path)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=1, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"Cannot write the sandbox's log {path}: {exc.strerror or exc}.") from None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setFormatter(_Escaping("%(asctime)s %(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     saved = root.handlers[:], root.level, threading.excepthook
     root.handlers[:] = [handler]  # no stream handler: werkzeug and Flask then add none of their own
