@@ -209,10 +209,11 @@ SANDBOX_BUNDLE_SECONDS = 0.5  # a bundle task's whole life in the tests' sandbox
 @pytest.fixture(scope="session")
 def sandbox_server():
     """`ec2ops sandbox`'s server (moto behind the sandbox's EC2 layer), in this process."""
+    from ec2ops.sandbox.gate import Keys
     from ec2ops.sandbox.server import Sandbox
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS)
+    server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS, keys=Keys(ACCESS_KEY_ID, SECRET_KEY))
     yield server
     server.stop()
 
@@ -222,7 +223,7 @@ def sandbox(sandbox_server, monkeypatch):
     """`sandbox("monitor-instance", ...)` against a clean sandbox: what moto lacks, end to end.
     `sandbox.layer` is the sandbox's EC2 layer (its clock, a bundle task's life)."""
     sandbox_url = sandbox_server.url
-    httpx.post(f"{sandbox_url}/moto-api/reset")
+    sandbox_server.reset()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     monkeypatch.setenv("EC2OPS_ENDPOINT", sandbox_url)

@@ -10,8 +10,6 @@ import sys
 
 import click
 
-SANDBOX_KEY_ID = "AKIDSANDBOX000000000"
-SANDBOX_SECRET = "sandbox-secret-not-a-real-key"
 MISSING = (
     "The sandbox needs moto's server, which is not installed: "
     "pip install 'ec2ops[sandbox]' (or pip install 'moto[server]')."
@@ -19,11 +17,13 @@ MISSING = (
 NOT_FOUND, NOT_EXECUTABLE = 127, 126  # as a shell says of a command it cannot find or run
 
 
-def sandbox_environment(url: str) -> dict[str, str]:
+def sandbox_environment(url: str, keys) -> dict[str, str]:
+    """What points ec2ops at the sandbox: its URL and the keys it made for this start (the only ones
+    it admits)."""
     return {
         "EC2OPS_ENDPOINT": url,
-        "AWS_ACCESS_KEY_ID": SANDBOX_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
+        "AWS_ACCESS_KEY_ID": keys.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": keys.secret_key,
         "AWS_REGION": "us-east-1",
     }
 
@@ -43,6 +43,7 @@ def _print_environment(environment: dict[str, str]) -> None:
 
     if sys.stdout is None:
         raise NotWritten("stdout could not be written: it is closed.", "closed")
+    _private_if_a_file()
     try:
         for name, value in environment.items():
             click.echo(f"export {name}={value}")
@@ -52,6 +53,18 @@ def _print_environment(environment: dict[str, str]) -> None:
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "it is closed"
         raise NotWritten(f"stdout could not be written: {reason}.", reason) from None
+
+
+def _private_if_a_file() -> None:
+    """`> sandbox.env`: a file of this user's that is to hold the secret key is made 0600 first."""
+    import stat
+
+    try:
+        facts = os.fstat(sys.stdout.fileno())
+        if stat.S_ISREG(facts.st_mode) and facts.st_uid == os.getuid():
+            os.fchmod(sys.stdout.fileno(), 0o600)
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 @click.group("sandbox", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,7 +112,7 @@ def sandbox(ctx, port, log, bundle_seconds):
         # Set explicitly: a shell starts a background job with SIGINT ignored, and kill sends SIGTERM.
         saved = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            _print_environment(sandbox_environment(server.url))
+            _print_environment(sandbox_environment(server.url, server.keys))
             click.echo(f"# ec2ops sandbox on {server.url} (pid {os.getpid()}), log in {path}; "
                        "Ctrl-C or kill stops it", err=True)
             while not stop.wait(60):
@@ -131,7 +144,7 @@ def run(ctx, command):
     with quiet(path, private=ctx.obj["log"] is None):
         server = Sandbox(ctx.obj["port"], ctx.obj["bundle_seconds"])
         click.echo(f"# ec2ops sandbox on {server.url}, log in {path}", err=True)
-        env = {**os.environ, **sandbox_environment(server.url)}
+        env = {**os.environ, **sandbox_environment(server.url, server.keys)}
         # The command finds this very ec2ops first, even when it was started by its full path.
         here = os.path.dirname(os.path.abspath(sys.argv[0]))
         if os.path.exists(os.path.join(here, "ec2ops")):

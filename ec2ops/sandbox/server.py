@@ -105,7 +105,8 @@ def quiet(path: Path, private: bool = False):
 class Sandbox:
     """The server, started on 127.0.0.1:port (0: a free port)."""
 
-    def __init__(self, port: int, bundle_seconds: float = 4.0):
+    def __init__(self, port: int, bundle_seconds: float = 4.0, keys=None):
+        """`keys` (gate.Keys): the only credentials the sandbox admits; new ones for each start."""
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # before moto loads: fast resets
         try:
             import moto.server  # noqa: F401  (the sandbox extra: moto[server])
@@ -115,6 +116,7 @@ class Sandbox:
         from werkzeug.serving import ThreadedWSGIServer
 
         from ec2ops.sandbox.ec2 import Ec2Layer
+        from ec2ops.sandbox.gate import Gate, new_keys
 
         if port:
             _check_free(port)  # werkzeug would print to stderr and exit on a taken port
@@ -129,13 +131,27 @@ class Sandbox:
                               bundle_seconds=bundle_seconds)
         # newer moto has its own handler (it keeps headers with underscores); older, werkzeug's
         handler = getattr(werkzeug_app, "MotoRequestHandler", None)
-        self.server = Server("127.0.0.1", port, self.layer, handler=handler)
+        self.keys = keys or new_keys()
+        self.server = Server("127.0.0.1", port, Gate(self.layer, self.keys), handler=handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # A short poll: stop() (shutdown) waits for it, and `sandbox run` stops once per command.
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="ec2ops-sandbox",
                                        daemon=True)
         self.thread.start()
         log.info("ec2ops sandbox (pid %d) serving on %s", os.getpid(), self.url)
+
+    def reset(self) -> None:
+        """moto's state cleared (its /moto-api/reset), asked in this process: no request from outside
+        reaches moto's own API unsigned."""
+        import io
+
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/moto-api/reset", "SCRIPT_NAME": "", "QUERY_STRING": "",
+                   "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(self.server.server_port), "HTTP_HOST":
+                   self.url.split("//")[1], "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
+                   "wsgi.errors": io.StringIO(), "CONTENT_LENGTH": "0", "SERVER_PROTOCOL": "HTTP/1.1",
+                   "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": False,
+                   "wsgi.run_once": False}
+        b"".join(self.layer.app(environ, lambda *args: None))
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import EC2OPS
+from conftest import EC2OPS, refusal
 
 
 def sandbox(*args: str, tmp_path, stdout=subprocess.PIPE, **kwargs) -> subprocess.CompletedProcess:
@@ -88,3 +88,64 @@ def test_a_closed_stdout_is_exit_4(tmp_path):
     done = sandbox(tmp_path=tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
     assert done.returncode == 4
     assert done.stderr.splitlines()[-1] == "ec2ops: stdout could not be written: it is closed."
+
+
+# -- 5. who gets in ----------------------------------------------------------------------------------------
+@pytest.fixture
+def background(tmp_path):
+    """`ec2ops sandbox --port 0 > sandbox.env &`: its export lines, read from the file, and its URL."""
+    env_file = tmp_path / "sandbox.env"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EC2OPS_"))}
+    env.update(XDG_STATE_HOME=str(tmp_path / "state"), EC2OPS_CONFIG="")
+    with open(env_file, "w") as out:
+        os.chmod(env_file, 0o644)
+        server = subprocess.Popen([str(EC2OPS), "sandbox", "--port", "0"], stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.PIPE, env=env)
+    try:
+        server.stderr.readline()  # the line that says it is serving comes after the export lines
+        exports = dict(line.removeprefix("export ").split("=", 1) for line in env_file.read_text().splitlines())
+        yield exports, env_file, env
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_the_keys_are_stored_0600_and_are_the_only_ones_admitted(background):
+    exports, env_file, env = background
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    theirs = subprocess.run([str(EC2OPS), "enumerate-regions", "--get", "returnResult"], capture_output=True,
+                            text=True, timeout=60, env={**env, **exports})
+    assert theirs.returncode == 0 and "us-east-1" in theirs.stdout
+    other = {**env, **exports, "AWS_ACCESS_KEY_ID": "AKIDOTHERUSER0000000", "AWS_SECRET_ACCESS_KEY": "guess"}
+    refused = subprocess.run([str(EC2OPS), "enumerate-regions"], capture_output=True, text=True, timeout=60, env=other)
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refusal(refused.stderr) == ("ec2ops: AWS was not able to validate the provided access credentials. Error "
+                                       "code: AuthFailure.")
+    wrong_secret = {**env, **exports, "AWS_SECRET_ACCESS_KEY": "guess"}
+    assert subprocess.run([str(EC2OPS), "enumerate-regions"], capture_output=True, timeout=60,
+                          env=wrong_secret).returncode == 1
+
+
+def test_unsigned_requests_and_moto_s_own_api_are_refused(background):
+    import httpx
+
+    exports, _, _ = background
+    url = exports["EC2OPS_ENDPOINT"]
+    for path in ("/moto-api/data.json", "/moto-api/reset"):
+        assert httpx.post(url + path, timeout=10).status_code == 401
+    answer = httpx.post(url, data={"Action": "DescribeKeyPairs", "Version": "2016-11-15"}, timeout=10)
+    assert answer.status_code == 401 and b"<Code>AuthFailure</Code>" in answer.content
+
+
+def test_a_web_page_gets_no_cors_answer(background):
+    import httpx
+
+    exports, _, _ = background
+    url = exports["EC2OPS_ENDPOINT"]
+    preflight = httpx.options(url, timeout=10, headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization"})
+    simple = httpx.post(url + "/moto-api/data.json", timeout=10, headers={"Origin": "https://evil.example"})
+    for answer in (preflight, simple):
+        assert answer.status_code == 403
+        assert not [name for name in answer.headers if name.lower().startswith("access-control-")]
