@@ -33,8 +33,8 @@ class ExitStatus(enum.IntEnum):
     UNREACHABLE = (3, "endpoint unreachable or answered nonsense",
                    "The endpoint could not be reached or answered something that is not EC2's answer "
                    "(connection, TLS, proxy, read timeout, HTML, a redirect, unreadable XML), or an answer larger "
-                   "than a limit ec2ops sets (EC2OPS_MAX_RESPONSE_BYTES, the rows -o table lays out) or than the memory "
-                   "there is, or EC2 throttled or failed on its side (HTTP 5xx) past the retries (worth a retry "
+                   "than a limit ec2ops sets (EC2OPS_MAX_RESPONSE_BYTES, the rows -o table lays out) or than "
+                   "the memory there is, or EC2 throttled or failed on its side (HTTP 5xx) past the retries (worth a retry "
                    "later), or the answer to a change was lost or was not EC2's: stderr then says its outcome is "
                    "unknown and how to check.")
     NOT_WRITTEN = (4, "EC2 did it, but the result could not be written",

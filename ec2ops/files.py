@@ -108,7 +108,8 @@ def check_appendable(path: str, what: str) -> None:
         return
     folder = os.path.dirname(os.path.abspath(path))
     if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
-        raise InputError(f"Cannot write the {what} {path}: {folder} is not a writable directory (nothing was sent to EC2).")
+        raise InputError(f"Cannot write the {what} {path}: {folder} is not a writable directory (nothing was sent "
+                         "to EC2).")
 
 
 def append_once(path: str, data: bytes) -> None:

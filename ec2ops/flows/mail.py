@@ -136,8 +136,9 @@ def send(inputs: Mapping, message, password: Secret | None, timeout: float) -> N
                 f"The SMTP server {host}:{port} refused the login of {inputs['smtpUser']} ({exc.smtp_code})."
             ) from None
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
-            raise OperationFailed(f"The SMTP server {host}:{port} refused every recipient ({', '.join(exc.recipients)}: "
-                                  f"{_codes(exc.recipients)}); the dashboard e-mail was not sent.") from None
+            raise OperationFailed(f"The SMTP server {host}:{port} refused every recipient "
+                                  f"({', '.join(exc.recipients)}: {_codes(exc.recipients)}); the dashboard e-mail "
+                                  "was not sent.") from None
         if isinstance(exc, smtplib.SMTPException):
             raise OperationFailed(f"The dashboard e-mail was not sent by {host}:{port}: {exc}.") from None
         raise EndpointError(f"Cannot reach the SMTP server {host}:{port}: {exc.strerror or exc}.") from None
