@@ -20,7 +20,7 @@ import click
 
 from ec2ops import __version__, awscli, config, listing
 from ec2ops.areas import AREAS
-from ec2ops.errors import DryRunDone, Ec2opsError, ExitStatus, NotWritten, PipeClosed
+from ec2ops.errors import DryRunDone, Ec2Error, Ec2opsError, ExitStatus, NotWritten, PipeClosed
 
 # Modules holding OPERATIONS (declarations) or COMMANDS (click functions), in the guide's order.
 MODULES = [
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
         _stdout_to_devnull()
         sys.exit(ExitStatus.PIPE_CLOSED)
     except DryRunDone as exc:
-        click.echo(f"ec2ops: {exc}", err=True)
+        say(str(exc))
         sys.exit(ExitStatus.OK)
     except NotWritten as exc:
         _stdout_to_devnull()  # what is still buffered for stdout would fail again at exit
@@ -258,16 +258,14 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         if str(exc):  # else already told, line by line (Reported)
-            say(str(exc))
-        request_id = getattr(exc, "request_id", None)
-        if request_id:
-            say(f"requestId: {request_id}")
+            say(exc.one_line() if isinstance(exc, Ec2Error) else str(exc))
         sys.exit(exc.status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
         if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())) and exc.ctx is not None:
-            click.echo(exc.ctx.get_help(), err=True)  # `ec2ops` alone: the help, as a usage error
+            with contextlib.suppress(OSError, ValueError):  # `ec2ops` alone: the help, as a usage error
+                click.echo(exc.ctx.get_help(), err=True)
         else:
             say(usage_line(exc, args))
         sys.exit(ExitStatus.BAD_INPUT)
@@ -275,11 +273,15 @@ def main(argv: list[str] | None = None) -> None:
         say(" ".join(exc.format_message().split()))
         sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("ec2ops: interrupted", err=True)
+        say("interrupted")
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:  # written to stdout past the one Sink (e.g. click's own --help)
         _stdout_to_devnull()
         sys.exit(ExitStatus.PIPE_CLOSED)
+    except MemoryError:  # an answer, or what it asked for, larger than this machine's memory
+        say("out of memory: the answer is larger than this machine can hold (lower EC2OPS_MAX_RESPONSE_BYTES "
+            "or --page-size).")
+        sys.exit(ExitStatus.UNREACHABLE)
     except Exception as exc:  # a bug of ours: say so in one line, the traceback only with --debug
         if debug:
             raise

@@ -86,5 +86,8 @@ def for_region(common: Common, region: str, listed: str | None = None) -> dict:
     if not endpoint or partitions.region_in_host(host):
         plain = not (awsconfig.flag(common.profile, "use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")
                      or awsconfig.flag(common.profile, "use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT"))
-        changes["service_endpoint"] = listed if listed and plain and partitions.region_in_host(listed) else None
+        # an endpoint listed is taken only when it is EC2's host for that very region: never another host
+        # (the signature and the keys' use go where it points)
+        own = listed if isinstance(listed, str) and partitions.region_in_host(listed) == region else None
+        changes["service_endpoint"] = own if plain else None
     return changes

@@ -25,16 +25,18 @@ class ExitStatus(enum.IntEnum):
 
     OK = (0, "done", "The operation did what it reports.")
     EC2_REFUSED = (1, "EC2 refused or the operation failed",
-                   "EC2 refused (its error is printed as the guide does: <Message>. Error code: <Code>. and the "
-                   "requestId), or the operation's result is a failure (e.g. No items found!).")
+                   "EC2 refused (its error is one line on stderr, as the guide prints it: <Message>. Error code: "
+                   "<Code>. (requestId: <id>)), or the operation's result is a failure (e.g. No items found!).")
     BAD_INPUT = (2, "bad input",
                  "Bad input: a usage error, missing credentials, a local check from the guide's list of error "
                  "messages, or a bad configuration file; nothing was sent.")
     UNREACHABLE = (3, "endpoint unreachable or answered nonsense",
                    "The endpoint could not be reached or answered something that is not EC2's answer "
                    "(connection, TLS, proxy, read timeout, HTML, a redirect, unreadable XML), or an answer larger "
-                   "than a limit ec2ops sets (EC2OPS_MAX_RESPONSE_BYTES, the rows -o table lays out), or the answer "
-                   "to a change was lost or was not EC2's: stderr then says its outcome is unknown and how to check.")
+                   "than a limit ec2ops sets (EC2OPS_MAX_RESPONSE_BYTES, the rows -o table lays out) or than "
+                   "the memory there is, or EC2 throttled or failed on its side (HTTP 5xx) past the retries (worth a retry "
+                   "later), or the answer to a change was lost or was not EC2's: stderr then says its outcome is "
+                   "unknown and how to check.")
     NOT_WRITTEN = (4, "EC2 did it, but the result could not be written",
                    "EC2 did it, but ec2ops could not write the result (stdout or a file): stderr says what was "
                    "done and how to find it.")
@@ -100,9 +102,8 @@ CLOCK_CODES = {"RequestExpired", "RequestTimeTooSkewed", "SignatureDoesNotMatch-
 
 class Ec2Error(Ec2opsError):
     """EC2 answered with an error document. It is printed in the guide's words where the guide has
-    some for its code (`in_guide_words`); EC2's own text stays in `message` and in --debug traces."""
-
-    status = ExitStatus.EC2_REFUSED
+    some for its code (`in_guide_words`); EC2's own text stays in `message` and in --debug traces.
+    Throttling and EC2's own failures (HTTP 5xx) that outlast the retries are exit 3, worth a retry."""
 
     def __init__(self, code: str, message: str, request_id: str | None = None, http_status: int = 400):
         self.code = code or "Unknown"
@@ -145,6 +146,14 @@ class Ec2Error(Ec2opsError):
             or "time too skewed" in lowered
             or "clock skew" in lowered
         )
+
+    @property
+    def status(self) -> ExitStatus:
+        return ExitStatus.UNREACHABLE if self.throttled or self.http_status >= 500 else ExitStatus.EC2_REFUSED
+
+    def one_line(self) -> str:
+        """What stderr says: the message, then the requestId to quote to AWS support."""
+        return f"{self}" + (f" (requestId: {self.request_id})" if self.request_id else "")
 
     @property
     def throttled(self) -> bool:

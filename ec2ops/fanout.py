@@ -4,13 +4,15 @@ run in several regions or accounts (--regions, --profiles)."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator
+from urllib.parse import urlsplit
 
 from ec2ops import credentials
 from ec2ops.client import CALL_THREAD, document
-from ec2ops.errors import InputError
+from ec2ops.errors import EndpointError, InputError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -100,8 +102,9 @@ def _regions(session: Session, given: str) -> list[tuple[str, str | None]]:
     a list: checked against them."""
     wanted = _names("--regions", given)
     body = session.call("DescribeRegions").body
-    listed = {r.get("regionName"): r.get("regionEndpoint") for r in document.items(body, "regionInfo")}
-    known = list(listed)
+    items = [r for r in document.items(body, "regionInfo") if isinstance(r, dict)]
+    known = _checked([r.get("regionName") for r in items], session)
+    listed = {r.get("regionName"): r.get("regionEndpoint") for r in items}
     if wanted == ["all"]:
         return list(listed.items())
     unknown = [r for r in wanted if r not in known]
@@ -109,6 +112,24 @@ def _regions(session: Session, given: str) -> list[tuple[str, str | None]]:
         raise InputError(f"--regions: {', '.join(unknown)} {'is not a region' if len(unknown) == 1 else 'are not regions'}"
                          f" of this account (DescribeRegions lists {', '.join(known)}).")
     return [(region, listed[region]) for region in wanted]
+
+
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")  # us-east-1, us-gov-west-1, ap-southeast-4
+
+
+def _checked(names: list, session: Session) -> list[str]:
+    """DescribeRegions' names, when they are EC2's: each of its form, once, at least one. Else the
+    endpoint answered nonsense (exit 3): rows would be duplicated or a name taken for a host."""
+    wrong = next((n for n in names if not (isinstance(n, str) and REGION_NAME.fullmatch(n))), False)
+    reason = ("no region" if not names else
+              "an empty region name" if wrong in (None, "") else
+              f"a region name that is not one ({wrong!r:.80})" if wrong is not False else
+              f"{next(n for i, n in enumerate(names) if n in names[:i])} twice" if len(set(names)) < len(names)
+              else None)
+    if reason:
+        where = urlsplit(session.endpoint_and_region()[0]).netloc or session.endpoint_and_region()[0]
+        raise EndpointError(f"{where} answered DescribeRegions with {reason}: not EC2's list of regions.")
+    return names
 
 
 def _names(flag: str, given: str) -> list[str]:

@@ -1,11 +1,14 @@
 """Local files, read and written one way: small text files read with a bound (a credentials file
 that points at /dev/zero is not read for ever) and with errors that name the file and the line but
 never quote it (it may hold a secret); files written whole or not at all (a temporary file in the
-same folder, then a rename), so that a full disk leaves neither a truncated file nor a stray one."""
+same folder, then a rename), so that a full disk leaves neither a truncated file nor a stray one;
+logs appended as `>>` appends, in one write."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from ec2ops.errors import InputError
 
@@ -33,6 +36,10 @@ def read_small(path: str, what: str) -> str | None:
 def read_at_most(path: str, limit: int) -> bytes:
     """The file's bytes, `limit` + 1 at the most: more than `limit` says it is too large, without
     reading on (a file that never ends, /dev/zero)."""
+    from ec2ops import stdin
+
+    if stdin.is_stdin(path):  # a file named /dev/stdin is read as stdin, by its one reader
+        return stdin.read_bytes(path, limit)
     with open(path, "rb") as handle:
         return handle.read(limit + 1)
 
@@ -46,6 +53,20 @@ def check_writable(path: str, what: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
         raise InputError(f"Cannot write the {what} {path}: {folder} is not a writable directory (nothing was sent to EC2).")
+
+
+def is_regular_or_absent(path: str) -> bool:
+    """`path` names no file (a dangling link counts as none), or a regular one outside /dev and /proc:
+    a device, a FIFO, /dev/stdout or anything under /proc is never replaced by a written file."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    if folder.split(os.sep)[1:2] in (["dev"], ["proc"]):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def write_whole(path: str, data: bytes, mode: int = 0o600, replace: bool = True) -> None:
@@ -64,6 +85,8 @@ def write_whole(path: str, data: bytes, mode: int = 0o600, replace: bool = True)
         finally:
             os.close(descriptor)
         if replace:
+            if not is_regular_or_absent(path):  # became a device or FIFO since it was checked
+                raise OSError(errno.EINVAL, "not a regular file")
             os.replace(temporary, path)
         else:
             os.link(temporary, path)  # fails if `path` appeared meanwhile: never clobbered
@@ -72,19 +95,47 @@ def write_whole(path: str, data: bytes, mode: int = 0o600, replace: bool = True)
             os.unlink(temporary)
 
 
-def append_whole(path: str, text: str) -> None:
-    """`text` added at the end of `path` (made if missing), all of it or nothing: the old content
-    and the new one are written to a temporary file that replaces the old one; its mode is kept."""
+def check_appendable(path: str, what: str) -> None:
+    """Before anything is sent: `path` can be appended to where `>>` could (a file, through a symlink,
+    a device, /dev/stdout), or made in its folder; a folder never."""
+    if not path:
+        raise InputError(f"The {what} cannot be empty.")
+    if os.path.isdir(path):
+        raise InputError(f"Cannot write the {what} {path}: it is a directory (nothing was sent to EC2).")
+    if os.path.exists(path):
+        if not os.access(path, os.W_OK):
+            raise InputError(f"Cannot write the {what} {path}: permission denied (nothing was sent to EC2).")
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        raise InputError(f"Cannot write the {what} {path}: {folder} is not a writable directory (nothing was sent "
+                         "to EC2).")
+
+
+def append_once(path: str, data: bytes) -> None:
+    """`data` added at the end of `path` as `>>` adds it: opened with O_APPEND (made 0666 less the
+    umask if missing; symlinks and devices written through, never replaced), in one write, so that
+    concurrent runs and other writers all keep their lines and the file is never read. A write cut
+    short (a full disk) is finished if it can be, else taken back where nothing was written after it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
-        with open(path, "rb") as handle:
-            old = handle.read()
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        old, mode = b"", 0o666 & ~_umask()
-    write_whole(path, old + text.encode("utf-8"), mode)
+        view, written = memoryview(data), 0
+        try:
+            while written < len(data):
+                written += os.write(descriptor, view[written:])
+        except OSError:
+            if written:
+                _take_back(descriptor, written)
+            raise
+    finally:
+        os.close(descriptor)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _take_back(descriptor: int, written: int) -> None:
+    """A regular file cut back to where this write began, if it still ends where the write did."""
+    try:
+        end = os.lseek(descriptor, 0, os.SEEK_CUR)
+        if stat.S_ISREG(os.fstat(descriptor).st_mode) and os.fstat(descriptor).st_size == end:
+            os.ftruncate(descriptor, end - written)
+    except OSError:
+        pass

@@ -135,7 +135,8 @@ class Common:
     def __post_init__(self):
         if bool(self.proxy_host) != bool(self.proxy_port):
             raise InputError(PROXY_ERROR)
-        if self.proxy_port and not (str(self.proxy_port).isdigit() and 0 < int(self.proxy_port) < 65536):
+        port = str(self.proxy_port or "")
+        if self.proxy_port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):  # not '²'
             raise InputError(f"proxyPort must be a port number, not '{self.proxy_port}'.")
         if self.proxy_host and not re.fullmatch(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]", self.proxy_host):
             raise InputError("proxyHost must be a host name or an IP address (no scheme, port, user or password).")

@@ -140,10 +140,14 @@ def escape(text: str, lines: bool = False) -> str:
 
 
 def say(message: str) -> None:
-    """A message on stderr, `ec2ops: ...`, on one line whatever it quotes (an endpoint's text, a file name)."""
+    """A message on stderr, `ec2ops: ...`, on one line whatever it quotes (an endpoint's text, a file name).
+    A stderr that cannot be written (`2>/dev/full`, closed) loses the message, never the exit status."""
     import click  # loaded already by the command line
 
-    click.echo(f"ec2ops: {escape(message)}", err=True)
+    try:
+        click.echo(f"ec2ops: {escape(message)}", err=True)
+    except (OSError, ValueError):
+        pass
 
 
 def warn(message: str) -> None:

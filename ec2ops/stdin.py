@@ -2,7 +2,9 @@
 
 - secrets given as '-' (the secret key, an S3 secret key, an SMTP password) take one line each, in
   the order the command asks for them;
-- ids given as '-' (spec.read_inputs) and --user-data-file - take all of it.
+- ids given as '-' (spec.read_inputs) and --user-data-file - take all of it, and so does a file
+  named by a path that is stdin (/dev/stdin, /dev/fd/0, /proc/self/fd/0, or any path to the pipe
+  or terminal on fd 0).
 
 A reader that takes all of stdin must be its only reader: each one claims stdin before it reads,
 and a second claim next to one that takes all is bad input (exit 2), made before anything is read
@@ -10,7 +12,9 @@ or sent. The claims of one command are kept in its click context."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 
 from ec2ops.errors import InputError
@@ -32,6 +36,24 @@ def _claims() -> dict[str, bool]:
     if session is not None and session.common.key_from_stdin:
         claims.setdefault(ACCESS_KEY, False)
     return claims
+
+
+STDIN_PATHS = ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
+def is_stdin(path: str) -> bool:
+    """`path` reads the stream on fd 0: one of its names, or the same pipe, FIFO, socket or terminal (a
+    file or device on stdin opened anew by its path shares nothing with stdin's reader)."""
+    if os.path.normpath(path) in STDIN_PATHS:
+        return True
+    try:
+        ours = os.fstat(0)
+        if not (stat.S_ISFIFO(ours.st_mode) or stat.S_ISSOCK(ours.st_mode) or os.isatty(0)):
+            return False
+        theirs = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (theirs.st_dev, theirs.st_ino) == (ours.st_dev, ours.st_ino)
 
 
 def claim(given_as: str, whole: bool = True) -> None:

@@ -12,6 +12,8 @@ import io
 import json
 import logging
 import os
+import re
+import subprocess
 import socket
 import sys
 import tempfile
@@ -210,10 +212,11 @@ SANDBOX_BUNDLE_SECONDS = 0.5  # a bundle task's whole life in the tests' sandbox
 @pytest.fixture(scope="session")
 def sandbox_server():
     """`ec2ops sandbox`'s server (moto behind the sandbox's EC2 layer), in this process."""
+    from ec2ops.sandbox.gate import Keys
     from ec2ops.sandbox.server import Sandbox
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS)
+    server = Sandbox(0, bundle_seconds=SANDBOX_BUNDLE_SECONDS, keys=Keys(ACCESS_KEY_ID, SECRET_KEY))
     yield server
     server.stop()
 
@@ -223,7 +226,7 @@ def sandbox(sandbox_server, monkeypatch):
     """`sandbox("monitor-instance", ...)` against a clean sandbox: what moto lacks, end to end.
     `sandbox.layer` is the sandbox's EC2 layer (its clock, a bundle task's life)."""
     sandbox_url = sandbox_server.url
-    httpx.post(f"{sandbox_url}/moto-api/reset")
+    sandbox_server.reset()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     monkeypatch.setenv("EC2OPS_ENDPOINT", sandbox_url)
@@ -285,6 +288,29 @@ def ec2_error_xml(code: str, message: str, request_id: str = "ea966190-f9aa-478e
         f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
         f"<RequestID>{request_id}</RequestID></Response>"
     )
+
+
+MEASURED = ("import resource, subprocess, sys\n"
+            "done = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, capture_output=True)\n"
+            "sys.stderr.buffer.write(done.stderr)\n"
+            "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout.hex() or '-')")
+
+
+def measured(endpoint: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, int, bytes, str]:
+    """`ec2ops ARGS` run by a small Python in between (a child forked from this large process would
+    count this one's memory as its own): exit status, peak resident memory (KiB), stdout, stderr."""
+    done = subprocess.run([sys.executable, "-c", MEASURED, str(EC2OPS), *args], capture_output=True, text=True,
+                          timeout=300, env={**env_for(endpoint), **(env or {})})
+    code, peak, out = done.stdout.split()
+    return int(code), int(peak), bytes.fromhex(out.strip("-")), done.stderr
+
+
+def refusal(err: str) -> str:
+    """An EC2 refusal as stderr says it, one line `ec2ops: <message> (requestId: <id>)`: the line
+    without its requestId (which moto makes up anew each time)."""
+    found = re.fullmatch(r"(ec2ops: .*) \(requestId: [^\s()]+\)\n", err)
+    assert found, err
+    return found.group(1)
 
 
 def debug_params(err: str) -> dict[str, str]:

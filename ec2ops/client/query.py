@@ -115,6 +115,14 @@ class Page(Response):
 _NEXT_TOKEN = re.compile(rb"<nextToken>([^<&]+)</nextToken>")
 
 
+def _debug_line(line: str) -> None:
+    """A --debug line on stderr; a stderr that cannot be written loses it, never the call."""
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
 class Client:
     """One connection pool per process: keep-alive across pages, retries and flows."""
 
@@ -125,7 +133,7 @@ class Client:
         # account and region)
         self._limiter = Adaptive() if settings.retry_mode == "adaptive" else None
         if settings.debug:
-            self._log = settings.log or (lambda line: print(line, file=sys.stderr))
+            self._log = settings.log or _debug_line
         else:
             self._log = None
         if http is not None:
@@ -192,24 +200,11 @@ class Client:
         raise AssertionError("unreachable")
 
     def pages(self, action: str, params: dict[str, str] | None, list_key: str,
-              ahead: bool = True) -> Iterator[Response]:
-        """A Describe call followed page by page (nextToken): each page as it arrives. With `ahead`,
-        the next page is asked for as soon as this one's token is found in its bytes, and arrives
-        while this one is read and printed; a token read that differs (an odd answer) is followed
-        instead. Two pages at most are held at once."""
-        params = dict(params or {})
-        page, seen = self.call(action, params, list_key), set()
-        while True:
-            early = page.early_token() if ahead and isinstance(page, Page) else None
-            coming = _Ahead(self.call, action, {**params, "NextToken": early}, list_key) \
-                if early and early not in seen else None
-            yield page
-            token = page.next_token
-            if not token or token in seen:  # a token seen before would loop for ever
-                return
-            seen.add(token)
-            page = coming.result() if coming and token == early else self.call(action, {**params, "NextToken": token},
-                                                                                 list_key)
+              ahead: bool = True, gone: Callable[[], bool] | None = None) -> Iterator[Response]:
+        """A Describe call followed page by page (ec2ops.client.paging.pages)."""
+        from ec2ops.client import paging
+
+        return paging.pages(self.call, action, dict(params or {}), list_key, self._where, ahead, gone)
 
     # -- one try -----------------------------------------------------------------------------
     def _send_once(self, action: str, params: dict[str, str], list_key: str | None = None) -> Response:
@@ -378,33 +373,6 @@ class _NotEc2(Exception):
 def _unknown(exc: Exception, action: str) -> str:
     return (f"{exc} The {action} request may have reached EC2, and repeating it could do it twice: "
             f"its outcome is unknown. {resources.how_to_check(action)}")
-
-
-class _Ahead:
-    """A call made in a thread of its own, its answer (or failure) taken when wanted. Daemonic: a
-    command that stops reading (a closed pipe, --max-items, Ctrl-C) does not wait for it."""
-
-    def __init__(self, function: Callable, *args):
-        import threading
-
-        self._done = threading.Event()
-        self._outcome: tuple[bool, Any] = (False, None)
-        threading.Thread(target=self._run, args=(function, args), name=f"{CALL_THREAD}-ahead", daemon=True).start()
-
-    def _run(self, function: Callable, args: tuple) -> None:
-        try:
-            self._outcome = (True, function(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed over to the thread that wants it
-            self._outcome = (False, exc)
-        finally:
-            self._done.set()
-
-    def result(self) -> Any:
-        self._done.wait()
-        ok, value = self._outcome
-        if not ok:
-            raise value
-        return value
 
 
 def _gave_up(exc: Exception, attempts: int) -> str:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Mapping
 
 from ec2ops import files, resources
 from ec2ops.client import document
-from ec2ops.errors import EndpointError, InputError, NotWritten, OperationFailed
+from ec2ops.flows import mail
+from ec2ops.errors import InputError, NotWritten
 from ec2ops.secret import Secret
 from ec2ops.session import Session
 from ec2ops.spec import Input, Operation, Output, split_list
@@ -65,11 +66,10 @@ def _validate(inputs: Mapping) -> dict:
     if method == "Write to File" and not inputs.get("file"):
         raise InputError("notifyMethod Write to File needs --file PATH.")
     if method == "Write to File":
-        files.check_writable(inputs["file"], "dashboard file")
+        files.check_appendable(inputs["file"], "dashboard file")
     if method == "Email" and not (inputs.get("smtpFrom") and inputs.get("smtpTo")):
         raise InputError("notifyMethod Email needs --smtp-from and --smtp-to.")
-    if inputs.get("smtpPort") is not None and not inputs["smtpPort"].isdigit():
-        raise InputError("smtpPort must be a port number.")
+    mail.check(inputs)
     # Asked for before any call is made: the SMTP server's TLS context (its CA bundle read) and password.
     return {"smtpContext": smtp_tls(inputs) if method == "Email" else None, "smtpPassword": smtp_password(inputs)}
 
@@ -175,9 +175,9 @@ def display(table: Table, session: Session) -> None:
 
 
 def write_to_file(path: str, text: str) -> None:
-    """Appended whole or not at all; a file that cannot be written is exit 4, as stdout is."""
+    """Appended as `>>` appends, whole or not at all; a file that cannot be written is exit 4, as stdout is."""
     try:
-        files.append_whole(path, text + "\n")
+        files.append_once(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise NotWritten(f"The dashboard could not be written to {path} ({reason}); the file is as it was.",
@@ -215,42 +215,18 @@ def smtp_password(inputs: Mapping) -> Secret | None:
 
 
 def send_email(inputs: Mapping, text: str, password: Secret | None) -> None:
-    import smtplib
-    import ssl
+    """The dashboard as an e-mail (ec2ops.flows.mail), within the run's read timeout as a whole."""
+    import click
     from email.message import EmailMessage
-
-    from ec2ops.client import tls
 
     message = EmailMessage()
     message["Subject"] = "EC2 dashboard"
     message["From"] = inputs["smtpFrom"]
     message["To"] = ", ".join(split_list(inputs["smtpTo"], ","))
     message.set_content(text)
-    host = inputs.get("smtpHost") or "localhost"
-    port = int(inputs.get("smtpPort") or (465 if inputs.get("smtpTls") else 25))
-    context = inputs.get("smtpContext")
-    try:
-        if inputs.get("smtpTls"):
-            connection = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
-        else:
-            connection = smtplib.SMTP(host, port, timeout=30)
-        with connection as smtp:
-            if inputs.get("smtpStarttls"):
-                smtp.starttls(context=context)
-            if inputs.get("smtpUser"):
-                smtp.login(inputs["smtpUser"], password.reveal() if password else "")
-            smtp.send_message(message)
-    except ssl.SSLCertVerificationError as exc:
-        raise EndpointError(tls.failure(exc, f"{host}:{port}", inputs.get("smtpCaBundle"), "--smtp-ca-bundle",
-                                        "SMTP server")) from None
-    except smtplib.SMTPAuthenticationError as exc:
-        raise OperationFailed(
-            f"The SMTP server {host}:{port} refused the login of {inputs['smtpUser']} ({exc.smtp_code})."
-        ) from None
-    except smtplib.SMTPException as exc:
-        raise OperationFailed(f"The dashboard e-mail was not sent by {host}:{port}: {exc}.") from None
-    except OSError as exc:
-        raise EndpointError(f"Cannot reach the SMTP server {host}:{port}: {exc.strerror or exc}.") from None
+    ctx = click.get_current_context(silent=True)
+    session = ctx.meta.get("ec2ops.session") if ctx is not None else None
+    mail.send(inputs, message, password, session.common.read_timeout if session is not None else 60.0)
 
 
 OPERATIONS = [

@@ -14,6 +14,9 @@ def _check_key_file(inputs: dict) -> None:
     path = inputs.get("keyFile")
     if path is None:
         return
+    if path and not files.is_regular_or_absent(path):  # --force too: never a device, FIFO or /dev/stdout
+        raise InputError(f"{path} is not a regular file; the private key is written only to a regular file "
+                         "(nothing was sent to EC2).")
     if os.path.lexists(path) and not inputs.get("force"):
         raise InputError(f"{path} already exists; give --force to replace it (nothing was sent to EC2).")
     files.check_writable(path, "key file")
@@ -50,7 +53,8 @@ OPERATIONS = [
         (unencrypted PEM), keyFingerprint its fingerprint. EC2 refuses a name that already exists.
 
         With --key-file the private key is written to that file (mode 0600) instead of the output,
-        and the file's path is printed in its place; an existing file is replaced only with --force.""",
+        and the file's path is printed in its place; an existing file is replaced only with --force, and
+        only a regular file (never a device, a FIFO or /dev/stdout).""",
         inputs=(
             KEY_NAME,
             Input("keyFile", "Write the private key to this file (mode 0600) instead of printing it.",

@@ -31,10 +31,10 @@ def _user_data_text(text: str) -> str:
 def _user_data_file(path: str) -> str:
     """The file's bytes as they are (a gzipped cloud-config too); '-' is stdin. Never more than the
     limit is read: /dev/zero is refused, not read."""
-    if path == "-":
-        from ec2ops.stdin import read_bytes
+    from ec2ops import stdin
 
-        return _user_data(read_bytes("--user-data-file -", USER_DATA_LIMIT), "--user-data-file -")
+    if path == "-" or stdin.is_stdin(path):  # /dev/stdin is stdin too: one reader
+        return _user_data(stdin.read_bytes(f"--user-data-file {path}", USER_DATA_LIMIT), f"--user-data-file {path}")
     from ec2ops.files import read_at_most
 
     try:

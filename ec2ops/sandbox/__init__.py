@@ -10,8 +10,6 @@ import sys
 
 import click
 
-SANDBOX_KEY_ID = "AKIDSANDBOX000000000"
-SANDBOX_SECRET = "sandbox-secret-not-a-real-key"
 MISSING = (
     "The sandbox needs moto's server, which is not installed: "
     "pip install 'ec2ops[sandbox]' (or pip install 'moto[server]')."
@@ -19,11 +17,13 @@ MISSING = (
 NOT_FOUND, NOT_EXECUTABLE = 127, 126  # as a shell says of a command it cannot find or run
 
 
-def sandbox_environment(url: str) -> dict[str, str]:
+def sandbox_environment(url: str, keys) -> dict[str, str]:
+    """What points ec2ops at the sandbox: its URL and the keys it made for this start (the only ones
+    it admits)."""
     return {
         "EC2OPS_ENDPOINT": url,
-        "AWS_ACCESS_KEY_ID": SANDBOX_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
+        "AWS_ACCESS_KEY_ID": keys.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": keys.secret_key,
         "AWS_REGION": "us-east-1",
     }
 
@@ -36,13 +36,44 @@ def _log_path(given: str | None):
     return Path(given) if given else default_log()
 
 
+def _print_environment(environment: dict[str, str]) -> None:
+    """The export lines on stdout; a stdout that cannot take them is a clean status (141 for a reader
+    that went away, 4 otherwise), the server stopped."""
+    from ec2ops.errors import NotWritten, PipeClosed
+
+    if sys.stdout is None:
+        raise NotWritten("stdout could not be written: it is closed.", "closed")
+    _private_if_a_file()
+    try:
+        for name, value in environment.items():
+            click.echo(f"export {name}={value}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed() from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is closed"
+        raise NotWritten(f"stdout could not be written: {reason}.", reason) from None
+
+
+def _private_if_a_file() -> None:
+    """`> sandbox.env`: a file of this user's that is to hold the secret key is made 0600 first."""
+    import stat
+
+    try:
+        facts = os.fstat(sys.stdout.fileno())
+        if stat.S_ISREG(facts.st_mode) and facts.st_uid == os.getuid():
+            os.fchmod(sys.stdout.fileno(), 0o600)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 @click.group("sandbox", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--log", "log", metavar="PATH", default=None,
               help="File for the server's request log and any traceback (appended) [default: "
                    "$XDG_STATE_HOME/ec2ops/sandbox.log, i.e. ~/.local/state/ec2ops/sandbox.log, "
-                   "else a file in the temp folder].")
+                   "else ec2ops-UID/sandbox.log in the temp folder, a folder of this user's alone].")
 @click.option("--bundle-seconds", type=click.FloatRange(min=0), default=4.0, show_default=True, metavar="SECONDS",
               help="How long a bundle task takes from pending to complete.")
 @click.pass_context
@@ -76,14 +107,12 @@ def sandbox(ctx, port, log, bundle_seconds):
 
     path = _log_path(log)
     stop = threading.Event()
-    with quiet(path):
+    with quiet(path, private=log is None):
         server = Sandbox(port, bundle_seconds)
         # Set explicitly: a shell starts a background job with SIGINT ignored, and kill sends SIGTERM.
         saved = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            for name, value in sandbox_environment(server.url).items():
-                click.echo(f"export {name}={value}")
-            sys.stdout.flush()
+            _print_environment(sandbox_environment(server.url, server.keys))
             click.echo(f"# ec2ops sandbox on {server.url} (pid {os.getpid()}), log in {path}; "
                        "Ctrl-C or kill stops it", err=True)
             while not stop.wait(60):
@@ -112,10 +141,10 @@ def run(ctx, command):
     from ec2ops.sandbox.server import Sandbox, quiet
 
     path = _log_path(ctx.obj["log"])
-    with quiet(path):
+    with quiet(path, private=ctx.obj["log"] is None):
         server = Sandbox(ctx.obj["port"], ctx.obj["bundle_seconds"])
         click.echo(f"# ec2ops sandbox on {server.url}, log in {path}", err=True)
-        env = {**os.environ, **sandbox_environment(server.url)}
+        env = {**os.environ, **sandbox_environment(server.url, server.keys)}
         # The command finds this very ec2ops first, even when it was started by its full path.
         here = os.path.dirname(os.path.abspath(sys.argv[0]))
         if os.path.exists(os.path.join(here, "ec2ops")):

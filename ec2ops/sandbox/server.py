@@ -21,26 +21,70 @@ log = logging.getLogger("ec2ops.sandbox")
 
 
 def default_log() -> Path:
-    """$XDG_STATE_HOME/ec2ops/sandbox.log (~/.local/state/...), else a file in the temp folder."""
+    """$XDG_STATE_HOME/ec2ops/sandbox.log (~/.local/state/...), else sandbox.log in a folder of the
+    temp folder that is this user's alone (ec2ops-UID, 0700): never a name another user can plant."""
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     folder = Path(state) / "ec2ops"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _private(folder):
             return folder / "sandbox.log"
     except OSError:
         pass
-    return Path(tempfile.gettempdir()) / f"ec2ops-sandbox-{os.getuid() if hasattr(os, 'getuid') else 'user'}.log"
+    folder = Path(tempfile.gettempdir()) / f"ec2ops-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise InputError(f"Cannot make the sandbox's log folder {folder}: {exc.strerror or exc}; give --log PATH.") \
+            from None
+    if not _private(folder):
+        raise InputError(f"The sandbox's log folder {folder} is not this user's alone (a link, another user's, or "
+                         "open to others); give --log PATH.")
+    return folder / "sandbox.log"
+
+
+def _private(folder: Path) -> bool:
+    """A real folder (not a link) of this user's, that no one else can enter; made so if it is ours."""
+    import stat
+
+    facts = os.lstat(folder)
+    if not stat.S_ISDIR(facts.st_mode) or (hasattr(os, "getuid") and facts.st_uid != os.getuid()):
+        return False
+    if facts.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return os.access(folder, os.W_OK)
+
+
+def _prepare(path: Path) -> None:
+    """The default log made 0600 and never followed through a link (O_NOFOLLOW) before the handler
+    appends to it: its folder is private, so nothing can be swapped in after this."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    os.close(os.open(path, flags, 0o600))
+
+
+class _Escaping(logging.Formatter):
+    """A client's path, header or action name with a line break or an escape sequence in it is written
+    escaped (\\n, \\x1b): it cannot forge a log line nor move a terminal's cursor when the log is read."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from ec2ops.output import escape
+
+        return escape(super().formatMessage(record))
 
 
 @contextmanager
-def quiet(path: Path):
-    """Everything the server would say (request log, warnings, tracebacks) goes to PATH while inside."""
+def quiet(path: Path, private: bool = False):
+    """Everything the server would say (request log, warnings, tracebacks) goes to PATH while inside.
+    `private`: PATH is the default log, made 0600 and not followed through a link."""
     try:
+        if private:
+            _prepare(path)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=1, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"Cannot write the sandbox's log {path}: {exc.strerror or exc}.") from None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setFormatter(_Escaping("%(asctime)s %(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     saved = root.handlers[:], root.level, threading.excepthook
     root.handlers[:] = [handler]  # no stream handler: werkzeug and Flask then add none of their own
@@ -61,7 +105,8 @@ def quiet(path: Path):
 class Sandbox:
     """The server, started on 127.0.0.1:port (0: a free port)."""
 
-    def __init__(self, port: int, bundle_seconds: float = 4.0):
+    def __init__(self, port: int, bundle_seconds: float = 4.0, keys=None):
+        """`keys` (gate.Keys): the only credentials the sandbox admits; new ones for each start."""
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # before moto loads: fast resets
         try:
             import moto.server  # noqa: F401  (the sandbox extra: moto[server])
@@ -71,6 +116,7 @@ class Sandbox:
         from werkzeug.serving import ThreadedWSGIServer
 
         from ec2ops.sandbox.ec2 import Ec2Layer
+        from ec2ops.sandbox.gate import Gate, new_keys
 
         if port:
             _check_free(port)  # werkzeug would print to stderr and exit on a taken port
@@ -85,13 +131,27 @@ class Sandbox:
                               bundle_seconds=bundle_seconds)
         # newer moto has its own handler (it keeps headers with underscores); older, werkzeug's
         handler = getattr(werkzeug_app, "MotoRequestHandler", None)
-        self.server = Server("127.0.0.1", port, self.layer, handler=handler)
+        self.keys = keys or new_keys()
+        self.server = Server("127.0.0.1", port, Gate(self.layer, self.keys), handler=handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # A short poll: stop() (shutdown) waits for it, and `sandbox run` stops once per command.
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="ec2ops-sandbox",
                                        daemon=True)
         self.thread.start()
         log.info("ec2ops sandbox (pid %d) serving on %s", os.getpid(), self.url)
+
+    def reset(self) -> None:
+        """moto's state cleared (its /moto-api/reset), asked in this process: no request from outside
+        reaches moto's own API unsigned."""
+        import io
+
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/moto-api/reset", "SCRIPT_NAME": "", "QUERY_STRING": "",
+                   "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(self.server.server_port), "HTTP_HOST":
+                   self.url.split("//")[1], "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
+                   "wsgi.errors": io.StringIO(), "CONTENT_LENGTH": "0", "SERVER_PROTOCOL": "HTTP/1.1",
+                   "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": False,
+                   "wsgi.run_once": False}
+        b"".join(self.layer.app(environ, lambda *args: None))
 
     def stop(self) -> None:
         self.server.shutdown()

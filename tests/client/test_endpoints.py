@@ -220,3 +220,24 @@ def test_sts_is_asked_in_the_regions_partition_as_botocore_asks_it(aws_home, reg
 
     client = botocore.session.Session().create_client("sts", region_name=region)
     assert sts.endpoint(region) == client.meta.endpoint_url.rstrip("/") + "/"
+
+
+def test_a_listed_endpoint_that_is_not_its_regions_ec2_host_is_not_taken(aws_home):
+    """DescribeRegions' regionEndpoint decides where the keys' signatures go: only EC2's own host for
+    that region is taken; anything else (another region's, another host) falls back to the partition's."""
+    from ec2ops.endpoint import for_region
+
+    common = Common()
+    assert for_region(common, "eu-west-1", "ec2.eu-west-1.amazonaws.com")["service_endpoint"] == \
+        "ec2.eu-west-1.amazonaws.com"
+    for hostile in ("evil.example.com", "ec2.us-east-1.amazonaws.com", None, ""):
+        changes = for_region(common, "eu-west-1", hostile)
+        assert changes["service_endpoint"] is None
+        assert endpoint.resolve(dataclasses_replace(common, **changes)) == ("https://ec2.eu-west-1.amazonaws.com/",
+                                                                          "eu-west-1")
+
+
+def dataclasses_replace(common, **changes):
+    import dataclasses
+
+    return dataclasses.replace(common, **changes)

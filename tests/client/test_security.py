@@ -413,11 +413,12 @@ def test_smtps_goes_to_port_465_unless_told(moto, monkeypatch):
 
     dialled = []
 
-    def refused(host, port, **kwargs):
-        dialled.append((host, port, type(kwargs.get("context")).__name__))
-        raise ConnectionRefusedError(111, "Connection refused")
+    class Refused(smtplib.SMTP_SSL):
+        def connect(self, host="localhost", port=0, source_address=None):
+            dialled.append((host, port, type(self.context).__name__))
+            raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(smtplib, "SMTP_SSL", refused)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", Refused)
     monkeypatch.setenv("EC2OPS_SMTP_PASSWORD", SMTP_PASSWORD)
     run = run_cli(_email(None, "--smtp-tls"))
     assert (run.code, run.out) == (3, "")

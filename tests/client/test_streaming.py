@@ -186,8 +186,7 @@ def test_a_refused_third_page_leaves_the_rows_printed_says_so_and_exits_1(pages,
     done = subprocess.run([str(EC2OPS), "describe-instances", "-o", form], capture_output=True, text=True,
                           env=env_for(server.url), timeout=60)
     assert done.returncode == 1
-    assert done.stderr == (f"ec2ops: {NOT_AUTHORIZED} Error code: UnauthorizedOperation.\n"
-                           "ec2ops: requestId: req-3\n")
+    assert done.stderr == f"ec2ops: {NOT_AUTHORIZED} Error code: UnauthorizedOperation. (requestId: req-3)\n"
     if form == "plain":
         assert ids(done.stdout) == [iid(n) for n in range(8)]
         assert done.stdout.count("\n") == 8  # the rows, and no requestId line: the command did not finish

@@ -290,8 +290,8 @@ def test_an_error_message_with_line_breaks_is_one_line(offline):
         400, text=ec2_error_xml("InvalidParameterValue", "Bad value&#13;&#10;ec2ops: all is well&#155;0m", "r-2")))
     run = offline("enumerate-regions")
     assert (run.code, run.out) == (1, "")
-    assert run.err == ("ec2ops: Bad value\\r\\nec2ops: all is well\\x9b0m. Error code: InvalidParameterValue.\n"
-                       "ec2ops: requestId: r-2\n")
+    assert run.err == ("ec2ops: Bad value\\r\\nec2ops: all is well\\x9b0m. Error code: InvalidParameterValue. "
+                       "(requestId: r-2)\n")
 
 
 @respx.mock

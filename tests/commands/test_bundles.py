@@ -13,7 +13,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml, ec2_xml, sent_params
+from conftest import ACCESS_KEY_ID, SECRET_KEY, debug_params, ec2_error_xml, ec2_xml, refusal, sent_params
 from ec2ops.operations.bundles import S3_KEYS_TOGETHER
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
@@ -141,7 +141,7 @@ def test_cancel_an_unknown_task_is_exit_1(offline):
         "InvalidBundleID.NotFound", "Invalid bundle ids: bun-00000000")))
     run = offline("cancel-bundle-task", "--bundle-id", "bun-00000000")
     assert run.code == 1
-    assert "ec2ops: Invalid bundle ids: bun-00000000. Error code: InvalidBundleID.NotFound.\n" in run.err
+    assert refusal(run.err) == "ec2ops: Invalid bundle ids: bun-00000000. Error code: InvalidBundleID.NotFound."
 
 
 @respx.mock
@@ -267,7 +267,7 @@ def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox, monk
                    "--storage-prefix", "p")
     bundle = sandbox(*bundle_args, "--get", "returnResult").out.strip()
     busy = sandbox(*bundle_args)
-    assert (busy.code, busy.err.splitlines()[0]) == (
+    assert (busy.code, refusal(busy.err)) == (
         1, "ec2ops: The specified instance already has a bundling task in progress. Error code: BundlingInProgress.")
     clock[0] += 4.5  # bundling, 35% (bundling runs from 2 s to 7 s, 0% to 70%)
     cancelled = sandbox("cancel-bundle-task", "--bundle-id", bundle, "-o", "json")
@@ -286,5 +286,5 @@ def test_a_cancelled_bundle_task_stops_where_it_was_in_the_sandbox(sandbox, monk
     for command in ("cancel-bundle-task", "get-bundle-task-details"):
         unknown = sandbox(command, "--bundle-id", "bun-00000000")
         assert (unknown.code, unknown.out) == (1, "")
-        assert unknown.err.splitlines()[0] == \
+        assert refusal(unknown.err) == \
             "ec2ops: Invalid bundle ids: bun-00000000. Error code: InvalidBundleID.NotFound."

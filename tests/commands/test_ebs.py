@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_client, ec2_xml, sent_params
+from conftest import debug_params, ec2_client, ec2_xml, refusal, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 V = {"Version": "2016-11-15"}
@@ -462,7 +462,7 @@ def test_reset_snapshot_attribute_in_the_sandbox_shows_in_describe_snapshots(san
 
     unknown = sandbox("reset-snapshot-attribute", "--snapshot-id", "snap-00000000")
     assert (unknown.code, unknown.out) == (1, "")
-    assert unknown.err.splitlines()[0] == \
+    assert refusal(unknown.err) == \
         "ec2ops: The snapshot 'snap-00000000' does not exist. Error code: InvalidSnapshot.NotFound."
 
 
@@ -481,12 +481,12 @@ def test_detach_volume_by_the_volume_alone_in_the_sandbox(sandbox):
 
     again = sandbox("detach-volume", "--volume-id", volume)
     assert (again.code, again.out) == (1, "")
-    assert again.err.splitlines()[0] == \
+    assert refusal(again.err) == \
         f"ec2ops: Volume '{volume}' is in the 'available' state. Error code: IncorrectState."
 
 
 def test_an_unknown_zone_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
     run = sandbox("create-volume", "--size", "1", "--availability-zone", "mars-1a")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == "ec2ops: The zone 'mars-1a' does not exist. Error code: InvalidZone.NotFound."
+    assert refusal(run.err) == "ec2ops: The zone 'mars-1a' does not exist. Error code: InvalidZone.NotFound."
     assert sandbox("describe-volumes").out.startswith("requestId: ")  # nothing was made

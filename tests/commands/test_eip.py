@@ -7,7 +7,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_xml, sent_params
+from conftest import debug_params, ec2_xml, refusal, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 IP_MESSAGE = "The given IP address is invalid. It must have the following format: [0-255].[0-255].[0-255].[0-255]."
@@ -99,7 +99,7 @@ def test_an_address_that_is_not_yours_is_the_guides_auth_failure(ec2ops, command
     the guide's words name the address as given. EC2's own text stays in --debug."""
     run = ec2ops(*command, "--ip-address", "198.51.100.7")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == ("ec2ops: The address '198.51.100.7' does not belong to you. "
+    assert refusal(run.err) == ("ec2ops: The address '198.51.100.7' does not belong to you. "
                                        "Error code: AuthFailure.")
     debug = ec2ops(*command, "--ip-address", "198.51.100.7", "--debug")
     assert "InvalidAddress.NotFound" in debug.err and "198.51.100.7" in debug.err

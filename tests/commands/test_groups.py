@@ -4,7 +4,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_xml, sent_params
+from conftest import debug_params, ec2_xml, refusal, sent_params
 from ec2ops.operations.groups import EITHER_OR
 from ec2ops.validate import CIDR_MESSAGE, PROTOCOL_MESSAGE
 
@@ -200,6 +200,6 @@ def test_deleting_default_is_refused_in_the_sandbox_with_the_guides_message(sand
     """moto deletes it; EC2 refuses, and so does `ec2ops sandbox`."""
     run = sandbox("delete-security-group", "--group-name", "default")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == \
+    assert refusal(run.err) == \
         "ec2ops: The security group 'default' is reserved. Error code: InvalidGroup.Reserved."
     assert sandbox("describe-security-groups", "--get", "groupNames").out.strip() == "default"

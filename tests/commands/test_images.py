@@ -5,7 +5,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_client, ec2_xml, sent_params
+from conftest import debug_params, ec2_client, ec2_xml, refusal, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 OWNER = "123456789012"  # moto's account
@@ -105,7 +105,7 @@ def test_modify_launch_permission(ec2ops, ec2):
 
     refused = ec2ops("modify-image-attribute", "--ami-id", ami, "--attribute", "launchPermission",
                      "--operation-type", "add", "--groups", "everyone")
-    assert (refused.code, refused.err.splitlines()[0]) == (1, "ec2ops: Invalid attribute item value 'everyone' for "
+    assert (refused.code, refusal(refused.err)) == (1, "ec2ops: Invalid attribute item value 'everyone' for "
                                                               "UserGroup item type. Error code: InvalidAMIAttributeItemValue.")
 
 
@@ -275,5 +275,5 @@ def test_reset_image_attribute_in_the_sandbox_makes_the_image_private_again(sand
 
     unknown = sandbox("reset-image-attribute", "--ami-id", "ami-00000000", "--attribute", "launchPermission")
     assert (unknown.code, unknown.out) == (1, "")
-    assert unknown.err.splitlines()[0] == \
+    assert refusal(unknown.err) == \
         "ec2ops: The AMI ID 'ami-00000000' does not exist. Error code: InvalidAMIID.NotFound."

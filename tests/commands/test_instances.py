@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_xml, sent_params
+from conftest import debug_params, ec2_xml, refusal, sent_params
 
 URL = "https://ec2.us-east-1.amazonaws.com/"
 AMI = "ami-12345678"  # moto launches any well-formed AMI id
@@ -152,7 +152,7 @@ def test_describe_and_details_of_nothing(ec2ops):
     assert ("The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound."
             in missing.err)
     stop = ec2ops("stop-instance", "--instance-identifier", "i-0123456789abcdef0")
-    assert stop.code == 1 and stop.err.splitlines()[0] == (
+    assert stop.code == 1 and refusal(stop.err) == (
         "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound.")
 
 
@@ -427,12 +427,12 @@ def test_monitor_and_unmonitor_in_the_sandbox_show_in_describe_instances(sandbox
 
     unknown = sandbox("monitor-instance", "--instance-identifier", "i-0123456789abcdef0")
     assert (unknown.code, unknown.out) == (1, "")
-    assert unknown.err.splitlines()[0] == \
+    assert refusal(unknown.err) == \
         "ec2ops: The instance ID 'i-0123456789abcdef0' does not exist. Error code: InvalidInstanceId.NotFound."
 
 
 def test_an_unknown_ami_is_refused_in_the_sandbox_with_the_guides_message(sandbox):
     run = sandbox("run-instances", "--ami-id", AMI)
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == f"ec2ops: The AMI ID '{AMI}' does not exist. Error code: InvalidAMIID.NotFound."
+    assert refusal(run.err) == f"ec2ops: The AMI ID '{AMI}' does not exist. Error code: InvalidAMIID.NotFound."
     assert sandbox("describe-instances").out.startswith("requestId: ")  # nothing was launched

@@ -6,7 +6,7 @@ import stat
 import httpx
 import pytest
 import respx
-from conftest import SECRET_KEY, ec2_xml
+from conftest import SECRET_KEY, ec2_xml, refusal
 
 
 def test_enumerate_regions_plain_is_the_guides_table(ec2ops):
@@ -53,7 +53,7 @@ def test_key_pair_lifecycle(ec2ops):
     assert listed.out.splitlines()[0] == f"k1,{doc['keyFingerprint']}"
     duplicate = ec2ops("allocate-new-key-pair", "--keyName", "k1")
     assert duplicate.code == 1
-    assert "The keypair 'k1' already exists. Error code: InvalidKeyPair.Duplicate.\n" in duplicate.err
+    assert refusal(duplicate.err) == "ec2ops: The keypair 'k1' already exists. Error code: InvalidKeyPair.Duplicate."
     assert ".. Error code" not in duplicate.err
     deleted = ec2ops("delete-key-pair", "--key-name", "k1")
     assert (deleted.code, deleted.out.splitlines()[0]) == (0, "true")

@@ -266,8 +266,8 @@ def test_a_failed_dashboard_call_leaves_no_call_running_into_the_next_run(offlin
     respx.post(URL).mock(side_effect=answer)
     run = offline("ec2-dashboard", "--notify-method", "None")
     assert run.code == 1 and run.out == ""
-    assert run.err == ("ec2ops: You are not authorized. Error code: UnauthorizedOperation.\n"
-                       "ec2ops: requestId: ea966190-f9aa-478e-9ede-example\n")
+    assert run.err == ("ec2ops: You are not authorized. Error code: UnauthorizedOperation. "
+                       "(requestId: ea966190-f9aa-478e-9ede-example)\n")
     assert sorted(done) == ["DescribeInstances", "DescribeKeyPairs", "DescribeSecurityGroups", "DescribeSnapshots",
                             "DescribeVolumes"]
     assert [t.name for t in threading.enumerate() if t.name.startswith("ec2ops-call")] == []

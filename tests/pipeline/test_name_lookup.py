@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from conftest import refusal
+
 AMI = "ami-12345678"
 
 
@@ -59,12 +61,11 @@ def test_a_name_no_instance_has_is_exit_1_in_the_guides_style_and_nothing_is_cha
     kept, = launch(ec2, "web-1")
     run = ec2ops("terminate-instance", "--instance-identifier", "web-9")
     assert run.code == 1 and run.out == ""
-    first, request = run.err.splitlines()
-    assert first == "ec2ops: The instance named 'web-9' does not exist. Error code: InvalidInstanceId.NotFound."
-    assert request.startswith("ec2ops: requestId: ")
+    # one line, its requestId in it
+    assert refusal(run.err) == "ec2ops: The instance named 'web-9' does not exist. Error code: InvalidInstanceId.NotFound."
     assert state(ec2, kept) == "running"
     two = ec2ops("describe-instances", "--instance-ids", "x,y")
-    assert two.err.splitlines()[0] == ("ec2ops: The instances named 'x, y' do not exist. "
+    assert refusal(two.err) == ("ec2ops: The instances named 'x, y' do not exist. "
                                        "Error code: InvalidInstanceId.NotFound.")
 
 
@@ -85,13 +86,13 @@ def test_volumes_and_images_by_name(ec2ops, ec2):
     got = ec2ops("get-image-details", "--ami-id", "base", "--get", "returnResult")
     assert (got.code, got.out) == (0, f"{image}\n"), got.err
     missing = ec2ops("get-image-details", "--ami-id", "nothing")
-    assert (missing.code, missing.err.splitlines()[0]) == (
+    assert (missing.code, refusal(missing.err)) == (
         1, "ec2ops: The AMI named 'nothing' does not exist. Error code: InvalidAMIID.NotFound.")
     gone = ec2ops("delete-volume", "--volume-id", "data")
     assert gone.code == 0, gone.err
     assert volume["VolumeId"] not in [v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]]
     none = ec2ops("delete-volume", "--volume-id", "data")
-    assert (none.code, none.err.splitlines()[0]) == (
+    assert (none.code, refusal(none.err)) == (
         1, "ec2ops: The volume named 'data' does not exist. Error code: InvalidVolume.NotFound.")
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import debug_params, ec2_error_xml
+from conftest import debug_params, ec2_error_xml, refusal
 from ec2ops import traits
 from ec2ops.cli import GUIDE_ORDER, cli
 
@@ -109,7 +109,7 @@ def test_dry_run_refused_is_exit_1_with_ec2s_message(offline):
             return_value=httpx.Response(403, text=ec2_error_xml("UnauthorizedOperation", message)))
         run = offline("delete-key-pair", "--key-name", "deploy", "--dry-run")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == f"ec2ops: {message} Error code: UnauthorizedOperation."
+    assert refusal(run.err) == f"ec2ops: {message} Error code: UnauthorizedOperation."
 
 
 # -- --filter ------------------------------------------------------------------------------------

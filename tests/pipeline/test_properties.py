@@ -130,8 +130,11 @@ INPUTS = command_inputs()
 
 def answer(request: httpx.Request) -> httpx.Response:
     action = dict(parse_qsl(request.content.decode())).get("Action", "Unknown")
+    # DescribeRegions lists one region: an empty list is not EC2's answer (exit 3), and --regions is fuzzed
+    regions = "<regionInfo><item><regionName>us-east-1</regionName></item></regionInfo>" \
+        if action == "DescribeRegions" else ""
     return httpx.Response(200, text=f"<{action}Response><requestId>r-1</requestId><return>true</return>"
-                                    f"</{action}Response>")
+                                    f"{regions}</{action}Response>")
 
 
 def test_every_command_has_string_inputs_to_fuzz():

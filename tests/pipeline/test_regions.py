@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from conftest import ec2_client, ec2_error_xml
+from conftest import ec2_client, ec2_error_xml, refusal
 
 PLACES = ("us-east-1", "eu-west-1", "ap-southeast-2")
 OPT_IN = "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe."
@@ -103,7 +103,7 @@ def test_an_id_found_in_no_region_is_the_guides_not_found_message(ec2ops, launch
     here = ec2ops("get-instance-details", "--instance-identifier", missing)
     run = ec2ops("get-instance-details", "--instance-identifier", missing, "--regions", "us-east-1,eu-west-1")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == here.err.splitlines()[0] == (
+    assert refusal(run.err) == refusal(here.err) == (
         f"ec2ops: The instance ID '{missing}' does not exist. Error code: InvalidInstanceId.NotFound.")
 
 

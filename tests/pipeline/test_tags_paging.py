@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from conftest import refusal
+
 AMI = "ami-12345678"
 
 
@@ -136,5 +138,5 @@ def test_page_size_is_not_sent_with_group_ids_either(ec2ops, ec2):
 def test_an_unknown_group_id_is_the_guides_not_found_message(ec2ops):
     run = ec2ops("get-security-group-details", "--group-id", "sg-0123456789abcdef0")
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == (
+    assert refusal(run.err) == (
         "ec2ops: The security group 'sg-0123456789abcdef0' does not exist. Error code: InvalidGroup.NotFound.")

@@ -18,7 +18,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from conftest import EC2OPS, ec2_client, env_for
@@ -128,10 +127,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def stage(url: str) -> dict[str, str]:
+def stage(server) -> dict[str, str]:
     """A reset sandbox with what the examples name; returns the placeholders' values."""
-    httpx.post(f"{url}/moto-api/reset")
-    ec2 = ec2_client(url)
+    server.reset()  # in-process: the sandbox admits only signed EC2 requests
+    ec2 = ec2_client(server.url)
     ami = ec2.register_image(Name="readme", ImageLocation="readme-bucket/readme.manifest.xml")["ImageId"]
     first, second, stopped = [i["InstanceId"] for i in ec2.run_instances(
         ImageId=ami, MinCount=3, MaxCount=3, Placement={"AvailabilityZone": "us-east-1a"})["Instances"]]
@@ -192,7 +191,7 @@ def test_every_shell_example_of_the_readme_runs_against_the_sandbox(sandbox_serv
     for number, block in enumerate(blocks(README.read_text())):
         if not script(block, {}, 0)[1]:
             continue
-        text, count, _ = script(block, stage(sandbox_server.url), free_port())
+        text, count, _ = script(block, stage(sandbox_server), free_port())
         work, env = workdir(tmp_path / f"block{number}")
         counted = work.parent / "ran"
         env = {**env_for(sandbox_server.url), **env, "RAN": str(counted)}
@@ -224,7 +223,7 @@ def test_the_retry_loop_fails_with_the_last_status_after_three_unreachable_tries
 
 
 def test_the_key_pair_example_deletes_only_what_it_selects(sandbox_server, tmp_path):
-    fill = stage(sandbox_server.url)
+    fill = stage(sandbox_server)
     line = next(c for c in commands(example("ec2ops enumerate-regions --get returnResult").text) if "delete-key-pair" in "".join(c))
     work, env = workdir(tmp_path)
     done = subprocess.run(["bash", "-c", "set -e -o pipefail\n" + "\n".join(line)], cwd=work,

@@ -8,6 +8,7 @@ import botocore.exceptions
 import pytest
 
 from conftest import ec2_client
+from conftest import refusal as one_line
 
 AMI = "ami-12345678"
 
@@ -30,7 +31,7 @@ def test_a_terminated_instance_is_not_started(sandbox):
     ec2.terminate_instances(InstanceIds=[instance])
     run = sandbox("start-instance", "--instance-id", instance)
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines()[0] == (f"ec2ops: The instance '{instance}' is not in a state from which it can be "
+    assert one_line(run.err) == (f"ec2ops: The instance '{instance}' is not in a state from which it can be "
                                        "started. Error code: IncorrectInstanceState.")
     assert refusal(lambda: ec2.start_instances(InstanceIds=[instance])) == (
         400, "IncorrectInstanceState", f"The instance '{instance}' is not in a state from which it can be started.")
@@ -46,14 +47,14 @@ def test_a_dry_run_on_what_does_not_exist_is_not_found(sandbox):
     ec2, instance = launch(sandbox.url)
     missing = "i-0123456789abcdef0"
     run = sandbox("stop-instance", "--instance-id", missing, "--dry-run")
-    assert (run.code, run.out, run.err.splitlines()[0]) == (
+    assert (run.code, run.out, one_line(run.err)) == (
         1, "", f"ec2ops: The instance ID '{missing}' does not exist. Error code: InvalidInstanceId.NotFound.")
     assert refusal(lambda: ec2.stop_instances(InstanceIds=[instance, missing], DryRun=True)) == (
         400, "InvalidInstanceID.NotFound", f"The instance ID '{missing}' does not exist")
     assert refusal(lambda: ec2.stop_instances(InstanceIds=[missing, "i-0123456789abcdef1"], DryRun=True))[2] == \
         f"The instance IDs '{missing}, i-0123456789abcdef1' do not exist"
     volume = sandbox("delete-volume", "--volume-id", "vol-0123456789abcdef0", "--dry-run")
-    assert (volume.code, volume.err.splitlines()[0]) == (
+    assert (volume.code, one_line(volume.err)) == (
         1, "ec2ops: The volume 'vol-0123456789abcdef0' does not exist. Error code: InvalidVolume.NotFound.")
     assert refusal(lambda: ec2.deregister_image(ImageId="ami-0123456789abcdef0", DryRun=True)) == (
         400, "InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist")

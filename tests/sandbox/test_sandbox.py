@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import EC2OPS, run_cli
-from ec2ops.sandbox import MISSING, SANDBOX_KEY_ID, SANDBOX_SECRET
+from conftest import EC2OPS, refusal, run_cli
+from ec2ops.sandbox import MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,13 +37,14 @@ def test_run_gives_the_command_the_sandbox_and_exits_with_its_status():
                           capture_output=True, text=True, env=clean_env(PATH="/usr/bin:/bin"), timeout=120)
     assert done.returncode == 7, done.stdout + done.stderr
     first, out = done.stdout.split("\n", 1)
-    assert re.fullmatch(rf"endpoint=http://127\.0\.0\.1:\d+ id={SANDBOX_KEY_ID} secret={SANDBOX_SECRET} "
+    keys = re.fullmatch(r"endpoint=http://127\.0\.0\.1:\d+ id=(AKIDSANDBOX[A-Z0-9]{9}) secret=([\w-]{40}) "
                         r"region=us-east-1", first)
+    assert keys, first  # the keys made for this start, the only ones it admits
     instance = re.search(r"^(i-[0-9a-f]+)$", out, re.M).group(1)
     address = re.search(r"^(\d+\.\d+\.\d+\.\d+)$", out, re.M).group(1)
     assert f"{address},{instance}" in out  # enumerate-elastic-ips: the address is associated
     assert "instancesRunning: 1" in out and "elasticIps: 1" in out and "keyPairs: 1" in out
-    assert "PRIVATE KEY" not in out and SANDBOX_SECRET not in done.stderr
+    assert "PRIVATE KEY" not in out and keys.group(2) not in done.stderr
 
 
 def test_run_exits_zero_when_the_command_succeeds_and_names_its_log_once(tmp_path):
@@ -63,8 +64,8 @@ def test_sandbox_in_the_background_serves_until_sigint(tmp_path):
                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         exports = dict(server.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(4))
-        assert exports["AWS_ACCESS_KEY_ID"] == SANDBOX_KEY_ID and exports["AWS_REGION"] == "us-east-1"
-        assert httpx.get(exports["EC2OPS_ENDPOINT"] + "/moto-api/data.json", timeout=10).status_code == 200
+        assert re.fullmatch("AKIDSANDBOX[A-Z0-9]{9}", exports["AWS_ACCESS_KEY_ID"]) and exports["AWS_REGION"] == "us-east-1"
+        assert httpx.get(exports["EC2OPS_ENDPOINT"] + "/moto-api/data.json", timeout=10).status_code == 401
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=20) == 0
@@ -167,8 +168,7 @@ def test_every_command_in_an_operators_order_against_ec2ops_sandbox(tmp_path, mo
 
     def refused(message, *args):
         run = run_cli(list(args))
-        assert (run.code, run.out, run.err.splitlines()[0]) == (1, "", f"ec2ops: {message}"), args
-        assert run.err.splitlines()[1].startswith("ec2ops: requestId: ")
+        assert (run.code, run.out, refusal(run.err)) == (1, "", f"ec2ops: {message}"), args
 
     wait = ("--wait", "--wait-interval", "0.05")
     try:
@@ -301,9 +301,13 @@ def test_every_command_in_an_operators_order_against_ec2ops_sandbox(tmp_path, mo
         assert run_cli(["enumerate-key-pairs"]).code == 1  # No items found!
 
         # An action moto has not implemented: its traceback goes to the log, not the terminal.
-        crash = httpx.post(url, data={"Action": "EnableVolumeIO", "VolumeId": volume}, timeout=10, headers={
-            "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/ec2/aws4_request, "
-                             "SignedHeaders=host, Signature=0"})
+        import datetime as dt
+
+        from ec2ops.client.signing import Credentials, sign_v4
+        headers, body = sign_v4(url, {"Action": "EnableVolumeIO", "VolumeId": volume, "Version": "2016-11-15"},
+                                Credentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"]),
+                                "us-east-1", dt.datetime.now(dt.timezone.utc))
+        crash = httpx.post(url, content=body, timeout=10, headers=headers)
         assert crash.status_code == 500
         # werkzeug writes the traceback after it has sent the 500: wait for it before stopping the server
         deadline = time.monotonic() + 20
