@@ -6,18 +6,13 @@ names only when none of them is an id: a pipe of ids is checked as ids, as it al
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Iterable, Mapping
 
 from ec2ops import resources
 from ec2ops.client import document
 from ec2ops.errors import GUIDE_MESSAGES, Ec2Error, InputError
 from ec2ops.rows import tags
-
-if TYPE_CHECKING:
-    from ec2ops.session import Lookups, Run
-    from ec2ops.spec import Input
 
 NAMED = (resources.INSTANCE, resources.VOLUME, resources.IMAGE)
 # What an id looks like, of any kind (or digits alone, or an id's hex alone): such a value is checked as an
@@ -34,7 +29,8 @@ def is_name(value: Any) -> bool:
     return bool(text) and not (text.startswith(ID_PREFIXES) or text.isdigit() or ID_WITHOUT_PREFIX.fullmatch(text))
 
 
-def takes_names(spec: Input) -> bool:
+def takes_names(spec: Any) -> bool:
+    """Whether an input (spec.Input) takes an instance, volume or image id, which a name may stand for."""
     return spec.id_resource in NAMED and not spec.flag
 
 
@@ -56,11 +52,11 @@ def not_found(resource: resources.Resource, missing: list[str], request_id: str 
     return NameNotFound(code, text, request_id)
 
 
-def wanted(run: Run) -> dict[Input, list[str]]:
-    """The inputs given names, with those names."""
-    found: dict[Input, list[str]] = {}
-    for spec in run.op.inputs:
-        value = run.inputs.get(spec.name)
+def wanted(specs: Iterable, inputs: Mapping) -> dict:
+    """The inputs (spec.Input) given names, with those names."""
+    found: dict = {}
+    for spec in specs:
+        value = inputs.get(spec.name)
         if takes_names(spec) and value:
             named = [v for v in (value if isinstance(value, list) else [value]) if is_name(v)]
             if named:
@@ -68,11 +64,12 @@ def wanted(run: Run) -> dict[Input, list[str]]:
     return found
 
 
-def resolved(run: Run, lookups: Lookups) -> Run:
-    """The run with each name replaced by the id of what bears it: one Describe per kind of resource."""
-    names = wanted(run)
+def resolved(specs: Iterable, inputs: Mapping, lookups: Any) -> dict[str, Any]:
+    """The inputs given names, each name replaced by the id of what bears it, read with `lookups`
+    (session.Lookups): one Describe per kind of resource."""
+    names = wanted(specs, inputs)
     if not names:
-        return run
+        return {}
     ids: dict[tuple[str, str], str] = {}
     for resource in dict.fromkeys(spec.id_resource for spec in names):
         asked = list(dict.fromkeys(n.strip() for spec, given in names.items() if spec.id_resource is resource
@@ -94,13 +91,13 @@ def resolved(run: Run, lookups: Lookups) -> Run:
             ids[(resource.kind, name)] = bearers[name][0]
     changed: dict[str, Any] = {}
     for spec in names:
-        value = run.inputs[spec.name]
+        value = inputs[spec.name]
         swap = (lambda v: ids[(spec.id_resource.kind, v.strip())] if is_name(v) else v)
         changed[spec.name] = [swap(v) for v in value] if isinstance(value, list) else swap(value)
-    return dataclasses.replace(run, inputs=run.inputs.joined(changed))
+    return changed
 
 
-def check(spec: Input, values: list[str], from_stdin: bool = False) -> list[str]:
+def check(spec: Any, values: list[str], from_stdin: bool = False) -> list[str]:
     """An id input's values checked as ids, but for names (kept as they are, to be looked up):
     from stdin, only when every value is a name."""
     if not spec.check:

@@ -394,3 +394,16 @@ def _whole(console, table) -> None:
     console.width = _UNBOUNDED
     console.width = max(1, console.measure(table).maximum)
     console.print(table)
+
+
+def stdout_reader_gone() -> bool:
+    """The reader of a pipe on stdout closed it (poll's POLLERR on the writing end), seen without
+    writing a byte; never for a file, a terminal that is there, or a stdout that is no file."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), 0)  # errors and hang-ups are always reported
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False

@@ -92,7 +92,8 @@ def steps(run: Run) -> None:
         printer = trait.printer(run, state, printer)
     targets = spread(run)
     if not targets:  # names where ids go, looked up once (in several regions: in each, by call)
-        run = names.resolved(run, Lookups(run.session))
+        run = dataclasses.replace(run, inputs=run.inputs.joined(names.resolved(run.op.inputs, run.inputs,
+                                                                                 Lookups(run.session))))
     try:
         if op.merge:  # a flow run in each region, its results made one
             if targets:
@@ -164,7 +165,9 @@ def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
 
     def one(target: fanout.Target) -> Answer:
         here = dataclasses.replace(run, session=target.session)
-        answer = call(names.resolved(here, Lookups(here.session)))
+        here = dataclasses.replace(here, inputs=here.inputs.joined(names.resolved(here.op.inputs, here.inputs,
+                                                                                  Lookups(here.session))))
+        answer = call(here)
         if answer.result is None:  # the first page in the thread, every region at once; the next as it is read
             pages = iter(answer.pages)
             first = next(pages, None)

@@ -6,7 +6,6 @@ Nothing here loads httpcore or rich."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
@@ -156,7 +155,7 @@ class Session:
     def pages(self, action: str, params: dict[str, Any] | None, list_key: str, ahead: bool = True):
         """A Describe call's answers, page by page as they arrive (the next asked for ahead): a read,
         which no hook changes. A reader of stdout that goes away while a page is awaited ends it (141)."""
-        return self.client.pages(action, params, list_key, ahead, gone=stdout_reader_gone)
+        return self.client.pages(action, params, list_key, ahead, gone=output.stdout_reader_gone)
 
     def printer(self, layout: output.Layout) -> output.Printer:
         return output.printer(layout, self.sink)
@@ -196,16 +195,3 @@ class Lookups:
     def credentials(self):
         """The keys signing the calls now (temporary ones may have been renewed since the run began)."""
         return self._session.client.settings.credentials.current()
-
-
-def stdout_reader_gone() -> bool:
-    """The reader of a pipe on stdout closed it (poll's POLLERR on the writing end), seen without
-    writing a byte; never for a file, a terminal that is there, or a stdout that is no file."""
-    import select
-
-    try:
-        poller = select.poll()
-        poller.register(sys.stdout.fileno(), 0)  # errors and hang-ups are always reported
-        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):
-        return False

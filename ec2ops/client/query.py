@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 import httpcore
 
 from ec2ops import resources
-from ec2ops.client import CALL_THREAD, document, proxies, tls, transport
+from ec2ops.client import document, proxies, tls, transport
 from ec2ops.client.ratelimit import Adaptive
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, unsigned, wire_url
 from ec2ops.client.trace import MASKED_LENGTH, decoded_size, mask_answer, one_line
-from ec2ops.credentials.source import Source
 from ec2ops.errors import Ec2Error, EndpointError, InputError, OutcomeUnknown
 
 MASKED_PARAMS = {"Signature", "SecurityToken", "Storage.S3.UploadPolicySignature", "WebIdentityToken"}
@@ -28,7 +27,9 @@ MASKED_HEADERS = {"authorization", "x-amz-security-token"}
 
 @dataclass
 class Settings:
-    credentials: "Source | Credentials"  # asked for current keys on every attempt (fixed keys are their own source)
+    # anything with current() -> Credentials (credentials.Source), asked for the keys on every attempt;
+    # fixed keys are their own source
+    credentials: Credentials
     endpoint: str  # a full URL: scheme, host, optional port and path
     region: str
     api_version: str = "2016-11-15"

@@ -13,7 +13,7 @@ import hmac
 import re
 from urllib.parse import quote, urlsplit
 
-from ec2ops.credentials.keys import Credentials  # noqa: F401 - where the client and its tests have taken it from
+from ec2ops.client.keys import Credentials  # noqa: F401 - where the client and its tests have taken it from
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 V4_ALGORITHM = "AWS4-HMAC-SHA256"

@@ -21,7 +21,7 @@ names no keys: the chain is then the command line and the environment alone.
 
 --profiles takes each profile's keys from the files alone (`of_profile`).
 
-Modules: `keys` (Credentials, the checks on characters), `chain` (the Provider protocol, Chain),
+Modules: `ec2ops.client.keys` (Credentials and the checks on characters: the client signs with them, and the credentials package uses the client for STS), `chain` (the Provider protocol, Chain),
 `source` (Source: current keys, loaded again before they expire), and one module per provider
 (`flags`, `environment`, `profile`). A new source of keys is one more provider module, placed in
 the chain here."""
@@ -34,8 +34,9 @@ from ec2ops.credentials.chain import Chain, Provider
 from ec2ops.credentials.environment import Environment
 from ec2ops.credentials.flags import Flags
 from ec2ops.credentials.flags import FLAGS as _FLAGS
-from ec2ops.credentials.keys import NAMES, Credentials
-from ec2ops.credentials.profile import Files, Profile, parsed, profile_name, read_profile
+from ec2ops.client.keys import NAMES, Credentials
+from ec2ops.credentials.named import Profile
+from ec2ops.credentials.profile import Files, parsed, profile_name, read_profile
 from ec2ops.credentials.source import Source
 
 __all__ = ["FLAGS", "NAMES", "Chain", "Credentials", "Environment", "Flags", "Profile", "Provider", "Source",
@@ -87,12 +88,6 @@ class _Served:
 
 _SERVED = (_Served("Container", "the container's credentials endpoint"),
            _Served("InstanceMetadata", "the instance metadata service"))
-
-
-def sso_wanted(settings: dict[str, str]) -> bool:
-    """Whether a profile takes its keys from SSO (it names an account or a role), as botocore decides;
-    here, so that the sso module is loaded only for such a profile."""
-    return bool(settings.get("sso_account_id") or settings.get("sso_role_name"))
 
 
 def _settings_profile(name: str) -> bool:

@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 from ec2ops.errors import InputError
 
 # As botocore's AssumeRoleCredentialFetcher: keys with less left than this are not taken from the cache.

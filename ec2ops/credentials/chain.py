@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Protocol, runtime_checkable
 
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 
 
 @runtime_checkable

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import InputError
 
 TOKENS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")  # botocore's order: the first set one is the token

@@ -6,7 +6,7 @@ whole or refused; a profile never completes it."""
 from __future__ import annotations
 
 from ec2ops.credentials.environment import variable
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import InputError
 
 # Each flag, the option name it is held under, the key it gives and the variable it stands for.

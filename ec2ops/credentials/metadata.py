@@ -11,7 +11,7 @@ import json
 import os
 from urllib.parse import urlsplit
 
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import EndpointError, InputError
 
 CONTAINER_HOST = "http://169.254.170.2"

@@ -9,7 +9,7 @@ import json
 import shlex
 import subprocess
 
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import InputError
 
 LIMIT = 64 * 1024

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ec2ops import files
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import InputError
 
 if TYPE_CHECKING:
@@ -97,32 +97,6 @@ def read_profile(profile: str | None) -> tuple[dict[str, str], str | None]:
     return {key: value for key, value in settings.items() if key in KEYS}, settings.get("region") or None
 
 
-class Profile:
-    """A profile's keys (`profile`, else AWS_DEFAULT_PROFILE / AWS_PROFILE, else default); after a load,
-    `region` is its region (None when it has none). A profile named but found in neither file is bad input."""
-
-    def __init__(self, profile: str | None):
-        self.profile = profile
-        self.region: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"the profile '{profile_name(self.profile)}'"
-
-    def load(self) -> Credentials | None:
-        name = profile_name(self.profile)
-        aws = Files()
-        if name != "default" and not aws.exists(name):
-            raise InputError(f"The profile '{name}' was not found in ~/.aws/credentials or ~/.aws/config.")
-        settings = aws.settings(name)
-        self.region = settings.get("region") or None
-        if settings.get("role_arn") and not settings.get("web_identity_token_file"):  # before its own keys
-            from ec2ops.credentials.role import AssumeRole
-
-            return AssumeRole(name, aws).load()
-        return own_keys(name, aws, with_variables=self.profile is None)
-
-
 def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
     """A profile's keys other than a role's, in botocore's order: a web identity (AWS_WEB_IDENTITY_TOKEN_FILE
     and AWS_ROLE_ARN first, `with_variables`), SSO, the credentials file's keys, credential_process, the
@@ -134,8 +108,6 @@ def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
         keys = WebIdentity(name, settings, with_variables).load()
         if keys is not None:
             return keys
-    from ec2ops.credentials import sso_wanted
-
     if sso_wanted(settings):
         from ec2ops.credentials import sso
 
@@ -149,3 +121,9 @@ def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
 
         keys = process.run(name, settings["credential_process"])
     return keys if keys is not None else aws.static_keys(name, (1,))
+
+
+def sso_wanted(settings: dict[str, str]) -> bool:
+    """Whether a profile takes its keys from SSO (it names an account or a role), as botocore decides;
+    here, so that the sso module is loaded only for such a profile."""
+    return bool(settings.get("sso_account_id") or settings.get("sso_role_name"))

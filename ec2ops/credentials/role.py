@@ -11,7 +11,7 @@ import threading
 import time
 
 from ec2ops.credentials import sts
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 from ec2ops.credentials.profile import Files
 from ec2ops.errors import InputError
 

@@ -7,7 +7,7 @@ import threading
 from typing import Callable
 
 from ec2ops.credentials.chain import Provider
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 
 # Temporary keys are loaded again this long before they expire: a request signed with them must
 # still reach AWS, and be checked there, while they hold.

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ec2ops.credentials.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, of_pieces
 from ec2ops.errors import EndpointError, InputError
 
 NEEDED = ("sso_start_url", "sso_region", "sso_account_id", "sso_role_name")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 from ec2ops.errors import Ec2Error, EndpointError, Ec2opsError, OutcomeUnknown
 
 API_VERSION = "2011-06-15"

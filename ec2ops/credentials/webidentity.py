@@ -9,7 +9,7 @@ import os
 import time
 
 from ec2ops.credentials import sts
-from ec2ops.credentials.keys import Credentials
+from ec2ops.client.keys import Credentials
 from ec2ops.errors import InputError
 
 VARIABLES = {"web_identity_token_file": "AWS_WEB_IDENTITY_TOKEN_FILE", "role_arn": "AWS_ROLE_ARN",

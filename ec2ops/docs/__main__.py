@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import ec2ops.docs
 from ec2ops.docs.completions import completions
 from ec2ops.docs.listing import listing
 from ec2ops.docs.man import man_pages
 from ec2ops.docs.tree import ROOT
 from ec2ops.errors import ExitStatus
 
+DESCRIPTION = ("The files generated from the command tree: the listing, shell completions, man pages and the "
+               "README's exit table.")
 KINDS = ("listing", "completions", "man", "readme")
 # Under the repository (or --into); the listing first: the others build every command anyway.
 FOLDERS = {"listing": "ec2ops", "completions": "completions", "man": "man", "readme": ""}
@@ -79,7 +80,7 @@ def run(kind: str, into: Path, check: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ec2ops.docs", description=ec2ops.docs.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ec2ops.docs", description=DESCRIPTION)
     parser.add_argument("kind", choices=[*KINDS, "all"])
     parser.add_argument("--check", action="store_true", help="fail when the files are stale; write nothing")
     parser.add_argument("--into", type=Path, help="directory to write into (default: the repository's)")

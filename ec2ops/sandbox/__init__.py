@@ -10,10 +10,8 @@ import sys
 
 import click
 
-MISSING = (
-    "The sandbox needs moto's server, which is not installed: "
-    "pip install 'ec2ops[sandbox]' (or pip install 'moto[server]')."
-)
+from ec2ops.sandbox.words import MISSING  # noqa: F401 - the command says it too (tests import it here)
+
 NOT_FOUND, NOT_EXECUTABLE = 127, 126  # as a shell says of a command it cannot find or run
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ec2ops.errors import EndpointError, InputError
-from ec2ops.sandbox import MISSING
+from ec2ops.sandbox.words import MISSING
 
 LOG_BYTES = 10 * 1024 * 1024  # then the log starts again, the previous one kept as sandbox.log.1
 log = logging.getLogger("ec2ops.sandbox")

@@ -334,7 +334,7 @@ def test_no_secret_in_the_text_of_a_refused_key(secret, token):
     assert "wJalr" not in str(caught.value) and "FQoG" not in str(caught.value)
     assert str(caught.value) in ("The secret access key holds characters no AWS key has; check how it was given.",
                                  "The session token holds characters no AWS key has; check how it was given.")
-    from ec2ops.credentials.keys import Piece, of_pieces
+    from ec2ops.client.keys import Piece, of_pieces
 
     with pytest.raises(InputError) as caught:
         of_pieces({"aws_access_key_id": Piece("AKIDX", "the profile 'x'"),

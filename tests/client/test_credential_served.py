@@ -84,7 +84,8 @@ def test_static_keys_load_no_other_source_and_ask_no_instance_metadata(tmp_path,
         run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
         loaded = run.stderr.split("LOADED:")[1].strip().split(",")
         assert sorted(loaded) == ["ec2ops.credentials.chain", "ec2ops.credentials.environment",
-                                  "ec2ops.credentials.flags", "ec2ops.credentials.keys", "ec2ops.credentials.profile",
+                                  "ec2ops.credentials.flags", "ec2ops.credentials.named",
+                                  "ec2ops.credentials.profile",
                                   "ec2ops.credentials.source"], run.stderr
         assert imds.requests == []
     finally:
