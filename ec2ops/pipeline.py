@@ -160,7 +160,14 @@ def call(run: Run) -> Answer:
 
 def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
     """The command in every target at once, at most spread.workers calls running; the answers in
-    the targets' order, each as soon as it and those before it are in."""
+    the targets' order, each as soon as it and those before it are in. Returned once the calls are
+    out and the targets checked (a region unknown is bad input before any row is printed)."""
+    answers = _fanned(run, spread)
+    next(answers)
+    return answers
+
+
+def _fanned(run: Run, spread: fanout.Spread) -> Iterator[Answer | None]:
     op, targets = run.op, spread.targets
 
     def one(target: fanout.Target) -> Answer:
@@ -180,9 +187,11 @@ def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
     targets[0].session.client.limit_in_flight(spread.workers)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
     with fanout.started(tasks, spread.workers) as futures:
-        for target, future in zip(targets, futures.values()):
+        checked = spread.checked()  # beside the calls under way
+        yield None
+        for target, sent, future in zip(checked, targets, futures.values()):
             try:
-                yield future.result()
+                yield future.result() if target is sent else one(target)
             except Ec2opsError as exc:
                 yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
 

@@ -290,8 +290,8 @@ class Regions(Trait):
     def targets(self, op, state, session):
         if state.get("regions") is None and state.get("profiles") is None:
             return None
-        places = fanout.targets(session, state.get("regions"), state.get("profiles"))
-        return fanout.Spread(places, state.get("max_concurrency") or fanout.MAX_CONCURRENCY)
+        return fanout.spread(session, state.get("regions"), state.get("profiles"),
+                             state.get("max_concurrency") or fanout.MAX_CONCURRENCY)
 
 
 class Columns(Trait):

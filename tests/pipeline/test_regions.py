@@ -183,6 +183,8 @@ class Front:
     def __init__(self, moto_url: str):
         self.moto_url, self.delay, self.refuse, self.cut = moto_url, {}, {}, set()
         self.refuse_later = {}  # region -> (status, document) for its requests with a NextToken
+        self.slow = {}  # action -> seconds more before it is answered
+        self.actions = []  # the actions asked for, in the order they arrived
         self.in_flight = self.most = 0
         self.lock = threading.Lock()
         front = self
@@ -196,11 +198,13 @@ class Front:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 region = re.search(r"Credential=[^/]+/\d+/([^/]+)/", self.headers.get("Authorization", "")).group(1)
+                action = re.search(rb"(?:^|&)Action=(\w+)", body).group(1).decode()
                 with front.lock:
                     front.in_flight += 1
                     front.most = max(front.most, front.in_flight)
+                    front.actions.append(action)
                 try:
-                    time.sleep(front.delay.get(region, 0) + 0.05)
+                    time.sleep(front.delay.get(region, 0) + front.slow.get(action, 0) + 0.05)
                     if region in front.cut:
                         self.close_connection = True
                         self.connection.shutdown(2)
@@ -244,7 +248,24 @@ def test_rows_keep_the_regions_order_whatever_order_the_answers_arrive_in(ec2ops
     run = ec2ops("describe-instances", "--regions", "us-east-1,eu-west-1,ap-southeast-2", "--endpoint", front.url)
     assert (run.code, run.err) == (0, "")
     assert [line.split(";")[:2] for line in rows(run.out)] == [[r, launched[r]] for r in PLACES]
-    assert front.most == 3  # all at once
+    assert front.most == 4  # all at once, and the DescribeRegions that checks them beside them
+    assert sorted(front.actions) == ["DescribeInstances"] * 3 + ["DescribeRegions"]
+
+
+def test_no_row_is_printed_before_the_regions_given_are_checked(ec2ops, launched, front):
+    """The calls go out beside the check, but a region DescribeRegions does not list is bad input
+    with nothing printed, however soon the other regions answered."""
+    front.slow["DescribeRegions"] = 0.5
+    run = ec2ops("describe-instances", "--regions", "us-east-1,us-east-9", "--endpoint", front.url)
+    assert (run.code, run.out) == (2, "")
+    assert run.err.startswith("ec2ops: --regions: us-east-9 is not a region of this account (DescribeRegions "
+                              "lists af-south-1, ") and run.err.count("\n") == 1
+    assert "DescribeInstances" in front.actions  # sent, and its rows never printed
+    # A region the check refuses is told, whatever the calls beside it brought.
+    front.refuse["us-east-1"] = (401, ec2_error_xml("OptInRequired", OPT_IN, "req-r"))
+    run = ec2ops("describe-instances", "--regions", "us-east-1,eu-west-1", "--endpoint", front.url)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == f"ec2ops: {OPT_IN} Error code: OptInRequired. (requestId: req-r)\n"
 
 
 def test_max_concurrency_bounds_the_calls_in_flight(ec2ops, launched, front):
