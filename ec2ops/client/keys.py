@@ -68,6 +68,21 @@ def checked(key: str, piece: Piece) -> str:
     return piece.value
 
 
+def of_json(found: dict, where: str, token: str) -> Credentials:
+    """Keys from the JSON a credentials service or program gives (AccessKeyId, SecretAccessKey, the
+    token under `token`, Expiration as ISO 8601: UTC when it names no zone). KeyError, TypeError,
+    ValueError or AttributeError when it is not that shape: the caller says so, never quoting it."""
+    pieces = {"aws_access_key_id": Piece(found["AccessKeyId"], where),
+              "aws_secret_access_key": Piece(found["SecretAccessKey"], where)}
+    if found.get(token):
+        pieces["aws_session_token"] = Piece(found[token], where)
+    expiry = found.get("Expiration")
+    when = dt.datetime.fromisoformat(expiry.replace("Z", "+00:00")) if expiry else None
+    if when is not None and when.utcoffset() is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return of_pieces(pieces, when)
+
+
 def of_pieces(pieces: dict[str, Piece], expiry: dt.datetime | None = None) -> Credentials:
     """Credentials from an id, a secret and perhaps a token, each checked in that order."""
     token = pieces.get("aws_session_token")

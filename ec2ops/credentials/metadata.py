@@ -6,12 +6,11 @@ chain gets this far; the standard library's http.client, plain and short."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from urllib.parse import urlsplit
 
-from ec2ops.client.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, of_json
 from ec2ops.errors import EndpointError, InputError
 
 CONTAINER_HOST = "http://169.254.170.2"
@@ -54,16 +53,9 @@ def fetch(method: str, url: str, headers: dict[str, str], timeout: float, attemp
 def _keys(body: bytes, where: str) -> Credentials:
     """Keys from the JSON both services answer (AccessKeyId, SecretAccessKey, Token, Expiration)."""
     try:
-        found = json.loads(body)
-        pieces = {"aws_access_key_id": Piece(found["AccessKeyId"], where),
-                  "aws_secret_access_key": Piece(found["SecretAccessKey"], where)}
-        if found.get("Token"):
-            pieces["aws_session_token"] = Piece(found["Token"], where)
-        expiry = found.get("Expiration")
-        when = dt.datetime.fromisoformat(expiry.replace("Z", "+00:00")) if expiry else None
+        return of_json(json.loads(body), where, "Token")
     except (ValueError, KeyError, TypeError, AttributeError):
         raise EndpointError(f"{where} answered without keys (AccessKeyId, SecretAccessKey) in JSON.") from None
-    return of_pieces(pieces, when)
 
 
 class Container:

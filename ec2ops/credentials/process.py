@@ -4,12 +4,11 @@ stdout, which holds the keys, is never printed; a failure is one line naming the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shlex
 import subprocess
 
-from ec2ops.client.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, of_json
 from ec2ops.errors import InputError
 
 LIMIT = 64 * 1024
@@ -33,17 +32,8 @@ def run(profile: str, command: str) -> Credentials:
         found = json.loads(done.stdout[:LIMIT])
         if found.get("Version") != 1:
             raise InputError(f"{what} printed Version {found.get('Version')!r}; ec2ops reads Version 1.")
-        where = f"the credential_process of the profile '{profile}'"
-        pieces = {"aws_access_key_id": Piece(found["AccessKeyId"], where),
-                  "aws_secret_access_key": Piece(found["SecretAccessKey"], where)}
-        if found.get("SessionToken"):
-            pieces["aws_session_token"] = Piece(found["SessionToken"], where)
-        expiry = found.get("Expiration")
-        when = dt.datetime.fromisoformat(expiry.replace("Z", "+00:00")) if expiry else None
+        return of_json(found, f"the credential_process of the profile '{profile}'", "SessionToken")
     except InputError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError):  # never quote what it printed: keys
         raise InputError(f"{what} did not print keys as JSON (Version, AccessKeyId, SecretAccessKey).") from None
-    if when is not None and when.utcoffset() is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return of_pieces(pieces, when)
