@@ -10,8 +10,8 @@ import json
 import threading
 
 
-def keys_json(name: str) -> bytes:
-    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def keys_json(name: str, zone: str = "Z") -> bytes:
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S") + zone
     return json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": f"ASIA{name}",
                        "SecretAccessKey": f"secret-{name}", "Token": f"token-{name}", "Expiration": expires,
                        "LastUpdated": expires}).encode()
@@ -66,14 +66,15 @@ def imds(role: str = "ec2-role") -> Fake:
     return Fake(answer)
 
 
-def container(token: str | None = None) -> Fake:
-    """A container's endpoint at /creds: the keys (ASIACONTAINER) when the Authorization is `token`."""
+def container(token: str | None = None, zone: str = "Z") -> Fake:
+    """A container's endpoint at /creds: the keys (ASIACONTAINER) when the Authorization is `token`,
+    their Expiration in the `zone` given ("": none)."""
     def answer(method, path, headers):
         if path != "/creds":
             return 404, b""
         if token is not None and headers.get("authorization") != token:
             return 403, b'{"message": "bad token"}'
-        return 200, keys_json("CONTAINER")
+        return 200, keys_json("CONTAINER", zone)
 
     return Fake(answer)
 

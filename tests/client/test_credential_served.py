@@ -90,3 +90,21 @@ def test_static_keys_load_no_other_source_and_ask_no_instance_metadata(tmp_path,
         assert imds.requests == []
     finally:
         imds.close()
+
+
+@pytest.mark.parametrize("zone", ["Z", "+00:00", ""])
+def test_keys_whose_expiration_names_no_zone_expire_in_utc(tmp_path, fault_server, zone):
+    """A container's or the instance's keys with an Expiration that names no zone are used (it is
+    taken as UTC, as credential_process's), not compared naive with an aware clock."""
+    import credfakes
+
+    container = credfakes.container(zone=zone)
+    try:
+        env = {k: v for k, v in env_for(fault_server.url).items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+        env.update(HOME=str(tmp_path), AWS_CONTAINER_CREDENTIALS_FULL_URI=container.url + "/creds")
+        run = subprocess.run([str(EC2OPS), "enumerate-regions", "--get", "returnResult"], capture_output=True,
+                             text=True, env=env, timeout=60)
+        assert (run.returncode, run.stderr) == (0, "")
+        assert "Credential=ASIACONTAINER/" in fault_server.requests[-1].headers["Authorization"]
+    finally:
+        container.close()
