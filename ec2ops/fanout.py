@@ -77,6 +77,8 @@ class Spread:
     targets: list[Target]
     workers: int = MAX_CONCURRENCY
     check: Callable[[], list[Target]] | None = None
+    in_flight: int = MAX_CONCURRENCY  # requests at once: the workers', pages read ahead, the check
+
 
     def checked(self) -> list[Target]:
         """The targets the calls must go to, once DescribeRegions has checked the regions given
@@ -85,16 +87,18 @@ class Spread:
         return self.targets if self.check is None else self.check()
 
 
-def spread(session: Session, regions: str | None, profiles: str | None, workers: int = MAX_CONCURRENCY
-           ) -> Spread:
+def spread(session: Session, regions: str | None, profiles: str | None, workers: int = MAX_CONCURRENCY,
+           strict: bool = False) -> Spread:
     """The targets of --regions and --profiles. A list of regions, each named as EC2 names regions,
     is called at once beside the DescribeRegions that checks it (one round trip saved: 16 regions
-    take about as long as one); `all`, a name of another form, or profiles wait for the list."""
+    take about as long as one); `all`, a name of another form, or profiles wait for the list. The
+    check counts among the `workers` requests at once when they were given (`strict`), and is
+    one more by default (16 regions are not held back by it)."""
     if regions is None or profiles is not None or regions.strip() == "all":
-        return Spread(targets(session, regions, profiles), workers)
+        return Spread(targets(session, regions, profiles), workers, in_flight=workers)
     wanted = _names("--regions", regions)
     if not all(REGION_NAME.fullmatch(name) for name in wanted):
-        return Spread(targets(session, regions, profiles), workers)
+        return Spread(targets(session, regions, profiles), workers, in_flight=workers)
     given = [Target(session.for_target(region), region) for region in wanted]
 
     def check() -> list[Target]:
@@ -102,7 +106,7 @@ def spread(session: Session, regions: str | None, profiles: str | None, workers:
         return [t if _same(t, each := session.for_target(t.region, None, listed[t.region]))
                 else Target(each, t.region) for t in given]
 
-    return Spread(given, workers, check)
+    return Spread(given, workers, check, workers if strict else workers + 1)
 
 
 def _same(target: Target, session: Session) -> bool:

@@ -184,7 +184,7 @@ def _fanned(run: Run, spread: fanout.Spread) -> Iterator[Answer | None]:
 
     for target in targets:
         target.session.client  # noqa: B018 - made here, before the threads share the connection pool
-    targets[0].session.client.limit_in_flight(spread.workers)  # the pages read ahead count too
+    targets[0].session.client.limit_in_flight(spread.in_flight)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
     with fanout.started(tasks, spread.workers) as futures:
         checked = spread.checked()  # beside the calls under way

@@ -276,8 +276,9 @@ class Regions(Trait):
         click.Option(["--profiles"], metavar="LIST",
                      help="Run with each of these profiles of ~/.aws (their keys, and their region without "
                           "--regions): a profile column too."),
-        click.Option(["--max-concurrency"], type=click.IntRange(1, 256), default=fanout.MAX_CONCURRENCY,
-                     show_default=True, metavar="N", help="With --regions or --profiles: at most N calls at once."),
+        click.Option(["--max-concurrency"], type=click.IntRange(1, 256), metavar="N",
+                     help=f"With --regions or --profiles: at most N calls at once [default: "
+                          f"{fanout.MAX_CONCURRENCY}, and the DescribeRegions that checks a list of regions].")
     ]
 
     def applies(self, op: Operation) -> bool:
@@ -290,8 +291,9 @@ class Regions(Trait):
     def targets(self, op, state, session):
         if state.get("regions") is None and state.get("profiles") is None:
             return None
+        given = state.get("max_concurrency")
         return fanout.spread(session, state.get("regions"), state.get("profiles"),
-                             state.get("max_concurrency") or fanout.MAX_CONCURRENCY)
+                             given or fanout.MAX_CONCURRENCY, strict=given is not None)
 
 
 class Columns(Trait):

@@ -273,6 +273,11 @@ def test_max_concurrency_bounds_the_calls_in_flight(ec2ops, launched, front):
     assert run.code == 0 and len(rows(run.out)) == 3
     assert front.most == 4
     assert ec2ops("describe-instances", "--regions", "all", "--max-concurrency", "0").code == 2
+    # A list of regions: its DescribeRegions beside the calls, among the N given.
+    front.most = 0
+    run = ec2ops("describe-instances", "--regions", ",".join(PLACES), "--max-concurrency", "2", "--endpoint", front.url)
+    assert run.code == 0 and len(rows(run.out)) == 3
+    assert front.most == 2
 
 
 def test_a_region_that_fails_leaves_the_others_and_gives_the_worst_status(ec2ops, launched, front):
