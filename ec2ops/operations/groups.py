@@ -56,10 +56,11 @@ PERMISSION_INPUTS = (
           check=validate.group_id, metavar="ID"),
     Input("sourceSecurityGroupOwnerId", "The account (user) ID of the owner of the source security group "
           "[default: your own account].", metavar="ID"),
-    Input("ipProtocol", "The IP protocol: tcp, udp or icmp.", check=validate.protocol),
-    Input("fromPort", "Start of the port range (tcp, udp), or the ICMP type number; -1: any ICMP type.",
+    Input("ipProtocol", "The IP protocol: tcp, udp or icmp; beyond the guide, icmpv6 (ICMP for IPv6, with "
+          "--cidr-ipv6).", check=validate.protocol),
+    Input("fromPort", "Start of the port range (tcp, udp), or the ICMP (ICMPv6) type number; -1: any type.",
           check=validate.port("fromPort", allow_wildcard=True), metavar="PORT"),
-    Input("toPort", "End of the port range (tcp, udp), or the ICMP code; -1: any ICMP code.",
+    Input("toPort", "End of the port range (tcp, udp), or the ICMP (ICMPv6) code; -1: any code.",
           check=validate.port("toPort", allow_wildcard=True), metavar="PORT"),
     Input("cidrIp", "The source IP range in CIDR notation (e.g. 203.0.113.0/24); beyond the guide, several, "
           "comma-separated.", check=validate.each(validate.cidr), metavar="CIDR"),
@@ -87,7 +88,7 @@ def _one_kind(inputs: dict) -> None:
                                                                                     or not ranges)):
         raise InputError(EITHER_OR)
     validate.one_of_inputs(inputs, PAIR[:2], ONE_SOURCE, needed=False)
-    if cidr and inputs["ipProtocol"] != "icmp":  # -1 is ICMP's wildcard only
+    if cidr and inputs["ipProtocol"] not in validate.ICMP:  # -1 is the wildcard of ICMP and ICMPv6 only
         for name in ("fromPort", "toPort"):
             validate.port(name)(inputs[name])
 
@@ -196,7 +197,8 @@ OPERATIONS = [
         {PERMISSION_HELP}
 
         Beyond the guide, --cidr-ip takes several ranges (comma-separated), --cidr-ipv6 IPv6 ranges,
-        and --description describes the rule (each range, or the source group).""",
+        --ip-protocol icmpv6 ICMP for IPv6 (its type and code as the ports, -1 for any), and
+        --description describes the rule (each range, or the source group).""",
         inputs=(*PERMISSION_INPUTS, DESCRIPTION),
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,
@@ -311,7 +313,8 @@ OPERATIONS = [
 
         {PERMISSION_HELP}
 
-        Beyond the guide, --cidr-ip takes several ranges (comma-separated) and --cidr-ipv6 IPv6 ranges.""",
+        Beyond the guide, --cidr-ip takes several ranges (comma-separated), --cidr-ipv6 IPv6 ranges
+        and --ip-protocol icmpv6 ICMP for IPv6.""",
         inputs=PERMISSION_INPUTS,
         outputs=(RETURNED_TRUE,),
         validate=_one_kind,

@@ -45,39 +45,43 @@ SUBNET_COLUMNS = (
 )
 
 
-def _ids(resource, kind: str):
-    return validate.prefixed(resource.prefix, f"Value (###) for parameter {kind}Id is invalid. "
-                                              f"Expected: '{resource.prefix}...'. Error code: InvalidParameterValue.")
+def _listing(resource, kind: str, word: str, help: str, columns: tuple, shown: str, example: str) -> Operation:
+    """describe-vpcs, describe-subnets: `kind`'s table (vpc, subnet; `word` its name in the help), all
+    of them or those of kindIds, read like every other table."""
+    name = kind[0].upper() + kind[1:]  # EC2's spelling: DescribeVpcs, VpcId.N
+    return Operation(
+        name=f"describe-{kind}s",
+        action=f"Describe{name}s",
+        area="beyond",
+        help=help,
+        inputs=(
+            Input(f"{kind}Ids", f"The {word}s to describe ({resource.prefix}...) [default: all].",
+                  query=f"{name}Id.N", check=validate.prefixed(
+                      resource.prefix, f"Value (###) for parameter {kind}Id is invalid. Expected: "
+                                       f"'{resource.prefix}...'. Error code: InvalidParameterValue.")),
+            delimiter_input(what=f"the {word} IDs of {kind}Ids and the elements of a list cell"),
+            ROW_DELIMITER,
+            col_delimiter(),
+        ),
+        items=Items(f"{kind}Set"),
+        outputs=(Output("returnResult", columns=columns, help=f"The {word}s: {shown}."),),
+        example=example,
+    )
 
 
 OPERATIONS = [
-    Operation(
-        name="describe-vpcs",
-        action="DescribeVpcs",
-        area="beyond",
+    _listing(
+        VPC, "vpc", "VPC", columns=VPC_COLUMNS,
         help="""Lists your VPCs, one row each: VPC ID, CIDR, state, default (true for the region's
         default VPC), DHCP options ID, tenancy and Name (its Name tag, null without one).
 
         With vpcIds only those. Beyond these columns, the columns option (and JSON) gives ownerId, cidrBlocks
         (every IPv4 block), ipv6CidrBlocks and tags.""",
-        inputs=(
-            Input("vpcIds", "The VPCs to describe (vpc-...) [default: all].", query="VpcId.N",
-                  check=_ids(VPC, "vpc")),
-            delimiter_input(what="the VPC IDs of vpcIds and the elements of a list cell"),
-            ROW_DELIMITER,
-            col_delimiter(),
-        ),
-        items=Items("vpcSet"),
-        outputs=(
-            Output("returnResult", columns=VPC_COLUMNS,
-                   help="The VPCs: VPC ID, CIDR, State, Default, DHCP options ID, Tenancy, Name."),
-        ),
+        shown="VPC ID, CIDR, State, Default, DHCP options ID, Tenancy, Name",
         example="ec2ops describe-vpcs --vpc-ids vpc-0abc1234 -o json",
     ),
-    Operation(
-        name="describe-subnets",
-        action="DescribeSubnets",
-        area="beyond",
+    _listing(
+        SUBNET, "subnet", "subnet", columns=SUBNET_COLUMNS,
         help="""Lists your subnets, one row each: subnet ID, VPC ID, CIDR, availability zone,
         available IPs, default for AZ, public IP on launch (mapPublicIpOnLaunch), state and Name (its
         Name tag, null without one).
@@ -85,19 +89,8 @@ OPERATIONS = [
         With subnetIds only those; EC2's filter vpc-id those of one VPC. Beyond these columns, the
         columns option (and JSON) gives availabilityZoneId, ownerId, ipv6CidrBlocks,
         assignIpv6AddressOnCreation, subnetArn and tags.""",
-        inputs=(
-            Input("subnetIds", "The subnets to describe (subnet-...) [default: all].", query="SubnetId.N",
-                  check=_ids(SUBNET, "subnet")),
-            delimiter_input(what="the subnet IDs of subnetIds and the elements of a list cell"),
-            ROW_DELIMITER,
-            col_delimiter(),
-        ),
-        items=Items("subnetSet"),
-        outputs=(
-            Output("returnResult", columns=SUBNET_COLUMNS,
-                   help="The subnets: Subnet ID, VPC ID, CIDR, Availability zone, Available IPs, Default for AZ, "
-                        "Public IP on launch, State, Name."),
-        ),
+        shown="Subnet ID, VPC ID, CIDR, Availability zone, Available IPs, Default for AZ, Public IP on launch, "
+              "State, Name",
         example="ec2ops describe-subnets --get returnResult | cut -d, -f1,3,4",
     ),
 ]

@@ -1,6 +1,7 @@
 """EC2's refusals that come before any action is done, where moto answers otherwise: an action
-neither moto nor the sandbox implements (EC2's InvalidAction, not moto's HTML 500), and a dry run
-naming what does not exist (EC2's NotFound, not DryRunOperation). Each is (code, message)."""
+neither moto nor the sandbox implements, or one moto declares but does not do (EC2's InvalidAction,
+not moto's HTML 500), and a dry run naming what does not exist (EC2's NotFound, not DryRunOperation).
+Each is (code, message)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ def unknown_action(action: str) -> Refused | None:
 
     if action and camelcase_to_underscores(action) in method_names_from_class(EC2Response):
         return None
+    return invalid_action(action)
+
+
+def invalid_action(action: str) -> Refused:
+    """EC2's words for an action it does not know; the sandbox's for one it does not do (moto has no
+    method for it, or its method or backend raises NotImplementedError)."""
     return "InvalidAction", f"The action {action} is not valid for this web service."
 
 

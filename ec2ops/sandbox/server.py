@@ -127,8 +127,14 @@ class Sandbox:
             def handle_error(self, request, client_address):  # socketserver prints these to stderr
                 log.exception("while answering %s", client_address[0] if client_address else "?")
 
-        self.layer = Ec2Layer(werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app),
-                              bundle_seconds=bundle_seconds)
+        def backend_app(service):
+            """moto's Flask app for SERVICE, letting moto's exceptions out to the sandbox's layer (which
+            answers a NotImplementedError as EC2's InvalidAction) instead of making them an HTML 500."""
+            app = werkzeug_app.create_backend_app(service)
+            app.config["PROPAGATE_EXCEPTIONS"] = True
+            return app
+
+        self.layer = Ec2Layer(werkzeug_app.DomainDispatcherApplication(backend_app), bundle_seconds=bundle_seconds)
         # newer moto has its own handler (it keeps headers with underscores); older, werkzeug's
         handler = getattr(werkzeug_app, "MotoRequestHandler", None)
         self.keys = keys or new_keys()

@@ -206,7 +206,8 @@ def test_snapshot_lifecycle(ec2ops):
     assert lines[:4] == [snapshot, f"snapshotId: {snapshot}", "status: completed", f"volumeId: {volume}"]
     assert lines[4].startswith("startTime: 20") and lines[5] == "progress: 100%"
     assert list(ec2ops("get-snapshot-details", "--snapshot-id", snapshot, "-o", "json").json()) == [
-        "returnResult", "snapshotId", "status", "volumeId", "startTime", "progress", "requestId"]
+        "returnResult", "snapshotId", "status", "volumeId", "startTime", "progress", "description",
+        "requestId"]  # the guide's outputs, then its description: beyond the guide, in JSON and --get
 
     from_snapshot = ec2ops("create-volume", "--snapshot-id", snapshot, "--availability-zone", "us-east-1a",
                            "--debug", "-o", "json")

@@ -1,6 +1,6 @@
 """Beyond the guide: create-volume's volume type, IOPS, throughput and encryption; security group
-rules with IPv6 ranges, several ranges in one call and a description. Against moto, read back with
-boto3; the guide's inputs work as before (tests/commands/test_ebs.py, test_groups.py)."""
+rules with IPv6 ranges, several ranges in one call, a description and ICMPv6. Against moto, read back
+with boto3; the guide's inputs work as before (tests/commands/test_ebs.py, test_groups.py)."""
 
 import pytest
 
@@ -111,3 +111,56 @@ def test_ports_without_any_range_is_the_guides_either_or(ec2ops, group):
     run = ec2ops("allow-access-to-security-group", "--group-id", group, "--ip-protocol", "tcp", "--from-port", "22",
                  "--to-port", "22", "--description", "no range")
     assert run.code == 2 and run.err.startswith("ec2ops: Must supply either only user/group pair permission inputs")
+
+
+def test_icmpv6_rules_with_ipv6_ranges_are_added_listed_and_revoked(ec2ops, ec2, group):
+    """icmpv6 (EC2's name for ICMP over IPv6, protocol 58): its type and code in the ports as for ICMP,
+    -1 for any; added, listed by get-security-group-details and revoked, read back with boto3."""
+    anything = ec2ops("allow-access-to-security-group", "--group-id", group, "--ip-protocol", "icmpv6",
+                      "--from-port", "-1", "--to-port", "-1", "--cidr-ipv6", "::/0")
+    assert anything.code == 0 and anything.out.startswith("true\nrequestId: "), anything.err
+    echo = ec2ops("allow-access-to-security-group", "--group-id", group, "--ip-protocol", "ICMPv6", "--from-port",
+                  "128", "--to-port", "0", "--cidr-ipv6", "2001:db8::/32", "--description", "ping", "--debug")
+    assert echo.code == 0, echo.err
+    sent = [line.strip() for line in echo.err.splitlines() if line.startswith("  IpPermissions.")]
+    assert sorted(sent) == sorted(["IpPermissions.1.IpProtocol=icmpv6", "IpPermissions.1.FromPort=128", "IpPermissions.1.ToPort=0",
+                    "IpPermissions.1.Ipv6Ranges.1.CidrIpv6=2001:db8::/32",
+                    "IpPermissions.1.Ipv6Ranges.1.Description=ping"])
+    assert sorted((r["IpProtocol"], r["FromPort"], r["ToPort"], r["IpRanges"], r["Ipv6Ranges"])
+                  for r in rules(ec2, group)) == [
+        ("icmpv6", -1, -1, [], [{"CidrIpv6": "::/0"}]),
+        ("icmpv6", 128, 0, [], [{"CidrIpv6": "2001:db8::/32", "Description": "ping"}])]
+
+    shown = ec2ops("get-security-group-details", "--group-id", group, "--get", "ipPermissions")
+    assert sorted(shown.out.splitlines()) == ["icmpv6,-1,-1,null,null,::/0", "icmpv6,128,0,null,null,2001:db8::/32"]
+    table = ec2ops("get-security-group-details", "--group-id", group, "-o", "json").json()["ipPermissions"]
+    assert {"ipProtocol": "icmpv6", "fromPort": 128, "toPort": 0, "groupName": None, "userId": None,
+            "cidrIp": "2001:db8::/32"} in table
+
+    gone = ec2ops("revoke-access-to-security-group", "--group-id", group, "--ip-protocol", "icmpv6", "--from-port",
+                  "128", "--to-port", "0", "--cidr-ipv6", "2001:db8::/32")
+    assert (gone.code, gone.out.split("\n")[0]) == (0, "true"), gone.err
+    assert [(r["IpProtocol"], r["FromPort"], r["Ipv6Ranges"]) for r in rules(ec2, group)] == [
+        ("icmpv6", -1, [{"CidrIpv6": "::/0"}])]
+    wildcard = ec2ops("revoke-access-to-security-group", "--group-id", group, "--ip-protocol", "icmpv6",
+                      "--from-port", "-1", "--to-port", "-1", "--cidr-ipv6", "::/0")
+    assert wildcard.code == 0, wildcard.err
+    assert rules(ec2, group) == []
+
+
+PROTOCOL = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp', 'icmp' or 'icmpv6'."
+
+
+@pytest.mark.parametrize("command", ["allow-access-to-security-group", "revoke-access-to-security-group"])
+@pytest.mark.parametrize("protocol,ports,message", [
+    ("gre", ("1", "2"), PROTOCOL),
+    ("icmp6", ("-1", "-1"), PROTOCOL),
+    ("58", ("-1", "-1"), PROTOCOL),
+    ("icmpv6", ("-2", "-1"), "fromPort was invalid. Must be numerical and between 0 and 65535."),
+    ("tcp", ("-1", "-1"), "fromPort was invalid. Must be numerical and between 0 and 65535."),  # -1: ICMP's alone
+])
+def test_a_bad_protocol_keeps_the_guides_words_with_icmpv6(ec2ops, ec2, group, command, protocol, ports, message):
+    run = ec2ops(command, "--group-id", group, "--ip-protocol", protocol, "--from-port", ports[0], "--to-port",
+                 ports[1], "--cidr-ipv6", "::/0")
+    assert (run.code, run.out, run.err) == (2, "", f"ec2ops: {message}\n")
+    assert rules(ec2, group) == []
