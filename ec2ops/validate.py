@@ -17,8 +17,8 @@ CIDR_MESSAGE = (
     "[0-255].[0-255].[0-255].[0-255]/[0-32]."
 )
 # The guide's words, then icmpv6 (beyond the guide: ICMP for IPv6, IP protocol 58).
-PROTOCOL_MESSAGE = ("The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp' "
-                    "(or 'icmpv6', ICMP for IPv6).")
+PROTOCOL_MESSAGE = ("The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp'. "
+                    "Beyond these, 'icmpv6' (ICMP for IPv6).")
 ICMP = ("icmp", "icmpv6")  # their fromPort and toPort are a type and a code, -1 for any
 FORCE_MESSAGE = 'Possible values for input "force" are true or false.'
 SIZE_MESSAGE = "The following input must be a valid integer: size."

@@ -148,7 +148,8 @@ def test_icmpv6_rules_with_ipv6_ranges_are_added_listed_and_revoked(ec2ops, ec2,
     assert rules(ec2, group) == []
 
 
-PROTOCOL = "The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp' (or 'icmpv6', ICMP for IPv6)."
+PROTOCOL = ("The given IpProtocol is invalid. Must be one of 'tcp', 'udp' or 'icmp'. "
+            "Beyond these, 'icmpv6' (ICMP for IPv6).")
 
 
 @pytest.mark.parametrize("command", ["allow-access-to-security-group", "revoke-access-to-security-group"])
