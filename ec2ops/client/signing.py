@@ -57,7 +57,7 @@ def wire_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{wire_path(parts.path)}" + (f"?{parts.query}" if parts.query else "")
 
 
-def _v4_path(path: str) -> str:
+def canonical_path(path: str) -> str:
     """SigV4's canonical URI for every service but S3, as botocore and EC2 compute it from the path
     sent: empty and dot segments dropped, each byte encoded again (an escape's "%" becomes "%25")."""
     segments: list[str] = []
@@ -93,7 +93,7 @@ def sign_v4(
     canonical_request = "\n".join(
         [
             "POST",
-            _v4_path(wire_path(parts.path)),
+            canonical_path(wire_path(parts.path)),
             "",
             "".join(f"{k}:{canonical_headers[k]}\n" for k in sorted(canonical_headers)),
             signed,

@@ -15,7 +15,7 @@ import uuid
 from typing import Callable, NamedTuple
 from urllib.parse import parse_qsl
 
-from ec2ops.client.signing import _v4_path, rfc3986
+from ec2ops.client.signing import canonical_path, rfc3986
 
 MAX_BODY = 16 * 1024 * 1024  # larger than any EC2 request ec2ops or an SDK sends
 _AUTHORIZATION = re.compile(
@@ -73,7 +73,7 @@ def signed_by(environ, body: bytes, keys: Keys) -> bool:
                             parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
     payload = environ.get("HTTP_X_AMZ_CONTENT_SHA256") or hashlib.sha256(body).hexdigest()
     path = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO") or "/").split("?")[0]
-    canonical = "\n".join([environ.get("REQUEST_METHOD", ""), _v4_path(path), query, "".join(lines), found[5],
+    canonical = "\n".join([environ.get("REQUEST_METHOD", ""), canonical_path(path), query, "".join(lines), found[5],
                            payload])
     scope = f"{found[2]}/{found[3]}/{found[4]}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
