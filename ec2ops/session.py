@@ -82,7 +82,7 @@ class Session:
         if self._shared.profiles is None:
             from ec2ops.credentials.across import Profiles  # here: only --profiles needs it
 
-            self._shared.profiles = Profiles()
+            self._shared.profiles = Profiles(self.network())
         return self._shared.profiles
 
     def endpoint_and_region(self) -> tuple[str, str]:
@@ -102,16 +102,11 @@ class Session:
             if url.startswith("http://") and not is_loopback(host):
                 self.warn_once(f"{host} is reached over plain http: requests and answers can be read on the way.")
             self._client = Client(Settings(
-                credentials=keys,
-                endpoint=url,
-                region=region,
+                credentials=keys, endpoint=url, region=region,
                 api_version=c.api_version,
                 signature_version=int(c.signature_version),
                 signature_method=c.signature_method,
-                proxy=c.proxy,
-                ca_bundle=c.ca_bundle or awsconfig.setting(c.profile, "ca_bundle"),
-                connect_timeout=c.connect_timeout,
-                read_timeout=c.read_timeout,
+                **self.network(),
                 max_attempts=c.max_attempts or awsconfig.max_attempts(c.profile),
                 retry_mode=awsconfig.retry_mode(c.profile),
                 retry_base_delay=env_number("EC2OPS_RETRY_BASE_DELAY", 0.25, float),
@@ -129,11 +124,17 @@ class Session:
             secret, token = (c.access_key.reveal() if c.access_key else None), \
                 (c.session_token.reveal() if c.session_token else None)
             self._shared.keys = credentials.resolve(c.access_key_id, secret, token, c.profile,
-                                                    c.profile_typed)
+                                                    c.profile_typed, self.network())
             if c.access_key is not None and not c.key_from_stdin:
                 self.warn_once("the secret key given as --access-key shows in the process list; "
                                "prefer AWS_SECRET_ACCESS_KEY, a profile, or --access-key -.")
         return self._shared.keys
+
+    def network(self) -> dict:
+        """How the run reaches AWS, EC2 and STS alike: the proxy, the CA bundle, the timeouts."""
+        c = self.common
+        return {"proxy": c.proxy, "ca_bundle": c.ca_bundle or awsconfig.setting(c.profile, "ca_bundle"),
+                "connect_timeout": c.connect_timeout, "read_timeout": c.read_timeout}
 
     def warn_once(self, message: str) -> None:
         if message not in self._shared.warned:

@@ -14,7 +14,8 @@ NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
 class FakeSts:
-    def __init__(self) -> None:
+    def __init__(self, tls=None) -> None:
+        """`tls`: an ssl.SSLContext to answer over https with."""
         self.requests: list[dict] = []
         outer = self
 
@@ -25,7 +26,8 @@ class FakeSts:
                 auth = self.headers.get("Authorization") or ""
                 signer = auth.split("Credential=")[1].split("/")[0] if "Credential=" in auth else None
                 scope = auth.split("Credential=")[1].split(",")[0].split("/")[2:4] if signer else None
-                outer.requests.append({"params": params, "signer": signer, "scope": scope})
+                outer.requests.append({"params": params, "signer": signer, "scope": scope, "path": self.path,
+                                       "host": self.headers.get("Host")})
                 status, text = outer.answer(params)
                 data = text.encode()
                 self.send_response(status)
@@ -38,7 +40,9 @@ class FakeSts:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def answer(self, params: dict) -> tuple[int, str]:

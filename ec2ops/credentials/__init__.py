@@ -50,10 +50,11 @@ MISSING = ("Missing credentials: accessKeyId (--access-key-id, AWS_ACCESS_KEY_ID
 
 
 def resolve(access_key_id: str | None, access_key: str | None, session_token: str | None,
-            profile: str | None, explicit: bool | None = None) -> Source:
+            profile: str | None, explicit: bool | None = None, network: dict | None = None) -> Source:
     """The run's source of keys, through the chain (see above). `explicit`: `profile` was given as
-    --profile (not read from AWS_PROFILE); None: so when it differs from AWS_PROFILE. The keys are
-    loaded here, so that stdin is read and bad or missing keys are refused before anything is sent."""
+    --profile (not read from AWS_PROFILE); None: so when it differs from AWS_PROFILE. `network`: how
+    the run reaches AWS (proxy, CA bundle, timeouts), for STS. The keys are loaded here, so that
+    stdin is read and bad or missing keys are refused before anything is sent."""
     if explicit is None:
         explicit = profile is not None and profile != os.environ.get("AWS_PROFILE")
     named = profile_name(profile if explicit else None)
@@ -65,10 +66,10 @@ def resolve(access_key_id: str | None, access_key: str | None, session_token: st
         explicit = False  # a profile of ec2ops's own settings alone names no keys: the environment's are the run's
         providers: list[Provider] = [Flags(access_key_id, access_key, session_token), Environment()]
     elif explicit:
-        providers = [Flags(access_key_id, access_key, session_token, with_variables=False), Profile(profile),
+        providers = [Flags(access_key_id, access_key, session_token, with_variables=False), Profile(profile, network),
                      *_SERVED]
     else:
-        providers = [Flags(access_key_id, access_key, session_token), Environment(), Profile(None), *_SERVED]
+        providers = [Flags(access_key_id, access_key, session_token), Environment(), Profile(None, network), *_SERVED]
     source = Source(Chain(providers, missing=lambda: MISSING))
     source.current()
     return source
@@ -110,10 +111,10 @@ def _settings_profile(name: str) -> bool:
     return isinstance(profiles, dict) and name in profiles
 
 
-def of_profile(profile: str) -> tuple[Source, str | None]:
+def of_profile(profile: str, network: dict | None = None) -> tuple[Source, str | None]:
     """A profile's own keys, from the files alone (for --profiles: the environment's keys are another
     account's), and its region (None when it has none); a profile without keys is bad input."""
-    files = Profile(profile)
+    files = Profile(profile, network)
     source = Source(Chain([files], name=files.name, missing=lambda: (
         f"The profile '{profile}' has no aws_access_key_id and aws_secret_access_key "
         "in ~/.aws/credentials or ~/.aws/config.")))

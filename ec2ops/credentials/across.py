@@ -23,8 +23,9 @@ class Refused:
 
 
 class Profiles:
-    def __init__(self) -> None:
+    def __init__(self, network: dict | None = None) -> None:
         self._found: dict[str, tuple[Any, str | None]] = {}
+        self.network = network  # how the run reaches AWS, for STS
 
     def resolve(self, names: list[str]) -> None:
         from concurrent.futures import ThreadPoolExecutor  # here: threads for --profiles only
@@ -33,7 +34,7 @@ class Profiles:
 
         def one(name: str):
             try:
-                return of_profile(name)
+                return of_profile(name, self.network)
             except InputError:
                 raise
             except Ec2opsError as exc:

@@ -12,8 +12,8 @@ class Profile:
     """A profile's keys (`profile`, else AWS_DEFAULT_PROFILE / AWS_PROFILE, else default); after a load,
     `region` is its region (None when it has none). A profile named but found in neither file is bad input."""
 
-    def __init__(self, profile: str | None):
-        self.profile = profile
+    def __init__(self, profile: str | None, network: dict | None = None):
+        self.profile, self.network = profile, network or {}
         self.region: str | None = None
 
     @property
@@ -30,5 +30,5 @@ class Profile:
         if settings.get("role_arn") and not settings.get("web_identity_token_file"):  # before its own keys
             from ec2ops.credentials.role import AssumeRole  # here: loaded only for a role
 
-            return AssumeRole(name, aws).load()
-        return own_keys(name, aws, with_variables=self.profile is None)
+            return AssumeRole(name, aws, network=self.network).load()
+        return own_keys(name, aws, with_variables=self.profile is None, network=self.network)

@@ -97,7 +97,7 @@ def read_profile(profile: str | None) -> tuple[dict[str, str], str | None]:
     return {key: value for key, value in settings.items() if key in KEYS}, settings.get("region") or None
 
 
-def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
+def own_keys(name: str, aws: Files, with_variables: bool, network: dict | None = None) -> Credentials | None:
     """A profile's keys other than a role's, in botocore's order: a web identity (AWS_WEB_IDENTITY_TOKEN_FILE
     and AWS_ROLE_ARN first, `with_variables`), SSO, the credentials file's keys, credential_process, the
     config file's keys."""
@@ -105,7 +105,7 @@ def own_keys(name: str, aws: Files, with_variables: bool) -> Credentials | None:
     if settings.get("web_identity_token_file") or (with_variables and os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")):
         from ec2ops.credentials.webidentity import WebIdentity
 
-        keys = WebIdentity(name, settings, with_variables).load()
+        keys = WebIdentity(name, settings, with_variables, network).load()
         if keys is not None:
             return keys
     if sso_wanted(settings):

@@ -47,8 +47,9 @@ class AssumeRole:
     """The keys of the role of profile `profile` (which has role_arn). `seen`: the profiles on the
     way here through source_profile, to refuse a loop."""
 
-    def __init__(self, profile: str, files: Files | None = None, seen: tuple[str, ...] = ()):
-        self.profile, self.files, self.seen = profile, files, seen
+    def __init__(self, profile: str, files: Files | None = None, seen: tuple[str, ...] = (),
+                 network: dict | None = None):
+        self.profile, self.files, self.seen, self.network = profile, files, seen, network or {}
 
     @property
     def name(self) -> str:
@@ -87,7 +88,7 @@ class AssumeRole:
         if settings.get("mfa_serial"):
             params["TokenCode"] = mfa_code(settings["mfa_serial"], self.profile)
         return sts.call("AssumeRole", params, source, f"The profile '{self.profile}' could not assume the role {arn}",
-                        sts.region(settings.get("region")))
+                        sts.region(settings.get("region")), self.network)
 
     def _source_keys(self, aws: Files, settings: dict[str, str]) -> Credentials:
         profile, named, kind = self.profile, settings.get("source_profile"), settings.get("credential_source")
@@ -104,14 +105,14 @@ class AssumeRole:
         if aws.static_keys(named) is not None or not source.get("role_arn"):  # its own keys before its role
             from ec2ops.credentials.profile import own_keys
 
-            keys = own_keys(named, aws, with_variables=False)
+            keys = own_keys(named, aws, with_variables=False, network=self.network)
             if keys is None:
                 raise InputError(f"The profile '{profile}' names source_profile '{named}', which has no credentials.")
             return keys
         if named == profile or named in self.seen:
             way = " -> ".join((*self.seen, profile, named))
             raise InputError(f"The profiles {way} source each other in a loop, and none has keys.")
-        return AssumeRole(named, aws, (*self.seen, profile)).load()
+        return AssumeRole(named, aws, (*self.seen, profile), self.network).load()
 
     def _credential_source(self, kind: str) -> Credentials:
         if kind not in SOURCES:

@@ -34,15 +34,17 @@ def region(profile_region: str | None) -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or profile_region or DEFAULT_REGION
 
 
-def call(action: str, params: dict[str, str], keys: Credentials | None, what: str, in_region: str) -> Credentials:
+def call(action: str, params: dict[str, str], keys: Credentials | None, what: str, in_region: str,
+         network: dict | None = None) -> Credentials:
     """The temporary keys STS's `action` answers, signed with `keys` (None: not signed, for a web
-    identity). A refusal is RoleRefused, an unreachable STS EndpointError, each line starting with
-    `what` (the profile and the role); never a key or a token."""
+    identity), reached as the run reaches EC2 (`network`: its proxy, CA bundle and timeouts). A
+    refusal is RoleRefused, an unreachable STS EndpointError, each line starting with `what` (the
+    profile and the role); never a key or a token."""
     from ec2ops.client.query import Client, Settings
 
     url = endpoint(in_region)
     client = Client(Settings(credentials=keys or _NoKeys(), endpoint=url, region=in_region,
-                             api_version=API_VERSION, service="sts", max_attempts=3))
+                             api_version=API_VERSION, service="sts", max_attempts=3, **(network or {})))
     try:
         answer = client.call(action, params)
     except Ec2Error as exc:

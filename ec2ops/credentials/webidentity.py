@@ -17,8 +17,8 @@ VARIABLES = {"web_identity_token_file": "AWS_WEB_IDENTITY_TOKEN_FILE", "role_arn
 
 
 class WebIdentity:
-    def __init__(self, profile: str, settings: dict[str, str], with_variables: bool):
-        self.profile, self.settings, self.with_variables = profile, settings, with_variables
+    def __init__(self, profile: str, settings: dict[str, str], with_variables: bool, network: dict | None = None):
+        self.profile, self.settings, self.with_variables, self.network = profile, settings, with_variables, network
 
     name = "a web identity"
 
@@ -46,4 +46,4 @@ class WebIdentity:
         params = {"RoleArn": arn, "RoleSessionName": name or f"ec2ops-session-{int(time.time())}",
                   "WebIdentityToken": token}
         return sts.call("AssumeRoleWithWebIdentity", params, None, f"The web identity ({where}) could not assume "
-                        f"the role {arn}", sts.region(self.settings.get("region")))
+                        f"the role {arn}", sts.region(self.settings.get("region")), self.network)

@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import re
+import shutil
 import ssl
 import stat
 from urllib.parse import quote, quote_plus
@@ -312,6 +313,37 @@ def test_tls_is_verified_by_default_and_passes_with_the_ca_bundle(keys, tmp_path
         monkeypatch.setenv("AWS_CA_BUNDLE", str(ca))
         assert run_cli(["enumerate-regions", "--endpoint", server.url]).code == 0
         assert len(server.requests) == 2
+
+
+def test_sts_is_reached_with_the_runs_ca_bundle(keys, tmp_path, monkeypatch):
+    """A role profile behind a private CA: AssumeRole goes over TLS verified against --ca-bundle (or
+    AWS_CA_BUNDLE), as EC2's calls do; it used to be verified against the default CAs only (exit 3)."""
+    from stsfake import FakeSts
+
+    ca, server = _tls_server(tmp_path, ["127.0.0.1"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    sts = FakeSts(tls=context)
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = sbase\n")
+    (home / ".aws" / "config").write_text("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/ops\n"
+                                          "source_profile = base\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts.url)
+    try:
+        with server:
+            for how in (["--ca-bundle", str(ca)], []):
+                if not how:
+                    monkeypatch.setenv("AWS_CA_BUNDLE", str(ca))
+                    (home / ".aws" / "cli" / "cache").exists() and shutil.rmtree(home / ".aws" / "cli" / "cache")
+                run = run_cli(["enumerate-regions", "--endpoint", server.url, "--profile", "r", "--get", "requestId",
+                               *how])
+                assert (run.code, run.out, run.err) == (0, REQUEST_ID + "\n", "")
+                assert "Credential=ASIAOPS/" in server.requests[-1].headers["Authorization"]
+            assert [r["params"]["Action"] for r in sts.requests] == ["AssumeRole", "AssumeRole"]
+    finally:
+        sts.close()
 
 
 def _refused(server, bundle) -> tuple:
