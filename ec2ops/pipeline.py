@@ -175,16 +175,19 @@ def fan_out(run: Run, spread: fanout.Spread) -> Iterator[Answer]:
         answer.where = target
         return answer
 
-    for target in targets:
-        target.session.client  # noqa: B018 - made here, before the threads share the connection pool
+    budget = fanout.budget(targets)  # the pages every target holds at once, the one printed aside
     targets[0].session.client.limit_in_flight(spread.workers)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
-    with fanout.started(tasks, spread.workers) as futures:
-        for target, future in zip(targets, futures.values()):
-            try:
-                yield future.result()
-            except Ec2opsError as exc:
-                yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
+    try:
+        with fanout.started(tasks, spread.workers) as futures:
+            for index, (target, future) in enumerate(zip(targets, futures.values())):
+                budget.advance(index)  # before waiting on it: the target printed never waits on the others
+                try:
+                    yield future.result()
+                except Ec2opsError as exc:
+                    yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
+    finally:
+        budget.close()
 
 
 def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Iterable[Answer], several=None,

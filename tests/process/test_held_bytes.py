@@ -41,6 +41,21 @@ def in_regions(fault_server, page: bytes, count: int) -> tuple[int, int, list[st
     return code, peak, rows(out), err
 
 
+def test_pages_held_across_regions_share_one_budget(fault_server, large_page):
+    """Each region used to fetch its page at once and keep it until printed (8 regions of 12 MiB: 8
+    pages held); now the regions not yet printed wait for the budget, and 8 regions take about the
+    memory of 2. Small answers keep their concurrency: tests/pipeline/test_regions.py."""
+    expected = [f"i-{n:017x}" for n in range(9000)]
+    peaks = {}
+    for count in (2, 8):
+        code, peaks[count], rows, err = in_regions(fault_server, large_page, count)
+        assert (code, err) == (0, "")
+        assert rows == [f"{region};{row}" for region in REGIONS[:count] for row in expected]  # whole, in order
+        fault_server.requests.clear()
+    page = len(large_page) // 1024
+    assert peaks[8] < peaks[2] + 1.5 * page, (peaks, page)  # before: 8 regions took 5 pages more than 2
+
+
 def test_a_listing_holds_about_one_page_while_the_next_is_read_ahead(fault_server):
     """Twenty pages of ~4 MiB take at most 1.2x the peak of one such page (the next page read as the
     page printed is let go of, where both were held whole before: 1.25x on the benchmark's pages)."""
