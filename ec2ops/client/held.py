@@ -70,7 +70,6 @@ class Progress:
     """How far a page has been read: what the page read after it paces itself on."""
 
     def __init__(self):
-        self.size = 0  # bytes of the page, as they arrive
         self.let_go = 0  # of which read and let go of
         self.started = False  # the printer reads it
         self.done = False  # read, or dropped: nothing more will be let go of
@@ -116,7 +115,6 @@ class Held(list):
         if self.budget is not None:
             self.budget.take(self.target, len(piece), pause)
         self.append(piece)
-        self.progress.size += len(piece)
 
     def pop(self, index: int = -1) -> bytes:
         piece = super().pop(index)

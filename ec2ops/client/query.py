@@ -332,8 +332,9 @@ class Client:
             finally:
                 if slot is not None:
                     slot.acquire()
-                transport.extend(time.monotonic() - began)
-                waited += time.monotonic() - began
+                spent = time.monotonic() - began
+                transport.extend(spent)
+                waited += spent
 
         # A page is kept in the pieces it arrived in, let go of one by one as it is read (Page); any
         # other answer is filled in place, the size declared taken at once: never the pieces and
