@@ -17,6 +17,7 @@ from ec2ops.errors import EndpointError, InputError
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from ec2ops.client.held import Budget
     from ec2ops.session import Session
 
 MAX_CONCURRENCY = 16
@@ -111,6 +112,21 @@ def spread(session: Session, regions: str | None, profiles: str | None, workers:
 
 def _same(target: Target, session: Session) -> bool:
     return target.session.endpoint_and_region() == session.endpoint_and_region()
+
+
+def budget(targets: list[Target]) -> Budget:
+    """One budget for the pages that every target's calls hold at once (fetched, not yet printed):
+    twice the largest answer a call may take (the printed target's page and the next), whatever the
+    number of targets. Each target's client is made here, before the threads share its connections."""
+    from ec2ops.client.held import Budget, one_heap
+
+    one_heap()
+    shared = Budget(2 * max(t.session.client.settings.max_response_bytes for t in targets))
+    for index, target in enumerate(targets):
+        client = target.session.client
+        if client.budget is not shared:  # a client of two targets waits for neither: the first one's place
+            client.budget, client.target = shared, index
+    return shared
 
 
 def targets(session: Session, regions: str | None, profiles: str | None) -> list[Target]:

@@ -182,18 +182,21 @@ def _fanned(run: Run, spread: fanout.Spread) -> Iterator[Answer | None]:
         answer.where = target
         return answer
 
-    for target in targets:
-        target.session.client  # noqa: B018 - made here, before the threads share the connection pool
+    budget = fanout.budget(targets)  # the pages every target holds at once, the one printed aside
     targets[0].session.client.limit_in_flight(spread.in_flight)  # the pages read ahead count too
     tasks = {i: (lambda t=t: one(t)) for i, t in enumerate(targets)}
-    with fanout.started(tasks, spread.workers) as futures:
-        checked = spread.checked()  # beside the calls under way
-        yield None
-        for target, sent, future in zip(checked, targets, futures.values()):
-            try:
-                yield future.result() if target is sent else one(target)
-            except Ec2opsError as exc:
-                yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
+    try:
+        with fanout.started(tasks, spread.workers) as futures:
+            checked = spread.checked()  # beside the calls under way
+            yield None
+            for index, (target, sent, future) in enumerate(zip(checked, targets, futures.values())):
+                budget.advance(index)  # before waiting on it: the target printed never waits on the others
+                try:
+                    yield future.result() if target is sent else one(target)
+                except Ec2opsError as exc:
+                    yield Answer(where=target, error=op.in_guide_words(exc, run.inputs))
+    finally:
+        budget.close()
 
 
 def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Iterable[Answer], several=None,

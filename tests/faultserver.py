@@ -18,7 +18,9 @@ html (a proxy's page), truncated (the real answer cut short), bomb (billion laug
 past the first 4 KB), huge (50 MB; arg "chunked" for no Content-Length), content_type (the
 real answer under another Content-Type), json, empty, raw ((status, body, headers): any answer,
 e.g. a redirect), trickle_headers (the status line and headers one byte every `arg` seconds,
-then the real answer), slow (the real answer after `arg` seconds).
+then the real answer), slow (the real answer after `arg` seconds), by_action ({action: (status,
+body, headers)}: `raw` by the request's action, for requests that may come in either order, such
+as the DescribeRegions that runs beside the calls of --regions).
 """
 
 from __future__ import annotations
@@ -259,6 +261,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._answer(200, "")
         if fault == "raw":
             status, body, headers = arg
+            return self._answer(status, body, headers=headers)
+        if fault == "by_action":
+            status, body, headers = arg[params.get("Action", "")]
             return self._answer(status, body, headers=headers)
         if fault == "trickle_headers":
             return self._trickle_headers(*owner.act(params), arg)

@@ -9,6 +9,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 from ec2ops.client import CALL_THREAD
+from ec2ops.client.held import one_heap
 from ec2ops.errors import EndpointError, PipeClosed
 
 MAX_TOKEN = 64 * 1024  # EC2's tokens are a few hundred bytes to a few KiB
@@ -20,7 +21,8 @@ def pages(call: Callable, action: str, params: dict[str, str], list_key: str, wh
           ahead: bool = True, gone: Callable[[], bool] | None = None) -> Iterator[Any]:
     """Each page as it arrives. With `ahead`, the next page is asked for as soon as this one's token is
     found in its bytes, and arrives while this one is read and printed; a token read that differs (an
-    odd answer) is followed instead. Two pages at most are held at once. A token given before is a
+    odd answer) is followed instead. About one page is held at once: the next arrives as this one is
+    let go of (held.Progress). A token given before is a
     loop (exit 3, never a listing that silently stops or repeats rows); `gone` is asked while a page
     is awaited, and a reader that went away ends the listing at once (141)."""
     seen = _Fingerprints()
@@ -29,7 +31,8 @@ def pages(call: Callable, action: str, params: dict[str, str], list_key: str, wh
         early = page.early_token() if ahead and hasattr(page, "early_token") else None
         if early and (len(early) > MAX_TOKEN or early in seen):
             early = None
-        coming = _Ahead(call, action, {**params, "NextToken": early}, list_key) if early else None
+        # asked for once the printer reads this page, and read no faster than this one is let go of
+        coming = _Ahead(call, action, {**params, "NextToken": early}, list_key, page.progress) if early else None
         yield page
         token = page.next_token
         if not token:
@@ -76,6 +79,7 @@ class _Ahead:
     command that stops reading (a closed pipe, --max-items, Ctrl-C) does not wait for it."""
 
     def __init__(self, function: Callable, *args):
+        one_heap()  # a page read in another thread: its bytes, once let go of, of use to the next page's
         self._done = threading.Event()
         self._outcome: tuple[bool, Any] = (False, None)
         threading.Thread(target=self._run, args=(function, args), name=f"{CALL_THREAD}-ahead", daemon=True).start()

@@ -17,6 +17,7 @@ import httpcore
 
 from ec2ops import resources
 from ec2ops.client import document, proxies, tls, transport
+from ec2ops.client.held import Budget, Held, Progress
 from ec2ops.client.ratelimit import Adaptive
 from ec2ops.client.signing import Credentials, sign_v2, sign_v4, unsigned, wire_url
 from ec2ops.client.trace import MASKED_LENGTH, decoded_size, mask_answer, one_line
@@ -78,6 +79,7 @@ class Page(Response):
         super().__init__(action, {}, request_id)
         self.content, self.list_key, self.endpoint = content, list_key, endpoint
         self.read = False
+        self.progress: Progress | None = getattr(content, "progress", None)  # what the next page paces itself on
 
     def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None) -> None:
         head, _, inner = path.partition("/")
@@ -92,7 +94,11 @@ class Page(Response):
             return one(element) is not False
 
         content, self.content, self.read = self.content, None, True  # its pieces go as they are read
-        root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep)
+        try:
+            root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep)
+        finally:  # what was not read (a reader that stopped, a page that failed) is let go of at once
+            if isinstance(content, Held):
+                content.drop()
         self.request_id = self.request_id or self.body.get("requestId")
         document.raise_for_error(root, self.body, self.request_id, 200, self.endpoint)
         if root != f"{self.action}Response":
@@ -127,6 +133,10 @@ def _debug_line(line: str) -> None:
 class Client:
     """One connection pool per process: keep-alive across pages, retries and flows."""
 
+    # Under a fan-out, the Budget its pages are held against, and its target's place in the printed order.
+    budget: Budget | None = None
+    target: int = 0
+
     def __init__(self, settings: Settings, http: transport.HttpClient | None = None):
         """`http`: share another client's connection pool (e.g. one session per region)."""
         self.settings = settings
@@ -157,9 +167,12 @@ class Client:
         self.http.in_flight = threading.BoundedSemaphore(most)
 
     # -- calls -------------------------------------------------------------------------------
-    def call(self, action: str, params: dict[str, str] | None = None, list_key: str | None = None) -> Response:
+    def call(self, action: str, params: dict[str, str] | None = None, list_key: str | None = None,
+             behind: Progress | None = None) -> Response:
         """One EC2 action. Retries what is safe to retry; raises Ec2Error / EndpointError / OutcomeUnknown.
-        With `list_key`, a Describe's successful answer is a Page, its items read as they are used."""
+        With `list_key`, a Describe's successful answer is a Page, its items read as they are used.
+        `behind`: the page before this one (read ahead): this one is asked for once the printer reads
+        that one, and read no faster than that one is let go of."""
         params = {k: str(v) for k, v in (params or {}).items() if v is not None}
         params = {"Action": action, "Version": self.settings.api_version, **params}
         for name, value in params.items():
@@ -167,14 +180,17 @@ class Client:
                 raise InputError(f"The value given for {name} is not valid UTF-8 text; nothing was sent.")
         repeatable = resources.reads(action) or "ClientToken" in params
         attempts = max(1, self.settings.max_attempts)
-        in_flight = getattr(self.http, "in_flight", None) or contextlib.nullcontext()
+        slot = getattr(self.http, "in_flight", None)
+        in_flight = slot or contextlib.nullcontext()
         limiter = self._limiter
+        if behind is not None:
+            behind.wait_started()  # a target the printer has not reached yet asks for no second page
         for attempt in range(1, attempts + 1):
             try:
                 if limiter:
                     limiter.before()
                 with in_flight:
-                    answer = self._send_once(action, params, list_key)
+                    answer = self._send_once(action, params, list_key, behind, slot)
                 if limiter:
                     limiter.answered(throttled=False)
                 return answer
@@ -208,7 +224,8 @@ class Client:
         return paging.pages(self.call, action, dict(params or {}), list_key, self._where, ahead, gone)
 
     # -- one try -----------------------------------------------------------------------------
-    def _send_once(self, action: str, params: dict[str, str], list_key: str | None = None) -> Response:
+    def _send_once(self, action: str, params: dict[str, str], list_key: str | None = None,
+                   behind: Progress | None = None, slot: Any = None) -> Response:
         s = self.settings
         now = dt.datetime.now(dt.timezone.utc)
         keys = s.credentials.current()  # temporary keys are renewed between attempts, not held for the run
@@ -227,7 +244,8 @@ class Client:
                 # This client's timeouts, not those of the client whose pool it shares.
                 with self.http.post(wire_url(s.endpoint), headers, body, connect_timeout=s.connect_timeout,
                                     read_timeout=s.read_timeout) as answer:
-                    content = self._read_bounded(answer, deadline, pieces=bool(list_key))
+                    held = Held(self.budget, self.target) if list_key else None
+                    content = self._read_bounded(answer, deadline, held, behind, slot)
         except (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout) as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
                 raise EndpointError(tls.failure(exc, self._where(), s.ca_bundle, "--ca-bundle", "endpoint")) from None
@@ -262,7 +280,8 @@ class Client:
         if list_key and status == 200:  # read as it is used, and checked as it is read (Page.each)
             return Page(action, request_id, content, list_key, self._where())
         if list_key:  # a listing's failure: a document like any other
-            content = b"".join(content)
+            held, content = content, b"".join(content)
+            held.drop()
         if 300 <= status < 400:  # EC2 never redirects: whatever document comes with one is not its answer
             location = answer.headers.get("location")
             to = f"a redirect to {location[:200]}" if location else "a redirect without a Location"
@@ -290,32 +309,62 @@ class Client:
             raise _NotEc2(document.not_its_answer(self._where(), action, root))
         return Response(action, tree, request_id or tree.get("requestId"))
 
-    def _read_bounded(self, answer: transport.Answer, deadline: float, pieces: bool = False) -> bytearray | list[bytes]:
+    def _read_bounded(self, answer: transport.Answer, deadline: float, held: Held | None = None,
+                      behind: Progress | None = None, slot: Any = None) -> bytearray | Held:
         limit = self.settings.max_response_bytes
         declared = answer.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise _NotEc2(self._too_big(limit))
         late = _MaybeSent(f"{self._where()} did not finish its answer within the read timeout "
                           f"({self.settings.read_timeout:g} s).")
+        waited = 0.0  # spent by ec2ops waiting to hold more, not by the endpoint: off the deadline
+
+        @contextlib.contextmanager
+        def lent() -> Iterator[None]:
+            """While a target waits on the budget, its place among the requests in flight
+            (--max-concurrency) is lent: the head's next page may need it."""
+            nonlocal waited
+            began = time.monotonic()
+            if slot is not None:
+                slot.release()
+            try:
+                yield
+            finally:
+                if slot is not None:
+                    slot.acquire()
+                spent = time.monotonic() - began
+                transport.extend(spent)
+                waited += spent
+
         # A page is kept in the pieces it arrived in, let go of one by one as it is read (Page); any
         # other answer is filled in place, the size declared taken at once: never the pieces and
         # their join (twice the answer), nor a buffer grown by doubling.
-        content = [] if pieces else bytearray(int(declared) if declared and declared.isdigit() else 0)
+        content = held if held is not None else bytearray(int(declared) if declared and declared.isdigit() else 0)
         size = 0
         try:
             for chunk in answer.chunks():
                 if size + len(chunk) > limit:
                     raise _NotEc2(self._too_big(limit))
-                if time.monotonic() > deadline:  # the transport keeps the deadline; this, any other transport
+                if time.monotonic() > deadline + waited:  # the transport keeps the deadline; this, any other
                     raise late
-                if pieces:
-                    content.append(chunk)
-                else:
+                if held is None:
                     content[size:size + len(chunk)] = chunk
+                else:
+                    if behind is not None:  # read ahead: no faster than the page before is let go of
+                        paced = behind.wait_room(size + len(chunk))
+                        transport.extend(paced)
+                        waited += paced
+                    held.add(chunk, lent)
                 size += len(chunk)
         except httpcore.ReadTimeout:  # the headers came in time, the rest did not
+            if held is not None:
+                held.drop()
             raise late from None
-        if not pieces:
+        except BaseException:
+            if held is not None:
+                held.drop()
+            raise
+        if held is None:
             del content[size:]  # an answer shorter than it said (the transport checks; a gzip body is longer)
         return content
 

@@ -45,6 +45,13 @@ def deadline(seconds: float) -> Iterator[None]:
         _attempt.budget = _attempt.ends = None
 
 
+def extend(seconds: float) -> None:
+    """The thread's deadline pushed back by `seconds` that ec2ops, not the endpoint, spent waiting
+    (a page read ahead waits for the printer to let bytes go)."""
+    if seconds and getattr(_attempt, "ends", None) is not None:
+        _attempt.ends += seconds
+
+
 def _left() -> float | None:
     ends = getattr(_attempt, "ends", None)
     return None if ends is None else ends - time.monotonic()

@@ -62,6 +62,10 @@ def test_a_reader_gone_while_a_page_hangs_is_141_at_once(fault_server):
 
 
 # -- 8. DescribeRegions ------------------------------------------------------------------------------------
+EMPTY = ('<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-2</requestId>'
+         "<reservationSet/></DescribeInstancesResponse>")
+
+
 def regions_xml(*names: str) -> tuple:
     items = "".join(f"<item><regionName>{n}</regionName><regionEndpoint>ec2.{n}.amazonaws.com</regionEndpoint></item>"
                     for n in names)
@@ -77,8 +81,9 @@ def regions_xml(*names: str) -> tuple:
 ])
 @pytest.mark.parametrize("given", ["all", "us-east-1"])
 def test_a_describe_regions_answer_that_is_not_ec2s_is_exit_3(fault_server, names, reason, given):
-    # A list of regions is called beside its check: either request may come first and take either answer.
-    fault_server.push("raw", regions_xml(*names), times=1 if given == "all" else 2)
+    # A list of regions is called beside its check: either request may come first.
+    fault_server.push("by_action", {"DescribeRegions": regions_xml(*names), "DescribeInstances": (200, EMPTY, {})},
+                      times=1 if given == "all" else 2)
     done = run(fault_server.url, "describe-instances", "--regions", given)
     assert (done.returncode, done.stdout, done.stderr) == (
         3, "", f"ec2ops: {fault_server.where} answered DescribeRegions with {reason}: not EC2's list of regions.\n")
