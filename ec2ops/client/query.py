@@ -55,10 +55,12 @@ class Response:
     body: dict
     request_id: str | None
 
-    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None) -> None:
+    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None,
+             flat: Any = None) -> None:
         """Every element at `path` (a list of the answer, "reservationSet/instancesSet" stepping into
         each of its items) to `one`, in order, until `one` returns False. `keep` (what of an item
-        the reader uses) matters only to a Page: this answer is already read whole."""
+        the reader uses) and `flat` (what prints flat items itself) matter only to a Page: this
+        answer is already read whole."""
         for element in document.elements(self.body, path):
             if one(element) is False:
                 return
@@ -79,7 +81,8 @@ class Page(Response):
         self.content, self.list_key, self.endpoint = content, list_key, endpoint
         self.read = False
 
-    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None) -> None:
+    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None,
+             flat: Any = None) -> None:
         head, _, inner = path.partition("/")
         if head != self.list_key or self.read:
             raise AssertionError(f"{path}: a page is read once, its list {self.list_key} item by item")
@@ -92,7 +95,8 @@ class Page(Response):
             return one(element) is not False
 
         content, self.content, self.read = self.content, None, True  # its pieces go as they are read
-        root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep)
+        root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep,
+                                          None if inner else flat)
         self.request_id = self.request_id or self.body.get("requestId")
         document.raise_for_error(root, self.body, self.request_id, 200, self.endpoint)
         if root != f"{self.action}Response":

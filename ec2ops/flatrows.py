@@ -1,0 +1,95 @@
+"""Rows written in bulk from a listing's flat items (client/flat.py): the printers' side of the
+reader's fast lane. A cell is taken from an item's text only where the printer would print that
+text as it is (plain: no quoting nor escaping; JSON: a string without escapes); the rows are the
+bytes PlainPrinter.row or JsonPrinter.row write, a run of items at a time."""
+
+from __future__ import annotations
+
+import re
+from operator import itemgetter
+from typing import Any
+
+# Printable ASCII that needs no quoting, escaping nor JSON escape, and cannot end the XML text
+_SAFE = set(range(0x21, 0x7F)) - set(b'<&]"\\')
+
+
+def simple(column: Any) -> bool:
+    """A column whose cell is its item's child `key` as it is (text, or null when empty or absent)."""
+    return not column.many and column.convert is None and (column.path or column.key) == column.key \
+        and "/" not in column.key
+
+
+class Rows:
+    """flat.Flat for a printer: the rows of `columns`, in the order shown. Each row is `open`, the
+    cells (each after its `before`) separated by `between`, then `close`; rows are separated by
+    `sep`, the first of all printed after `first`. A column whose cell is its child's text as it is
+    (`text`) shows it within `quote`; one read otherwise (a list, a typed value) is printed only
+    when its child is absent: its cell is then the same in every row (`absent`)."""
+
+    def __init__(self, printer: Any, columns: list, text: Any, absent: list[str], before: list[str], quote: str,
+                 between: str, open: str, close: str, sep: str, first: str, banned: str = ""):
+        self.printer = printer
+        self.keys = tuple(c.key if text(c) else c.head for c in columns)
+        self.simple = frozenset(c.key for c in columns if text(c))
+        self.whole = frozenset(c.head for c in columns if not text(c))
+        self.absent = [b.encode() + a.encode() for b, a in zip(before, absent)]
+        self.before, self.quote = [b.encode() for b in before], quote.encode()
+        self.between, self.open, self.close = between.encode(), open.encode(), close.encode()
+        self.sep, self.first = sep.encode(), first.encode()
+        one = b"[" + b"".join(re.escape(bytes([c])) for c in sorted(_SAFE - set(banned.encode()))) + b"]"
+        self.cell = one + b"(?:[ " + one[1:] + b"*" + one + b")?"  # no white space at either end
+        self.formats: dict[tuple, tuple] = {}
+        self.count = 0  # rows written
+
+    def rows(self, layout: tuple[int | None, ...], found: list, count: int) -> None:
+        if not count:
+            return
+        made = self.formats.get(layout)
+        if made is None:
+            made = self.formats[layout] = self._format(layout)
+        fixed, around, order, fmt = made
+        sep = self.sep
+        if fixed is not None:  # no cell from the items: the same row each time
+            text = sep.join([fixed] * count)
+        elif fmt is None:  # one cell: what is around it is the same in every row
+            text = around[0] + (around[1] + sep + around[0]).join(found) + around[1]
+        else:
+            text = sep.join(map(fmt.__mod__, found if order is None else map(order, found)))
+        printer = self.printer
+        printer.sink.write(((sep if printer.count else self.first) + text).decode())
+        printer.count += count
+        self.count += count
+
+    def _format(self, layout: tuple[int | None, ...]) -> tuple:
+        """(the row, when it has no cell of the items; else the text before and after its one cell;
+        else the order of the cells in a match and the row as a %-format)."""
+        groups = [g for g in layout if g is not None]
+        parts = [a if g is None else b + self.quote + b"\0" + self.quote
+                 for g, a, b in zip(layout, self.absent, self.before)]
+        row = self.open + self.between.join(parts) + self.close
+        if not groups:
+            return row, None, None, None
+        if len(groups) == 1:
+            return None, tuple(row.split(b"\0")), None, None
+        fmt = row.replace(b"%", b"%%").replace(b"\0", b"%s")
+        return None, None, None if groups == sorted(groups) else itemgetter(*groups), fmt
+
+
+def plain(printer: Any, columns: list) -> Rows:
+    """PlainPrinter.row's lines."""
+    from ec2ops.output import cell, quoted
+
+    d = printer.delimiters
+    absent = [quoted(cell(c.value({}), d), d.col, d.row) for c in columns]
+    lines = d.row == "\n"  # each row ends its line; another row delimiter goes between rows
+    return Rows(printer, columns, simple, absent, [""] * len(columns), "", d.col, "", "\n" if lines else "",
+                "" if lines else d.row, "", banned=d.col + d.row)
+
+
+def json(printer: Any, columns: list) -> Rows:
+    """JsonPrinter.row's objects: a text as a JSON string; a typed column (a number) only when absent."""
+    from ec2ops.jsonout import json_cell, json_string
+
+    return Rows(printer, columns, lambda c: simple(c) and not c.typed, [json_cell(c.value({})) for c in columns],
+                [f"\n      {json_string(c.key)}: " for c in columns], '"', ",", "{", "\n    }", ",\n    ",
+                '{\n  "returnResult": [\n    ')
