@@ -32,6 +32,7 @@ _ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[^>]*?encoding[ \t\
 _END = b"</item>"
 HELD = 1 << 20  # bytes held back at most, waiting for the rest of an item
 SHAPES = 256  # shapes remembered at most
+MISSES = 4  # items of a piece the lane cannot print, one after another, before expat reads the rest of it
 
 
 class Flat(Protocol):
@@ -82,13 +83,17 @@ class Lane:
         """Feeds `data`, but for the end of it that may begin an item: returned, to go with the next piece."""
         cut = data.rfind(_END)
         cut = cut + len(_END) if cut >= 0 else 0
-        at = 0
+        at, misses = 0, 0
         while True:
             if self.position() is not None:
-                at = self._runs(parser, data, at, cut)
+                taken = self._runs(parser, data, at, cut)
+                misses, at = 0 if taken > at else misses + 1, taken
                 if at >= cut:
                     if len(data) - at <= HELD:
                         return data[at:]
+                    parser.Parse(data[at:], False)
+                    return b""
+                if misses > MISSES:  # items the lane cannot print, one after another: expat reads on at once
                     parser.Parse(data[at:], False)
                     return b""
             end = data.find(_END, at, cut)  # what the lane did not take: expat reads on to an item's end
