@@ -23,21 +23,21 @@ class Rows:
     """flat.Flat for a printer: the rows of `columns`, in the order shown. Each row is `open`, the
     cells (each after its `before`) separated by `between`, then `close`; rows are separated by
     `sep`, the first of all printed after `first`. A column whose cell is its child's text as it is
-    (`text`) shows it within `quote`; one read otherwise (a list, a typed value) is printed only
-    when its child is absent: its cell is then the same in every row (`absent`)."""
+    has a pattern of such texts in `cells` (with the quote around them); one read otherwise (a list,
+    a typed value) has None, and is printed only when its child is absent: its cell is then the same
+    in every row (`absent`)."""
 
-    def __init__(self, printer: Any, columns: list, text: Any, absent: list[str], before: list[str], quote: str,
-                 between: str, open: str, close: str, sep: str, first: str, banned: str = ""):
+    def __init__(self, printer: Any, columns: list, cells: list[tuple[bytes | None, str]], absent: list[str],
+                 before: list[str], between: str, open: str, close: str, sep: str, first: str):
         self.printer = printer
-        self.keys = tuple(c.key if text(c) else c.head for c in columns)
-        self.simple = frozenset(c.key for c in columns if text(c))
-        self.whole = frozenset(c.head for c in columns if not text(c))
+        self.keys = tuple(c.key if p else c.head for c, (p, _) in zip(columns, cells))
+        self.cells = {c.key: p for c, (p, _) in zip(columns, cells) if p}
+        self.simple = frozenset(self.cells)
+        self.whole = frozenset(c.head for c, (p, _) in zip(columns, cells) if not p)
         self.absent = [b.encode() + a.encode() for b, a in zip(before, absent)]
-        self.before, self.quote = [b.encode() for b in before], quote.encode()
+        self.before, self.quotes = [b.encode() for b in before], [q.encode() for _, q in cells]
         self.between, self.open, self.close = between.encode(), open.encode(), close.encode()
         self.sep, self.first = sep.encode(), first.encode()
-        one = b"[" + b"".join(re.escape(bytes([c])) for c in sorted(_SAFE - set(banned.encode()))) + b"]"
-        self.cell = one + b"(?:[ " + one[1:] + b"*" + one + b")?"  # no white space at either end
         self.formats: dict[tuple, tuple] = {}
         self.count = 0  # rows written
 
@@ -64,8 +64,8 @@ class Rows:
         """(the row, when it has no cell of the items; else the text before and after its one cell;
         else the order of the cells in a match and the row as a %-format)."""
         groups = [g for g in layout if g is not None]
-        parts = [a if g is None else b + self.quote + b"\0" + self.quote
-                 for g, a, b in zip(layout, self.absent, self.before)]
+        parts = [a if g is None else b + q + b"\0" + q
+                 for g, a, b, q in zip(layout, self.absent, self.before, self.quotes)]
         row = self.open + self.between.join(parts) + self.close
         if not groups:
             return row, None, None, None
@@ -75,21 +75,30 @@ class Rows:
         return None, None, None if groups == sorted(groups) else itemgetter(*groups), fmt
 
 
+def _safe(banned: str = "") -> bytes:
+    """A text printed as it is: printable ASCII but for `banned`, no white space at either end."""
+    one = b"[" + b"".join(re.escape(bytes([c])) for c in sorted(_SAFE - set(banned.encode()))) + b"]"
+    return one + b"(?:[ " + one[1:] + b"*" + one + b")?"
+
+
 def plain(printer: Any, columns: list) -> Rows:
-    """PlainPrinter.row's lines."""
+    """PlainPrinter.row's lines: a cell's text as EC2 sent it, typed or not."""
     from ec2ops.output import cell, quoted
 
     d = printer.delimiters
+    safe = _safe(d.col + d.row)
     absent = [quoted(cell(c.value({}), d), d.col, d.row) for c in columns]
     lines = d.row == "\n"  # each row ends its line; another row delimiter goes between rows
-    return Rows(printer, columns, simple, absent, [""] * len(columns), "", d.col, "", "\n" if lines else "",
-                "" if lines else d.row, "", banned=d.col + d.row)
+    return Rows(printer, columns, [(safe if simple(c) else None, "") for c in columns], absent, [""] * len(columns),
+                d.col, "", "\n" if lines else "", "" if lines else d.row, "")
 
 
 def json(printer: Any, columns: list) -> Rows:
-    """JsonPrinter.row's objects: a text as a JSON string; a typed column (a number) only when absent."""
+    """JsonPrinter.row's objects: a text as a JSON string, a number or a boolean written as EC2 wrote it."""
     from ec2ops.jsonout import json_cell, json_string
 
-    return Rows(printer, columns, lambda c: simple(c) and not c.typed, [json_cell(c.value({})) for c in columns],
-                [f"\n      {json_string(c.key)}: " for c in columns], '"', ",", "{", "\n    }", ",\n    ",
+    safe = _safe()
+    cells = [(None, "") if not simple(c) else (c.as_written, "") if c.typed else (safe, '"') for c in columns]
+    return Rows(printer, columns, cells, [json_cell(c.value({})) for c in columns],
+                [f"\n      {json_string(c.key)}: " for c in columns], ",", "{", "\n    }", ",\n    ",
                 '{\n  "returnResult": [\n    ')

@@ -69,6 +69,10 @@ TYPES: dict[str, Callable[[str], Any]] = {
 }
 
 
+# The texts of a kind whose JSON value is written as the text itself ("8", "true"; not "08" nor "True")
+AS_WRITTEN: dict[Callable[[str], Any], bytes] = {int: rb"(?:0|-?[1-9][0-9]{0,17})", _boolean: rb"(?:true|false)"}
+
+
 def typed(path: str, value: Any) -> Any:
     """EC2's text for the field at `path`, carrying its JSON type; kept as it is when it does not parse."""
     return _typed(TYPES.get(path.rsplit("/", 1)[-1]), value)
@@ -103,6 +107,11 @@ class Column:
     def typed(self) -> bool:
         """Its value carries a JSON type (a number, a boolean), not only EC2's text."""
         return self._kind is not None
+
+    @property
+    def as_written(self) -> bytes | None:
+        """A pattern of the texts whose JSON value is written as the text (AS_WRITTEN), when typed."""
+        return AS_WRITTEN.get(self._kind)
 
     @property
     def head(self) -> str:

@@ -41,7 +41,7 @@ class Flat(Protocol):
     keys: tuple[str, ...]  # the children printed, in the order of the row's cells
     simple: frozenset[str]  # those printed as their text (or their empty value when empty)
     whole: frozenset[str]  # children a printed cell reads otherwise: an item with one is not taken
-    cell: bytes  # a pattern of a whole text printed as it is (no quoting, no escaping)
+    cells: dict[str, bytes]  # for each of `simple`, a pattern of the texts printed as they are
 
     def rows(self, layout: tuple[int | None, ...], found: list, count: int) -> None:
         """`count` rows: cell i is group layout[i] of each of `found` (findall's), or its value
@@ -157,7 +157,7 @@ def _compile(key: tuple, flat: Flat) -> _Shape | None:
         if text is None:  # not printed: any text, or none
             parts += [_W, b"<", tag, _W, b"(?:/>|>", _TEXT, b"</", tag, _W, b">)"]
         elif text:
-            parts += [_W, b"<", tag, _W, b">(", flat.cell, b")</", tag, _W, b">"]
+            parts += [_W, b"<", tag, _W, b">(", flat.cells[name], b")</", tag, _W, b">"]
             groups.append(name)
         else:  # empty: None, as when absent
             parts += [_W, b"<", tag, _W, b"(?:/>|></", tag, _W, b">)"]

@@ -19,6 +19,7 @@ PLAIN = "<item><volumeId>vol-{n}</volumeId><size>8</size><snapshotId/><availabil
 INDENTED = ("\n        <item>\n            <volumeId>vol-i{n}</volumeId>\n            <size>100</size>\n"
             "            <snapshotId></snapshotId>\n            <availabilityZone >z</availabilityZone >\n"
             "            <status>in-use</status>\n            <attachmentSet/>\n        </item>")
+TYPED = "<item><volumeId>vol-t{n}</volumeId><size>{size}</size><iops>{iops}</iops><encrypted>{encrypted}</encrypted></item>"
 HOSTILE = [
     "<item><volumeId>a\tb</volumeId></item>",
     "<item><volumeId>a\nb</volumeId><status>x\r\ny</status><size>\r</size></item>",
@@ -41,6 +42,9 @@ HOSTILE = [
     "<tagSet><item><key>Name</key><value>web,1</value></item></tagSet></item>",
     "<item><volumeId>v-tag</volumeId><tagSet/></item>",
     "<item><volumeId>typed</volumeId><size>08</size><iops>x</iops><encrypted>true</encrypted></item>",
+    "<item><volumeId>t2</volumeId><size>-0</size><iops>-12</iops><encrypted>True</encrypted></item>",
+    "<item><volumeId>t3</volumeId><size>" + "9" * 5000 + "</size><encrypted>false</encrypted><iops>0</iops></item>",
+    "<item><volumeId>t4</volumeId><size>12345678901234567890</size><encrypted>no</encrypted></item>",
     "<item><other>\u00e9</other><volumeId>v-other</volumeId></item>",
     "<item><volumeId>null</volumeId><status>nul;l|x</status></item>",
     "<item><volumeId>%s%%</volumeId><status>50%</status></item>",
@@ -55,7 +59,8 @@ def answer(items: list[str], tail: str = "</volumeSet><nextToken>t</nextToken></
 
 def mixed() -> list[str]:
     """Runs of one shape, shapes that change, and every hostile item between them."""
-    items = [PLAIN.format(n=n) for n in range(30)] + [INDENTED.format(n=n) for n in range(5)]
+    items = [PLAIN.format(n=n) for n in range(30)] + [INDENTED.format(n=n) for n in range(5)] + [
+        TYPED.format(n=n, size=n * 7, iops=n - 5, encrypted=("true", "false")[n % 2]) for n in range(20)]
     for n, hostile in enumerate(HOSTILE):
         items += [hostile, PLAIN.format(n=f"h{n}"), PLAIN.format(n=f"g{n}"), INDENTED.format(n=f"h{n}")]
     return items
