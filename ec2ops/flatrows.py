@@ -11,6 +11,7 @@ from typing import Any
 
 # Printable ASCII that needs no quoting, escaping nor JSON escape, and cannot end the XML text
 _SAFE = set(range(0x21, 0x7F)) - set(b'<&]"\\')
+BATCH = 256  # rows written at once
 
 
 def simple(column: Any) -> bool:
@@ -48,17 +49,19 @@ class Rows:
         if made is None:
             made = self.formats[layout] = self._format(layout)
         fixed, around, order, fmt = made
-        sep = self.sep
-        if fixed is not None:  # no cell from the items: the same row each time
-            text = sep.join([fixed] * count)
-        elif fmt is None:  # one cell: what is around it is the same in every row
-            text = around[0] + (around[1] + sep + around[0]).join(found) + around[1]
-        else:
-            text = sep.join(map(fmt.__mod__, found if order is None else map(order, found)))
-        printer = self.printer
-        printer.sink.write(((sep if printer.count else self.first) + text).decode())
-        printer.count += count
-        self.count += count
+        sep, printer = self.sep, self.printer
+        for start in range(0, count, BATCH):  # a batch at a time: the text of a page's rows is never whole
+            cells = found[start:start + BATCH]
+            lead = sep if printer.count else self.first
+            if fixed is not None:  # no cell from the items: the same row each time
+                text = lead + sep.join([fixed] * len(cells))
+            elif fmt is None:  # one cell: what is around it is the same in every row
+                text = lead + around[0] + (around[1] + sep + around[0]).join(cells) + around[1]
+            else:
+                text = lead + sep.join(map(fmt.__mod__, cells if order is None else map(order, cells)))
+            printer.sink.write(text.decode())
+            printer.count += len(cells)
+            self.count += len(cells)
 
     def _format(self, layout: tuple[int | None, ...]) -> tuple:
         """(the row, when it has no cell of the items; else the text before and after its one cell;

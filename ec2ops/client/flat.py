@@ -117,17 +117,16 @@ class Lane:
                     return at
                 self.last = shape
             end = run.end()
-            region = data[at:end]
-            self.hand(lambda: self._print(shape, region))
+            self.hand(lambda: self._print(shape, data, at, end))
             text = parser.CharacterDataHandler  # blanks between the list's items: no text to keep
             parser.CharacterDataHandler = None
-            parser.Parse(region.translate(_BLANK), False)
+            parser.Parse(data[at:end].translate(_BLANK), False)
             parser.CharacterDataHandler = text
             at = end
         return at
 
-    def _print(self, shape: _Shape, region: bytes) -> None:
-        found = shape.one.findall(region)
+    def _print(self, shape: _Shape, data: bytes, at: int, end: int) -> None:
+        found = shape.one.findall(data, at, end)
         self.flat.rows(shape.layout, found, len(found))
 
     def _shape(self, item: bytes) -> _Shape | None:
