@@ -166,3 +166,10 @@ def test_a_closed_pipe_ends_the_reading_with_its_own_error():
     with pytest.raises(PipeClosed):
         document.stream(answer([PLAIN.format(n=n) for n in range(5)]), "e", "volumeSet", lambda item: None,
                         "DescribeVolumes", {c.head: None for c in read}, printer.flat(read))
+
+
+def test_a_delimiter_that_is_not_text_leaves_the_rows_to_the_handlers():
+    """Bytes of the command line that are not UTF-8 (surrogates): rows printed one by one, as before."""
+    printer = PlainPrinter(Sink(io.StringIO()), Layout(delimiters=Delimiters(col="\udcff")))
+    printer.begin([ExtraColumn((c.key, c.title)) if c.extra else (c.key, c.title) for c in VOLUME_COLUMNS])
+    assert printer.flat(tuple(c for c in VOLUME_COLUMNS if not c.extra)) is None
