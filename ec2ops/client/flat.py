@@ -20,18 +20,19 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterator, Protocol
 
-_W = rb"[ \t\r\n]*+"  # XML's white space
+_W = rb"[ \t\r\n]*"  # XML's white space
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.\-]*"  # a name without a prefix, ASCII
 # Text expat reads as it is: ASCII without markup (<), references (&) or a CDATA end (]]>: no ])
 _TEXT = rb"[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\x7e]*"
 _CHILD = rb"<" + _NAME + _W + rb"(?:/>|>" + _TEXT + rb"</" + _NAME + _W + rb">)"
-_ONE = re.compile(_W + rb"<item" + _W + rb">(?:" + _W + _CHILD + rb")++" + _W + rb"</item" + _W + rb">")
+_ONE = re.compile(_W + rb"<item" + _W + rb">(?:" + _W + _CHILD + rb")+" + _W + rb"</item" + _W + rb">")
 _CHILDREN = re.compile(rb"<(" + _NAME + rb")" + _W + rb"(?:/>|>(" + _TEXT + rb")</(" + _NAME + rb")" + _W + rb">)")
 _BLANK = bytes(c if c in b"\t\n\r" else 0x20 for c in range(256))
 _ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[^>]*?encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
 _END = b"</item>"
 HELD = 1 << 20  # bytes held back at most, waiting for the rest of an item
 SHAPES = 256  # shapes remembered at most
+RUN = 128  # items matched at once at most
 MISSES = 4  # items of a piece the lane cannot print, one after another, before expat reads the rest of it
 
 
@@ -50,7 +51,8 @@ class Flat(Protocol):
 
 class _Shape:
     def __init__(self, one: bytes, layout: tuple[int | None, ...]):
-        self.one, self.run, self.layout = re.compile(one), re.compile(b"(?:" + one + b")++"), layout
+        # at most RUN items a match: the engine keeps a place to go back to for each item of a match
+        self.one, self.run, self.layout = re.compile(one), re.compile(b"(?:%s){1,%d}" % (one, RUN)), layout
 
 
 def fits(first: bytes) -> bool:
