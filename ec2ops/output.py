@@ -231,6 +231,17 @@ class Printer:
     def row(self, row: dict) -> None:
         self.count += 1
 
+    def flat(self, columns: tuple) -> Any:
+        """What prints rows of `columns` (rows.Column) from a listing's flat items in bulk
+        (client/flat.py's Flat), for a printer that can; None: every row goes through row()."""
+        return None
+
+    def shown(self, columns: tuple) -> list | None:
+        """The columns of `columns` shown, in their order, once begun; None when one is not there."""
+        by_key = {c.key: c for c in columns}
+        shown = [by_key.get(key) for key, _ in self.columns or ()]
+        return shown if shown and None not in shown and len(set(self.columns)) == len(shown) else None
+
     def flush(self) -> None:
         """What is printed so far reaches the reader (a page's rows, before the next page is waited for)."""
         self.sink.flush()
@@ -255,6 +266,14 @@ class PlainPrinter(Printer):
         else:
             self.sink.write(text if not self.count else self.delimiters.row + text)
         self.count += 1
+
+    def flat(self, columns: tuple) -> Any:
+        shown = self.shown(columns) if self.get in (None, "returnResult") else None
+        if shown is None:
+            return None
+        from ec2ops import flatrows
+
+        return flatrows.plain(self, shown)
 
     def end(self, outputs: dict[str, Any]) -> None:
         streamed = self.columns is not None
@@ -301,6 +320,14 @@ class JsonPrinter(Printer):
         self.sink.write(('{\n  "returnResult": [\n    {' if not self.count else ",\n    {") +
                         (cells + "\n    }" if cells else "}"))
         self.count += 1
+
+    def flat(self, columns: tuple) -> Any:
+        shown = self.shown(columns)
+        if shown is None:
+            return None
+        from ec2ops import flatrows
+
+        return flatrows.json(self, shown)
 
     def end(self, outputs: dict[str, Any]) -> None:
         import json

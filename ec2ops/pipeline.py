@@ -239,6 +239,7 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
 
     read_columns = None  # the columns the printer shows, the only ones read from each item
     keep = None  # what of each item is built as a page is read (None: all of it)
+    flat = None  # what prints the rows of flat items in bulk, as they are read (client/flat.py)
     if table is not None:
         more = tuple(printer.more)  # a tag's column (--columns tag:KEY)
         printer.begin(labels + table.titles + [(c.key, c.title) for c in more])
@@ -247,13 +248,15 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
             read_columns = tuple(c for c in table.columns + more if c.key in keys)
             if all(o is table for o in op.outputs) and op.complete is None:  # the rows are all that is read
                 keep = op.items.keep(read_columns + tuple(c for c in table.columns if order and c.key == order[1]))
+                if keep is not None and op.items.explode is None and not (several or order) and limit is None:
+                    flat = printer.flat(read_columns)  # an item is a row: nothing but the row read
     for index, answer in enumerate(answers):
         if limit is not None and count >= limit and not order:
             break
         if answer.error is None:
             try:
                 read(op, answer, lambda item, i=index, a=answer: hold(i, a, item), request_ids, several, printer,
-                     keep)
+                     keep, flat)
             except (Ec2Error, EndpointError) as exc:  # a later page failed: the rows printed stay printed
                 if not several:
                     raise
@@ -264,6 +267,7 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
             else:
                 failures.append(answer)
                 tell(answer)
+    count += flat.count if flat is not None else 0
     if not count and not failures:
         if absent:
             raise absent[0].error
@@ -287,7 +291,7 @@ def stream(op: Operation, printer: output.Printer, inputs: Mapping, answers: Ite
 
 
 def read(op: Operation, answer: Answer, hold, request_ids: list[str], several, printer: output.Printer,
-         keep: dict | None = None) -> None:
+         keep: dict | None = None, flat=None) -> None:
     """Each page of an answer, item by item as it is read, to `hold` (False: no more, and no page
     more is asked for), each item built only as far as `keep` says (rows.Items.keep); the first
     page's requestId; what a page printed is flushed before the next page is waited for."""
@@ -307,7 +311,7 @@ def read(op: Operation, answer: Answer, hold, request_ids: list[str], several, p
                 going = hold(item) is not False
                 return going
 
-            op.items.each(page, one, keep)
+            op.items.each(page, one, keep, flat)
         if number == 0 and page.request_id:
             request_ids.append(f"{answer.where.name}={page.request_id}" if several else page.request_id)
         printer.flush()

@@ -36,12 +36,13 @@ class Items:
             if isinstance(element, dict):
                 yield from (self.explode(element) if self.explode else (element,))
 
-    def each(self, answer: Any, one: Callable[[dict], Any], keep: dict | None = None) -> None:
+    def each(self, answer: Any, one: Callable[[dict], Any], keep: dict | None = None, flat: Any = None) -> None:
         """The rows of an answer (a Response, or a Page read as it is used) to `one`, in order,
-        until it returns False; of a Page, only what `keep` names is read (Items.keep)."""
+        until it returns False; of a Page, only what `keep` names is read (Items.keep), and the
+        flat items `flat` prints are printed by it (client/flat.py)."""
         explode = self.explode
         if explode is None:
-            answer.each(self.path, one, keep)
+            answer.each(self.path, one, keep, flat)
         else:
             answer.each(self.path, lambda element: all(one(row) is not False for row in explode(element)), keep)
 
@@ -66,6 +67,10 @@ TYPES: dict[str, Callable[[str], Any]] = {
     "isDefault": _boolean, "defaultForAz": _boolean, "mapPublicIpOnLaunch": _boolean,
     "assignIpv6AddressOnCreation": _boolean,
 }
+
+
+# The texts of a kind whose JSON value is written as the text itself ("8", "true"; not "08" nor "True")
+AS_WRITTEN: dict[Callable[[str], Any], bytes] = {int: rb"(?:0|-?[1-9][0-9]{0,17})", _boolean: rb"(?:true|false)"}
 
 
 def typed(path: str, value: Any) -> Any:
@@ -97,6 +102,16 @@ class Column:
         path = self.path or self.key
         object.__setattr__(self, "_parts", tuple(path.split("/")))
         object.__setattr__(self, "_kind", TYPES.get(path.rsplit("/", 1)[-1]))
+
+    @property
+    def typed(self) -> bool:
+        """Its value carries a JSON type (a number, a boolean), not only EC2's text."""
+        return self._kind is not None
+
+    @property
+    def as_written(self) -> bytes | None:
+        """A pattern of the texts whose JSON value is written as the text (AS_WRITTEN), when typed."""
+        return AS_WRITTEN.get(self._kind)
 
     @property
     def head(self) -> str:

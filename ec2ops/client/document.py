@@ -15,7 +15,7 @@ MAX_DEPTH = 100
 
 def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
     """Returns (root element name, its content). Anything that is not an EC2 document ends in EndpointError."""
-    handlers, read, _ = _builder()
+    handlers, read, _, _ = _builder()
     _read(content, endpoint, handlers)
     doc = read()
     if not isinstance(doc, dict) or len(doc) != 1:
@@ -25,14 +25,16 @@ def parse(content: bytes, endpoint: str) -> tuple[str, dict]:
 
 
 def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Callable[[dict], Any],
-           action: str | None = None, keep: Keep | None = None) -> tuple[str, dict]:
+           action: str | None = None, keep: Keep | None = None, flat: Any = None) -> tuple[str, dict]:
     """An answer read as parse() reads it, except the items of the list `list_key` (a child of the
     root): each goes to `each` as soon as it is read, and none is kept, so that an answer of any
     size takes the memory of one item (a list of pieces is emptied as it is read). `each` returns
     False to stop reading (the rest of the body is then what was read before). The answer to
     another action than `action` is EndpointError before any item is handed on. With `keep`, an
     item holds only the children `keep` names (see Keep): the others are read past, never built.
-    Returns (root element name, the rest of its content)."""
+    With `flat` (a printer's flat.Flat), the runs of flat items it can print are printed by it at
+    once, not handed to `each` (client/flat.py). Returns (root element name, the rest of its
+    content)."""
     rest: dict = {}
     failed: list[BaseException] = []
     root: str | None = None  # its name, once an element has ended
@@ -48,9 +50,7 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
             parent, item = open_elements[1][2], node if node is not None else text
             if parent == list_key and name == "item":
                 if not checked:
-                    found, checked = _root(root, endpoint), True
-                    if action is not None and found != f"{action}Response":
-                        raise EndpointError(not_its_answer(endpoint, action, found))
+                    check(root)
                 try:
                     going = each(item) is not False
                 except Exception as exc:  # the reader's own failure (a closed pipe), not the XML's
@@ -68,9 +68,32 @@ def stream(content: bytes | list[bytes], endpoint: str, list_key: str, each: Cal
             _push(rest, name, (text.strip() or None) if text else text)
         return None
 
-    handlers, _, bind = _builder(top, 3, keep, list_key)
+    def check(name: str) -> None:
+        """The root, before the first item is handed on: the answer to `action`."""
+        nonlocal checked
+        found, checked = _root(name, endpoint), True
+        if action is not None and found != f"{action}Response":
+            raise EndpointError(not_its_answer(endpoint, action, found))
+
+    handlers, _, bind, position = _builder(top, 3, keep, list_key)
+    lane = None
+    if flat is not None:
+        from ec2ops.client.flat import Lane
+
+        def hand(write: Callable[[], None]) -> None:
+            nonlocal root
+            if not checked:
+                root = position()
+                check(root)
+            try:
+                write()
+            except Exception as exc:  # as `each`'s: the reader's own failure
+                failed.append(exc)
+                raise _Stopped from None
+
+        lane = Lane(flat, position, hand)
     try:
-        _read(content, endpoint, handlers, bind)
+        _read(content, endpoint, handlers, bind, lane)
     except _Stopped:
         if failed:
             raise failed[0] from None
@@ -90,7 +113,7 @@ _SKIP = object()
 
 
 def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = None, list_key: str | None = None
-             ) -> tuple[tuple[Callable, Callable, Callable], Callable, Callable]:
+             ) -> tuple[tuple[Callable, Callable, Callable], Callable, Callable, Callable]:
     """expat's handlers, building the dicts xmltodict built (force_list=("item",), xml_attribs=False),
     except that a value is kept as EC2 sent it: an element without children keeps its text byte for
     byte (spaces at both ends too: a key pair may be named ' spaced key '), unless that text is
@@ -105,7 +128,8 @@ def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = No
     each piece fed holds): an element's are joined when it ends. With `keep`, an item of the list
     `list_key` holds only what `keep` names: the rest is read past (the handlers swapped for two
     that only count the depth, and no text handler), never built. The third function returned is
-    given the parser once it is made: it is the one whose handlers are swapped."""
+    given the parser once it is made: it is the one whose handlers are swapped. The fourth says
+    where the reader stands: between the items of the list `list_key` (the root's name), or not (None)."""
     stack: list = []  # per open element: (its parent's children so far, where its parent's text starts, its name,
     # the Keep its parent's children were held to)
     texts: list[str] = []  # the open elements' text; an element's is what follows its mark once its children end
@@ -147,6 +171,9 @@ def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = No
         if not skipped:
             parser.StartElementHandler, parser.EndElementHandler = start, end
             parser.CharacterDataHandler = texts.append
+
+    def position() -> str | None:
+        return stack[0][2] if len(stack) == 2 and stack[1][2] == list_key else None
 
     def bind(made: Any) -> None:
         nonlocal parser
@@ -190,11 +217,11 @@ def _builder(top: Callable | None = None, floor: int = 0, keep: Keep | None = No
             children[name] = [text] if name == "item" else text
 
     # texts.append itself reads the text: no Python frame per piece
-    return (start, end, texts.append), lambda: children, bind
+    return (start, end, texts.append), lambda: children, bind, position
 
 
 def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable, Callable, Callable],
-          bind: Callable | None = None) -> None:
+          bind: Callable | None = None, lane: Any = None) -> None:
     """The answer checked to be XML without a DTD, read by expat into _builder's handlers;
     every way it can fail is EndpointError. `content` is the answer's bytes, or the pieces it arrived
     in (a page), each let go of as it is read."""
@@ -213,10 +240,17 @@ def _read(content: bytes | list[bytes], endpoint: str, handlers: tuple[Callable,
     parser.EntityDeclHandler = _no_entities
     if bind is not None:
         bind(parser)
+    if lane is not None:
+        from ec2ops.client.flat import fits
+
+        lane = lane if fits(first) else None
     try:
-        for piece in _fed(content, endpoint):
-            parser.Parse(piece, False)
-        parser.Parse(b"", True)
+        if lane is not None:
+            lane.feed(parser, _fed(content, endpoint))
+        else:
+            for piece in _fed(content, endpoint):
+                parser.Parse(piece, False)
+            parser.Parse(b"", True)
     except _TooDeep:
         raise EndpointError(f"{endpoint} answered XML nested deeper than {MAX_DEPTH} levels, not EC2 XML.") from None
     # ValueError: an entity declared; LookupError: an encoding Python does not know.

@@ -56,10 +56,12 @@ class Response:
     body: dict
     request_id: str | None
 
-    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None) -> None:
+    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None,
+             flat: Any = None) -> None:
         """Every element at `path` (a list of the answer, "reservationSet/instancesSet" stepping into
         each of its items) to `one`, in order, until `one` returns False. `keep` (what of an item
-        the reader uses) matters only to a Page: this answer is already read whole."""
+        the reader uses) and `flat` (what prints flat items itself) matter only to a Page: this
+        answer is already read whole."""
         for element in document.elements(self.body, path):
             if one(element) is False:
                 return
@@ -81,7 +83,8 @@ class Page(Response):
         self.read = False
         self.progress: Progress | None = getattr(content, "progress", None)  # what the next page paces itself on
 
-    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None) -> None:
+    def each(self, path: str, one: Callable[[dict], Any], keep: "document.Keep | None" = None,
+             flat: Any = None) -> None:
         head, _, inner = path.partition("/")
         if head != self.list_key or self.read:
             raise AssertionError(f"{path}: a page is read once, its list {self.list_key} item by item")
@@ -95,7 +98,8 @@ class Page(Response):
 
         content, self.content, self.read = self.content, None, True  # its pieces go as they are read
         try:
-            root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep)
+            root, self.body = document.stream(content, self.endpoint, self.list_key, item, self.action, keep,
+                                              None if inner else flat)
         finally:  # what was not read (a reader that stopped, a page that failed) is let go of at once
             if isinstance(content, Held):
                 content.drop()
