@@ -154,7 +154,9 @@ class Client:
         if http is not None:
             self.http = http
             return
-        verify = tls.context(settings.ca_bundle, trust_env=settings.proxy is None)
+        def verify():
+            return tls.context(settings.ca_bundle, trust_env=settings.proxy is None)
+
         try:
             self.http = transport.HttpClient(verify, proxy=settings.proxy, trust_env=settings.proxy is None)
         except proxies.InvalidProxy as exc:  # from --proxy-host/--proxy-port, or the environment's

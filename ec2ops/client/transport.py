@@ -19,7 +19,7 @@ import ssl
 import threading
 import time
 import zlib
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import httpcore
@@ -176,10 +176,11 @@ class HttpClient:
 
     in_flight: threading.BoundedSemaphore | None = None
 
-    def __init__(self, verify: ssl.SSLContext, proxy: str | None = None, trust_env: bool = True):
+    def __init__(self, verify: Callable[[], ssl.SSLContext], proxy: str | None = None, trust_env: bool = True):
         self.routes = proxies.Routes(proxy, trust_env)  # raises proxies.InvalidProxy
-        self._verify = verify
-        self._pools: dict[proxies.Proxy | None, httpcore.ConnectionPool] = {}
+        self._make_verify = verify  # made when a pool first needs TLS: loading the CAs costs ~25 ms
+        self._verify: ssl.SSLContext | None = None
+        self._pools: dict[tuple[proxies.Proxy | None, bool], httpcore.ConnectionPool] = {}
         self._lock = threading.Lock()
 
     def proxy_for(self, url: str) -> str | None:
@@ -202,20 +203,24 @@ class HttpClient:
             "POST", where, headers=sent, content=body,
             extensions={"timeout": {"connect": connect_timeout, "read": read_timeout, "write": read_timeout,
                                     "pool": read_timeout}})
-        response = self._pool_for(self.routes.proxy_for(url)).handle_request(request)
+        response = self._pool_for(self.routes.proxy_for(url), where.scheme == b"https").handle_request(request)
         try:
             yield Answer(response)
         finally:
             response.close()
 
-    def _pool_for(self, proxy: proxies.Proxy | None) -> httpcore.ConnectionPool:
+    def _pool_for(self, proxy: proxies.Proxy | None, tls: bool) -> httpcore.ConnectionPool:
+        """The pool for requests through `proxy` (None: direct), to https URLs when `tls`: a plain-http
+        endpoint (a sandbox) never loads the CAs."""
         with self._lock:  # regions' threads may ask for a proxy's pool at once: one pool each
-            if proxy not in self._pools:
-                self._pools[proxy] = self._new_pool(proxy)
-            return self._pools[proxy]
+            if (proxy, tls) not in self._pools:
+                if tls and self._verify is None:
+                    self._verify = self._make_verify()
+                self._pools[(proxy, tls)] = self._new_pool(proxy, self._verify if tls else None)
+            return self._pools[(proxy, tls)]
 
-    def _new_pool(self, proxy: proxies.Proxy | None):
-        common = dict(ssl_context=self._verify, http1=True, http2=False, retries=0, network_backend=Backend(),
+    def _new_pool(self, proxy: proxies.Proxy | None, verify: ssl.SSLContext | None):
+        common = dict(ssl_context=verify, http1=True, http2=False, retries=0, network_backend=Backend(),
                       **LIMITS)
         if proxy is None:
             return httpcore.ConnectionPool(**common)

@@ -397,6 +397,17 @@ def test_a_ca_bundle_that_cannot_be_read_is_one_line(keys, tmp_path):
         assert len(run.err.splitlines()) == 1
 
 
+def test_a_plain_http_endpoint_never_loads_the_cas(keys, tmp_path, fault_server):
+    """A sandbox (plain http) verifies no certificate, so the CAs are not loaded (~25 ms a call): a CA
+    bundle that cannot be read is not even opened; the same bundle refuses an https endpoint."""
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    run = run_cli(["enumerate-regions", "--endpoint", fault_server.url, "--ca-bundle", garbage, "--get", "requestId"])
+    assert (run.code, run.out, run.err) == (0, REQUEST_ID + "\n", "")
+    run = run_cli(["enumerate-regions", "--endpoint", "https://127.0.0.1:9/", "--ca-bundle", garbage])
+    assert run.code == 3 and run.err.startswith(f"ec2ops: Cannot read the CA bundle {garbage}: ")
+
+
 
 # -- TLS to the SMTP server (the dashboard's e-mail) -----------------------------------------------
 @pytest.fixture

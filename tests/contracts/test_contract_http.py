@@ -195,8 +195,8 @@ def test_respx_still_intercepts_our_pools():
     must be those classes, called through handle_request."""
     import httpx
 
-    client = transport.HttpClient(tls.context(None), proxy="http://127.0.0.1:9")
-    direct = transport.HttpClient(tls.context(None), trust_env=False)
+    client = transport.HttpClient(lambda: tls.context(None), proxy="http://127.0.0.1:9")
+    direct = transport.HttpClient(lambda: tls.context(None), trust_env=False)
     try:
         with respx.mock() as mocked:
             route = mocked.post("https://ec2.example.test/").mock(return_value=httpx.Response(200, text="ok"))
