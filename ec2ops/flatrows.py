@@ -84,13 +84,11 @@ def _safe(banned: str = "") -> bytes:
     return one + b"(?:[ " + one[1:] + b"*" + one + b")?"
 
 
-def plain(printer: Any, columns: list) -> Rows | None:
-    """PlainPrinter.row's lines: a cell's text as EC2 sent it, typed or not. None for delimiters
-    that are not text (bytes of the command line that are not UTF-8): those rows go one by one."""
-    from ec2ops.output import cell, quoted
-
+def plain(printer: Any, columns: list, absent: list[str]) -> Rows | None:
+    """PlainPrinter.row's lines: a cell's text as EC2 sent it, typed or not; `absent`, each column's
+    cell where an item lacks it. None for delimiters that are not text (bytes of the command line
+    that are not UTF-8): those rows go one by one."""
     d = printer.delimiters
-    absent = [quoted(cell(c.value({}), d), d.col, d.row) for c in columns]
     lines = d.row == "\n"  # each row ends its line; another row delimiter goes between rows
     try:
         return Rows(printer, columns, [(_safe(d.col + d.row) if simple(c) else None, "") for c in columns], absent,

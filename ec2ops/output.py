@@ -273,7 +273,8 @@ class PlainPrinter(Printer):
             return None
         from ec2ops import flatrows
 
-        return flatrows.plain(self, shown)
+        d = self.delimiters  # a column's cell where the item lacks it, as plain_row writes it
+        return flatrows.plain(self, shown, [quoted(cell(c.value({}), d), d.col, d.row) for c in shown])
 
     def end(self, outputs: dict[str, Any]) -> None:
         streamed = self.columns is not None
