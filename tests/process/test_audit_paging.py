@@ -87,8 +87,11 @@ def test_a_describe_regions_answer_that_is_not_ec2s_is_exit_3(fault_server, name
     done = run(fault_server.url, "describe-instances", "--regions", given)
     assert (done.returncode, done.stdout, done.stderr) == (
         3, "", f"ec2ops: {fault_server.where} answered DescribeRegions with {reason}: not EC2's list of regions.\n")
-    assert sorted(fault_server.actions()) == (["DescribeRegions"] if given == "all" else [
-        "DescribeInstances", "DescribeRegions"])
+    if given == "all":
+        assert fault_server.actions() == ["DescribeRegions"]
+    else:  # the call beside the check may be cut short by the exit, before its action is sent
+        assert sorted(map(str, fault_server.actions())) in (["DescribeInstances", "DescribeRegions"],
+                                                            ["DescribeRegions", "None"], ["DescribeRegions"])
 
 
 def test_ec2s_region_names_pass(fault_server):
