@@ -59,7 +59,11 @@ def test_pages_held_across_regions_share_one_budget(fault_server, large_page):
         assert rows == [f"{region};{row}" for region in REGIONS[:count] for row in expected]  # whole, in order
         fault_server.requests.clear()
     page = len(large_page) // 1024
-    assert peaks[8] < peaks[2] + 1.5 * page, (peaks, page)  # before: 8 regions took 5 pages more than 2
+    # Before: 8 regions took about 6 pages more than 2. Now the head's page and the budget's two:
+    # 0.9 to 1.5 pages more in 8 runs on Python 3.10 and 3.11, 1.67 once in CI (1.5 was the bound
+    # then), the 2 regions' peak varying most (38-46 MiB): the second region's page arrives before
+    # or after the first one's rows are let go of.
+    assert peaks[8] < peaks[2] + 2.5 * page, (peaks, page)
 
 
 def test_a_listing_holds_about_one_page_while_the_next_is_read_ahead(fault_server):
