@@ -76,11 +76,17 @@ def of_json(found: dict, where: str, token: str) -> Credentials:
               "aws_secret_access_key": Piece(found["SecretAccessKey"], where)}
     if found.get(token):
         pieces["aws_session_token"] = Piece(found[token], where)
-    expiry = found.get("Expiration")
-    when = dt.datetime.fromisoformat(expiry.replace("Z", "+00:00")) if expiry else None
-    if when is not None and when.utcoffset() is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return of_pieces(pieces, when)
+    return of_pieces(pieces, expiry(found["Expiration"]) if found.get("Expiration") else None)
+
+
+def expiry(text: str) -> dt.datetime:
+    """When keys expire, as AWS's answers and caches write it (ISO 8601 ending in Z or an offset,
+    botocore's cache's ...UTC), with UTC for a time that names no zone. ValueError, TypeError or
+    AttributeError when it is no such time: the caller says so, never quoting it."""
+    text = text.strip()
+    text = text[:-3] + "+00:00" if text.endswith("UTC") else text.replace("Z", "+00:00")
+    when = dt.datetime.fromisoformat(text)
+    return when if when.utcoffset() is not None else when.replace(tzinfo=dt.timezone.utc)
 
 
 def of_pieces(pieces: dict[str, Piece], expiry: dt.datetime | None = None) -> Credentials:

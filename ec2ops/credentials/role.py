@@ -18,14 +18,6 @@ from ec2ops.errors import InputError
 SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
 _codes: dict[str, str] = {}  # MFA device -> the code given this run
 _asking = threading.Lock()  # one prompt at a time, whatever the number of profiles resolved at once
-_roles: dict[str, threading.RLock] = {}  # a role's cache key -> its lock: profiles resolved at once that
-_roles_lock = threading.Lock()  # share a role (a chained source) make one AssumeRole, the others find it cached
-
-
-def _role_lock(key: str) -> threading.RLock:
-    with _roles_lock:
-        return _roles.setdefault(key, threading.RLock())
-
 
 def mfa_code(serial: str, profile: str) -> str:
     """The code of MFA device `serial`, asked once per run on the terminal."""
@@ -71,14 +63,7 @@ class AssumeRole:
                 raise InputError(f"The profile '{self.profile}' has duration_seconds = "
                                  f"'{settings['duration_seconds']}': a number of seconds is needed.")
             args["DurationSeconds"] = int(settings["duration_seconds"])
-        entry = cache.key(args)
-        with _role_lock(entry):
-            keys = cache.read(entry)
-            if keys is not None:  # assumed earlier (this run, an earlier one, the AWS CLI): no AssumeRole, no MFA
-                return keys
-            keys = self._assume(aws, settings, args)
-            cache.write(entry, keys)
-            return keys
+        return cache.through(args, lambda: self._assume(aws, settings, args))
 
     def _assume(self, aws: Files, settings: dict[str, str], args: dict) -> Credentials:
         arn = args["RoleArn"]

@@ -3,10 +3,9 @@ their temporary keys read from the answer. Loaded only when a profile assumes a 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
-from ec2ops.client.keys import Credentials
+from ec2ops.client.keys import Credentials, expiry
 from ec2ops.errors import Ec2Error, EndpointError, Ec2opsError, OutcomeUnknown
 
 API_VERSION = "2011-06-15"
@@ -56,15 +55,9 @@ def call(action: str, params: dict[str, str], keys: Credentials | None, what: st
     found = (answer.body.get(f"{action}Result") or {}).get("Credentials")
     try:
         return Credentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"],
-                           _expiry(found["Expiration"]))
-    except (KeyError, TypeError, ValueError):
+                           expiry(found["Expiration"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise EndpointError(f"{what}: {url} answered {action} without keys and their expiry.") from None
-
-
-def _expiry(text: str) -> dt.datetime:
-    when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return when if when.utcoffset() is not None else when.replace(tzinfo=dt.timezone.utc)
-
 
 
 class _NoKeys:

@@ -1,7 +1,9 @@
 """A web identity (CI with OIDC, EKS IRSA, GitLab): the token in a file, exchanged for a role's keys
 by STS AssumeRoleWithWebIdentity (unsigned: the token is the proof). AWS_WEB_IDENTITY_TOKEN_FILE,
 AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, each before the profile's web_identity_token_file, role_arn and
-role_session_name, as in botocore (not under an explicit --profile, which leaves the environment out)."""
+role_session_name, as in botocore (not under an explicit --profile, which leaves the environment out).
+The role's keys are kept in the AWS CLI's cache (credentials/cache.py) as the AWS CLI keeps them: a
+run within their life reads no token and asks STS nothing."""
 
 from __future__ import annotations
 
@@ -37,13 +39,20 @@ class WebIdentity:
         if not arn:
             raise InputError(f"A web identity token file is given ({where}) without a role to assume "
                              "(AWS_ROLE_ARN or role_arn).")
-        from ec2ops import files
-
-        token = (files.read_small(os.path.expanduser(token_file), "web identity token file") or "").strip()
-        if not token:
-            raise InputError(f"The web identity token file {token_file} ({where}) is missing or empty.")
         name, _ = self._setting("role_session_name")
-        params = {"RoleArn": arn, "RoleSessionName": name or f"ec2ops-session-{int(time.time())}",
-                  "WebIdentityToken": token}
-        return sts.call("AssumeRoleWithWebIdentity", params, None, f"The web identity ({where}) could not assume "
-                        f"the role {arn}", sts.region(self.settings.get("region")), self.network)
+        args = {"RoleArn": arn, **({"RoleSessionName": name} if name else {})}  # botocore's, and so its cache key
+
+        def assume() -> Credentials:
+            from ec2ops import files
+
+            token = (files.read_small(os.path.expanduser(token_file), "web identity token file") or "").strip()
+            if not token:
+                raise InputError(f"The web identity token file {token_file} ({where}) is missing or empty.")
+            params = {"RoleArn": arn, "RoleSessionName": name or f"ec2ops-session-{int(time.time())}",
+                      "WebIdentityToken": token}
+            return sts.call("AssumeRoleWithWebIdentity", params, None, f"The web identity ({where}) could not "
+                            f"assume the role {arn}", sts.region(self.settings.get("region")), self.network)
+
+        from ec2ops.credentials import cache
+
+        return cache.through(args, assume)

@@ -1,10 +1,11 @@
 """~/.aws/cli/cache shared with the AWS CLI: what ec2ops writes botocore reads (with the cache the AWS
-CLI gives its assume-role provider) and the other way round; 0600; expired entries asked again; a
-cached role asks no MFA code."""
+CLI gives its assume-role and web identity providers) and the other way round; 0600; expired entries
+asked again; a cached role asks no MFA code; a cached web identity reads no token."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import stat
@@ -12,6 +13,7 @@ import stat
 import pytest
 
 from ec2ops import credentials
+from ec2ops.errors import InputError
 
 ARN = "arn:aws:iam::123456789012:role/ops"
 BASE = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = sbase\n"
@@ -40,13 +42,14 @@ def sts(monkeypatch):
     fake.close()
 
 
-def aws_cli_keys(profile: str):
-    """The keys botocore resolves with the file cache the AWS CLI sets on its assume-role provider."""
+def aws_cli_keys(profile: str, provider: str = "assume-role"):
+    """The keys botocore resolves with the file cache the AWS CLI sets on its assume-role and
+    assume-role-with-web-identity providers (awscli/customizations/assumerole.py)."""
     import botocore.session
     from botocore.utils import JSONFileCache
 
     session = botocore.session.Session(profile=profile)
-    session.get_component("credential_provider").get_provider("assume-role").cache = JSONFileCache(
+    session.get_component("credential_provider").get_provider(provider).cache = JSONFileCache(
         os.path.expanduser(os.path.join("~", ".aws", "cli", "cache")))
     return session.get_credentials().get_frozen_credentials()
 
@@ -107,3 +110,70 @@ def test_a_cached_role_asks_no_mfa_code(home, sts, monkeypatch):
         role._codes.clear()
     assert credentials.resolve(None, None, None, "r", explicit=True).current().access_key_id == "ASIAOPS"
     assert len(sts.requests) == 1  # and no terminal was needed: there is none here
+
+
+WEB_ARN = "arn:aws:iam::123456789012:role/ci"
+
+
+@pytest.fixture
+def web(home):
+    """A profile whose keys come from a web identity (an OIDC token in a file)."""
+    (home / "oidc-token").write_text("eyJ.oidc.token\n")
+    (home / ".aws" / "config").write_text(f"[profile ci]\nweb_identity_token_file = {home}/oidc-token\n"
+                                          f"role_arn = {WEB_ARN}\nrole_session_name = pipeline\n")
+    return home
+
+
+def test_a_web_identitys_keys_are_cached_for_the_aws_cli_and_the_next_run(web, sts):
+    keys = credentials.resolve(None, None, None, "ci", explicit=True).current()
+    assert [(r["params"]["Action"], r["params"]["RoleSessionName"], r["signer"]) for r in sts.requests] == [
+        ("AssumeRoleWithWebIdentity", "pipeline", None)]
+    [entry] = list((web / ".aws" / "cli" / "cache").iterdir())
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600 and "oidc" not in entry.read_text()  # never the token
+    # botocore's key: RoleArn and RoleSessionName as the profile gives them
+    assert entry.name == hashlib.sha1(json.dumps({"RoleArn": WEB_ARN, "RoleSessionName": "pipeline"},
+                                                 sort_keys=True).encode()).hexdigest() + ".json"
+    frozen = aws_cli_keys("ci", "assume-role-with-web-identity")
+    assert (frozen.access_key, frozen.token) == (keys.access_key_id, keys.session_token) == ("ASIACI", "token-CI")
+    (web / "oidc-token").unlink()  # the next run reads no token while the keys live, as the AWS CLI
+    again = credentials.resolve(None, None, None, "ci", explicit=True).current()
+    assert again.access_key_id == "ASIACI" and len(sts.requests) == 1
+
+
+def test_what_the_aws_cli_cached_for_a_web_identity_ec2ops_uses(web, sts):
+    aws_cli_keys("ci", "assume-role-with-web-identity")
+    assert len(sts.requests) == 1
+    assert credentials.resolve(None, None, None, "ci", explicit=True).current().access_key_id == "ASIACI"
+    assert len(sts.requests) == 1
+
+
+def test_an_expired_web_identity_entry_reads_the_token_again(web, sts):
+    credentials.resolve(None, None, None, "ci", explicit=True)
+    [entry] = list((web / ".aws" / "cli" / "cache").iterdir())
+    cached = json.loads(entry.read_text())
+    cached["Credentials"]["Expiration"] = "2020-01-01T00:00:00UTC"  # as botocore writes a time
+    entry.write_text(json.dumps(cached))
+    (web / "oidc-token").write_text("")
+    with pytest.raises(InputError) as refused:
+        credentials.resolve(None, None, None, "ci", explicit=True).current()
+    assert str(refused.value) == (f"The web identity token file {web}/oidc-token (web_identity_token_file of the "
+                                  "profile 'ci') is missing or empty.")
+    assert len(sts.requests) == 1
+
+
+@pytest.mark.parametrize("text", ["2026-12-03T09:28:52Z", "2026-12-03T09:28:52+00:00", "2026-12-03T09:28:52UTC",
+                                  " 2026-12-03T09:28:52Z\n", "2026-12-03T09:28:52", "2026-12-03T11:28:52+02:00"])
+def test_every_form_of_an_expiry_is_one_instant(text):
+    """One reader for STS's answers, the services' JSON and the caches' files (botocore's ...UTC;
+    no zone is UTC)."""
+    from ec2ops.client.keys import expiry
+
+    when = expiry(text)
+    assert when == dt.datetime(2026, 12, 3, 9, 28, 52, tzinfo=dt.timezone.utc) and when.utcoffset() is not None
+
+
+def test_a_text_that_is_no_time_is_no_expiry():
+    from ec2ops.client.keys import expiry
+
+    with pytest.raises(ValueError):
+        expiry("tomorrow")
