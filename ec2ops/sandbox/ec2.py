@@ -3,7 +3,8 @@
 It answers the actions moto lacks (attribute resets, monitoring, bundle tasks, DetachVolume by
 volume alone) on moto's own models, refuses what EC2 refuses and moto accepts (an unknown AMI or
 zone, deleting `default`), reads RestorableBy.N, and passes every other request through untouched;
-what moto then does not do (a NotImplementedError) is EC2's InvalidAction. Imported only when a
+what moto then does not do (a NotImplementedError) is EC2's InvalidAction, or for a filter moto lacks,
+InvalidParameterValue naming it. Imported only when a
 sandbox starts: it loads moto."""
 
 from __future__ import annotations
@@ -168,10 +169,10 @@ class Ec2Layer:
         log.info("%s %s: to moto", request.region, action)  # which action, should moto fail on it
         try:
             return self.app(environ, start_response)
-        except NotImplementedError:  # moto has the action (or its backend a part) but does not do it
-            log.warning("%s %s: not implemented by moto, answered InvalidAction", request.region, action,
-                        exc_info=True)
-            return _answer(start_response, 400, _error(*refusals.invalid_action(action)))
+        except NotImplementedError as exc:  # moto has the action (or its backend a part) but does not do it
+            code, message = refusals.not_done(action, request.params, exc)
+            log.warning("%s %s: not implemented by moto, answered %s", request.region, action, code, exc_info=True)
+            return _answer(start_response, 400, _error(code, message))
 
     # -- bundle tasks: kept on moto's EC2 backend, so that moto's reset clears them too -------------
     def tasks(self, request: Request) -> dict[str, BundleTask]:

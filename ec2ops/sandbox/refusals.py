@@ -25,6 +25,18 @@ def invalid_action(action: str) -> Refused:
     return "InvalidAction", f"The action {action} is not valid for this web service."
 
 
+def not_done(action: str, params: dict[str, str], exc: NotImplementedError) -> Refused:
+    """A request moto has a method for but does not do: a filter of the request that moto's words
+    quote is named, with the code EC2 refuses a filter with (EC2's words would say it is invalid,
+    which EC2 may not find); anything else is InvalidAction."""
+    said = str(exc)
+    for name, value in params.items():
+        if re.fullmatch(r"Filter\.\d+\.Name", name) and f"'{value}'" in said:
+            return "InvalidParameterValue", (f"The sandbox cannot apply the filter '{value}' to {action} "
+                                             "(moto lacks it).")
+    return invalid_action(action)
+
+
 ID_PARAMS = re.compile(r"(InstanceId|VolumeId|SnapshotId|ImageId|GroupId)(?:\.\d+)?")
 
 

@@ -98,8 +98,9 @@ def invalid_action_document(action: str) -> str:
 
 def test_an_action_moto_has_but_does_not_do_is_invalid_action(sandbox):
     """moto's EC2 has a method for EnableVolumeIO and DescribeReservedInstances that raises
-    NotImplementedError, and its backend raises it for an instance filter it lacks: EC2's InvalidAction
-    error document (400), where moto answered an HTML 500 that ec2ops reads as 'outcome unknown'."""
+    NotImplementedError: EC2's InvalidAction error document (400), where moto answered an HTML 500
+    that ec2ops reads as 'outcome unknown'; its backend raises it for an instance filter it lacks:
+    InvalidParameterValue naming the filter (InvalidAction named the action, which is not at fault)."""
     ec2, instance = launch(sandbox.url)
     volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
     for params in ({"Action": "EnableVolumeIO", "VolumeId": volume}, {"Action": "DescribeReservedInstances"}):
@@ -113,9 +114,11 @@ def test_an_action_moto_has_but_does_not_do_is_invalid_action(sandbox):
     unknown_filter = ("describe-instances", "--filter", "hibernation-options.configured=true")
     run = sandbox(*unknown_filter)
     assert (run.code, run.out, one_line(run.err)) == (
-        1, "", "ec2ops: The action DescribeInstances is not valid for this web service. Error code: InvalidAction.")
+        1, "", "ec2ops: The sandbox cannot apply the filter 'hibernation-options.configured' to "
+            "DescribeInstances (moto lacks it). Error code: InvalidParameterValue.")
     done = subprocess.run([str(EC2OPS), *unknown_filter], capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL, env=env_for(sandbox.url))
     assert (done.returncode, done.stdout, one_line(done.stderr)) == (
-        1, "", "ec2ops: The action DescribeInstances is not valid for this web service. Error code: InvalidAction.")
+        1, "", "ec2ops: The sandbox cannot apply the filter 'hibernation-options.configured' to "
+            "DescribeInstances (moto lacks it). Error code: InvalidParameterValue.")
     assert sandbox("describe-instances", "--get", "returnResult").out.split(";")[0] == instance  # still serving

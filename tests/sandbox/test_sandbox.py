@@ -319,7 +319,8 @@ def test_every_command_in_an_operators_order_against_ec2ops_sandbox(tmp_path, mo
                               capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
                               env=clean_env(**exports))
         assert (done.returncode, done.stdout, refusal(done.stderr)) == (
-            1, "", "ec2ops: The action DescribeInstances is not valid for this web service. Error code: InvalidAction.")
+            1, "", "ec2ops: The sandbox cannot apply the filter 'hibernation-options.configured' to "
+            "DescribeInstances (moto lacks it). Error code: InvalidParameterValue.")
     finally:
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=20)
