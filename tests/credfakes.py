@@ -18,9 +18,10 @@ def keys_json(name: str, zone: str = "Z") -> bytes:
 
 
 class Fake:
-    """answer(method, path, headers) -> (status, body) serves each request."""
+    """answer(method, path, headers) -> (status, body) serves each request; over TLS with the server
+    context `tls`."""
 
-    def __init__(self, answer) -> None:
+    def __init__(self, answer, tls=None) -> None:
         self.requests: list[tuple[str, str, dict]] = []
         outer = self
 
@@ -40,7 +41,9 @@ class Fake:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -79,7 +82,7 @@ def container(token: str | None = None, zone: str = "Z") -> Fake:
     return Fake(answer)
 
 
-def sso_portal(token: str = "sso-access-token") -> Fake:
+def sso_portal(token: str = "sso-access-token", tls=None) -> Fake:
     """The SSO portal's GetRoleCredentials: the role's keys (ASIASSO + the role's name) for the token."""
     from urllib.parse import parse_qs, urlsplit
 
@@ -95,4 +98,4 @@ def sso_portal(token: str = "sso-access-token") -> Fake:
                                                     "secretAccessKey": "secret-sso", "sessionToken": "token-sso",
                                                     "expiration": expires}}).encode()
 
-    return Fake(answer)
+    return Fake(answer, tls)

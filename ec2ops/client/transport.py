@@ -188,19 +188,25 @@ class HttpClient:
         proxy = self.routes.proxy_for(url)
         return proxy.shown if proxy else None
 
-    @contextlib.contextmanager
     def post(self, url: str, headers: dict[str, str], body: bytes, connect_timeout: float,
-             read_timeout: float) -> Iterator[Answer]:
-        """POSTs `body` to `url` (already encoded: nothing is encoded again but a query's odd
+             read_timeout: float) -> contextlib.AbstractContextManager[Answer]:
+        """POSTs `body` to `url`: `request` with method POST."""
+        return self.request("POST", url, headers, body, connect_timeout, read_timeout)
+
+    @contextlib.contextmanager
+    def request(self, method: str, url: str, headers: dict[str, str], body: bytes, connect_timeout: float,
+                read_timeout: float) -> Iterator[Answer]:
+        """Sends `body` to `url` (already encoded: nothing is encoded again but a query's odd
         characters); the answer is read within the block. Raises httpcore's exceptions, InvalidURL for a
         URL that cannot be sent, DecodingError while the body is read."""
         where, netloc = _url(url)
         sent = [("Host", headers.get("Host") or netloc),
                 ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING), ("Connection", "keep-alive")]
         sent += [(k, v) for k, v in headers.items() if k.lower() != "host"]
-        sent.append(("Content-Length", str(len(body))))
+        if body or method != "GET":  # a GET without a body says nothing of one, as httpx
+            sent.append(("Content-Length", str(len(body))))
         request = httpcore.Request(
-            "POST", where, headers=sent, content=body,
+            method, where, headers=sent, content=body,
             extensions={"timeout": {"connect": connect_timeout, "read": read_timeout, "write": read_timeout,
                                     "pool": read_timeout}})
         response = self._pool_for(self.routes.proxy_for(url), where.scheme == b"https").handle_request(request)

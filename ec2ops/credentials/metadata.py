@@ -40,7 +40,7 @@ def _request(method: str, url: str, headers: dict[str, str], timeout: float) -> 
 
 
 def fetch(method: str, url: str, headers: dict[str, str], timeout: float, attempts: int) -> tuple[int, bytes]:
-    """(status, body) of a request tried up to `attempts` times while it gets no answer (SSO uses it too)."""
+    """(status, body) of a request tried up to `attempts` times while it gets no answer."""
     for attempt in range(attempts):
         try:
             return _request(method, url, headers, timeout)

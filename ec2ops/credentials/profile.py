@@ -114,7 +114,8 @@ def own_keys(name: str, aws: Files, with_variables: bool, network: dict | None =
         session = settings.get("sso_session")
         section = f"sso-session {session}"
         found = dict(aws.config.items(section)) if session and aws.config.has_section(section) else None
-        return sso.load(name, settings, {k: v.strip() for k, v in found.items()} if found is not None else None)
+        return sso.load(name, settings, {k: v.strip() for k, v in found.items()} if found is not None else None,
+                        network)
     keys = aws.static_keys(name, (0,))
     if keys is None and settings.get("credential_process"):
         from ec2ops.credentials import process
