@@ -2,7 +2,8 @@
 legacy profile's own) sso_start_url and sso_region; the token `aws sso login` left in
 ~/.aws/sso/cache (named by the SHA-1 of the session's name, or of the start URL); the role's keys
 from the portal's GetRoleCredentials (AWS_ENDPOINT_URL_SSO, else portal.sso.REGION.amazonaws.com),
-reached as the run reaches AWS: its proxy, CA bundle and timeouts, as STS.
+reached as the run reaches AWS: its proxy, CA bundle and timeouts, as STS; kept in the AWS CLI's
+cache (credentials/cache.py) for the next runs, under botocore's key for the account and role.
 ec2ops never logs in itself: an expired or missing token says to run `aws sso login`."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ec2ops.client.keys import Credentials, Piece, of_pieces
+from ec2ops.client.keys import Credentials, Piece, expiry, of_pieces
 from ec2ops.errors import EndpointError, InputError
 
 NEEDED = ("sso_start_url", "sso_region", "sso_account_id", "sso_role_name")
@@ -36,6 +37,15 @@ def load(profile: str, settings: dict[str, str], session: dict[str, str] | None,
     missing = [key for key in NEEDED if not config.get(key)]
     if missing:
         raise InputError(f"The profile '{profile}' is set up for SSO without {', '.join(missing)}.")
+    args = {"roleName": config["sso_role_name"], "accountId": config["sso_account_id"],  # botocore's cache key
+            **({"sessionName": name} if name else {"startUrl": config["sso_start_url"]})}
+    from ec2ops.credentials import cache
+
+    return cache.through(args, lambda: _role_keys(profile, config, name, network), compact=True)
+
+
+def _role_keys(profile: str, config: dict[str, str], name: str | None, network: dict | None) -> Credentials:
+    """The role's keys, for the token `aws sso login` left: asked of the portal."""
     login = f"run aws sso login --profile {profile}"
     token = _token(name or config["sso_start_url"], profile, login)
     region = config["sso_region"]
@@ -55,10 +65,10 @@ def load(profile: str, settings: dict[str, str], session: dict[str, str] | None,
         pieces = {"aws_access_key_id": Piece(found["accessKeyId"], origin),
                   "aws_secret_access_key": Piece(found["secretAccessKey"], origin),
                   "aws_session_token": Piece(found["sessionToken"], origin)}
-        expiry = dt.datetime.fromtimestamp(int(found["expiration"]) / 1000, dt.timezone.utc)
+        until = dt.datetime.fromtimestamp(int(found["expiration"]) / 1000, dt.timezone.utc)
     except (ValueError, KeyError, TypeError):
         raise EndpointError(f"{where} answered without the role's keys for the profile '{profile}'.") from None
-    return of_pieces(pieces, expiry)
+    return of_pieces(pieces, until)
 
 
 def _get(url: str, headers: dict[str, str], network: dict, base: str, profile: str) -> tuple[int, bytes]:
@@ -118,12 +128,9 @@ def _token(name: str, profile: str, login: str) -> str:
     path = Path.home() / ".aws" / "sso" / "cache" / (hashlib.sha1(name.encode("utf-8")).hexdigest() + ".json")
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
-        token, expires = cached["accessToken"], cached["expiresAt"]
-        when = dt.datetime.fromisoformat(expires.replace("Z", "+00:00").replace("UTC", "+00:00"))
+        token, when = cached["accessToken"], expiry(cached["expiresAt"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise InputError(f"The profile '{profile}' has no SSO token in ~/.aws/sso/cache: {login}.") from None
-    if when.utcoffset() is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
     if when <= dt.datetime.now(dt.timezone.utc):
         raise InputError(f"The SSO session of the profile '{profile}' has expired: {login}.")
     return token

@@ -177,3 +177,54 @@ def test_a_text_that_is_no_time_is_no_expiry():
 
     with pytest.raises(ValueError):
         expiry("tomorrow")
+
+
+SSO = ("[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n"
+       "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n")
+
+
+@pytest.fixture
+def sso(home, monkeypatch):
+    """An SSO profile, the token `aws sso login` left, and the portal (credfakes) on 127.0.0.1."""
+    import credfakes
+
+    (home / ".aws" / "config").write_text(SSO)
+    token = home / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json")
+    token.parent.mkdir(parents=True)
+    token.write_text(json.dumps({"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1",
+                                 "accessToken": "sso-access-token", "expiresAt": "2099-01-01T00:00:00Z"}))
+    portal = credfakes.sso_portal()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", portal.url)
+    yield home, portal, token
+    portal.close()
+
+
+def test_an_sso_roles_keys_are_cached_under_botocores_key_for_the_next_run(sso):
+    home, portal, token = sso
+    keys = credentials.resolve(None, None, None, "dev", explicit=True).current()
+    assert keys.access_key_id == "ASIASSOADMIN" and len(portal.requests) == 1
+    [entry] = list((home / ".aws" / "cli" / "cache").iterdir())
+    key = json.dumps({"accountId": "111122223333", "roleName": "Admin", "sessionName": "corp"}, sort_keys=True,
+                     separators=(",", ":"))
+    assert entry.name == hashlib.sha1(key.encode()).hexdigest() + ".json"
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600 and "sso-access-token" not in entry.read_text()
+    token.unlink()  # logged out since: the role's keys still serve while they live, as in the AWS CLI
+    assert credentials.resolve(None, None, None, "dev", explicit=True).current() == keys
+    assert len(portal.requests) == 1
+
+
+def test_botocore_reads_the_sso_keys_ec2ops_cached(sso, monkeypatch):
+    """botocore, given the file cache (as AWS CLI v2 gives its SSO provider), takes ec2ops's entry
+    and asks the portal nothing."""
+    import subprocess
+    import sys
+
+    home, portal, _ = sso
+    credentials.resolve(None, None, None, "dev", explicit=True)
+    oracle = ("import os, botocore.session\nfrom botocore.utils import JSONFileCache\n"
+              "s = botocore.session.Session(profile='dev')\n"
+              "s.get_component('credential_provider').get_provider('sso').cache = JSONFileCache("
+              "os.path.expanduser('~/.aws/cli/cache'))\n"
+              "print(s.get_credentials().get_frozen_credentials().access_key)\n")
+    done = subprocess.run([sys.executable, "-c", oracle], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, len(portal.requests)) == (0, "ASIASSOADMIN\n", 1), done.stderr

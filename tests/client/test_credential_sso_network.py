@@ -5,6 +5,7 @@ bearer token never shown. It used to be fetched directly, with the default CAs a
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -37,6 +38,11 @@ def dev(monkeypatch, tmp_path, fault_server):
         (tmp_path / file).parent.mkdir(parents=True)
         (tmp_path / file).write_text(text)
     yield fault_server
+
+
+def forget() -> None:
+    """The run before kept the role's keys in ~/.aws/cli/cache: without them the next asks the portal."""
+    shutil.rmtree(os.path.join(os.environ["HOME"], ".aws", "cli", "cache"), ignore_errors=True)
 
 
 def signer(server) -> str:
@@ -125,6 +131,7 @@ def test_the_environments_proxy_is_used_and_no_proxy_goes_around_it(dev, portal,
         assert proxy.seen == [("GET", "sso.example.test", QUERY), ("POST", "ec2.example.test", "/")]
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", portal.url)  # 127.0.0.1, which NO_PROXY names
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        forget()
         around = run_cli(args)
     finally:
         proxy.close()
@@ -154,6 +161,7 @@ def test_the_portals_tls_is_verified_against_the_runs_ca_bundle(dev, tmp_path, m
         assert (portal.requests, dev.requests) == ([], [])
         trusted = run_cli([*args, "--ca-bundle", ca])
         monkeypatch.setenv("AWS_CA_BUNDLE", str(ca))
+        forget()
         from_the_environment = run_cli(args)
     finally:
         portal.close()
