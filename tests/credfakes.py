@@ -1,13 +1,16 @@
 """Small fakes on 127.0.0.1 for the credential sources served over HTTP: the instance metadata
-service (IMDSv2) and a container's credentials endpoint. Each keeps its requests (method, path,
-headers); `down` makes it answer nothing but 500s for IMDS, or close at once."""
+service (IMDSv2), a container's credentials endpoint, the SSO portal; and a forward proxy. Each
+keeps its requests (method, path, headers); `down` makes it answer nothing but 500s for IMDS, or
+close at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import http.server
 import json
 import threading
+from urllib.parse import urlsplit
 
 
 def keys_json(name: str, zone: str = "Z") -> bytes:
@@ -99,3 +102,47 @@ def sso_portal(token: str = "sso-access-token", tls=None) -> Fake:
                                                     "expiration": expires}}).encode()
 
     return Fake(answer, tls)
+
+
+class Forwarder:
+    """A forward proxy on 127.0.0.1 for plain-http targets (STS, the SSO portal, EC2), GET and POST:
+    each request (absolute-form) is passed to the server its host is routed to; (method, host, path
+    and query) of each is kept."""
+
+    def __init__(self, routes: dict[str, str]):
+        self.seen: list[tuple[str, str, str]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self):
+                url = urlsplit(self.path)
+                target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+                outer.seen.append((self.command, url.hostname, target))
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                to = urlsplit(routes[url.hostname])
+                connection = http.client.HTTPConnection(to.hostname, to.port, timeout=10)
+                connection.request(self.command, target, body or None,
+                                   {k: v for k, v in self.headers.items()
+                                    if k.lower() not in ("connection", "proxy-connection", "host")})
+                answer = connection.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.getheader("Content-Type") or "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _forward  # noqa: N815 - http.server's names
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

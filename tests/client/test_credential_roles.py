@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from conftest import run_cli
+from credfakes import Forwarder
 
 ARN = "arn:aws:iam::123456789012:role/ops"
 BASE = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = sbase\n"
@@ -133,50 +134,6 @@ def test_a_role_through_motos_sts_signs_the_ec2_call_with_the_keys_sts_gave(home
     assert run.out.startswith("us-east-1a")
 
 
-class Forwarder:
-    """A forward proxy on 127.0.0.1 for plain-http targets: each request (absolute-form) is passed to
-    the server its host is routed to; the hosts asked for are kept."""
-
-    def __init__(self, routes: dict[str, str]):
-        import http.client
-        import http.server
-        import threading
-        from urllib.parse import urlsplit
-
-        self.hosts: list[str] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):  # noqa: N802 - http.server's name
-                url = urlsplit(self.path)
-                outer.hosts.append(url.hostname)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                target = urlsplit(routes[url.hostname])
-                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
-                connection.request("POST", url.path or "/", body, {k: v for k, v in self.headers.items()
-                                                                   if k.lower() not in ("connection", "proxy-connection")})
-                answer = connection.getresponse()
-                data = answer.read()
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.getheader("Content-Type") or "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_sts_is_reached_through_the_runs_proxy(home, sts, fault_server, monkeypatch):
     """--proxy-host takes AssumeRole through the proxy too, as EC2's calls: STS's host is never
     reached directly (it used to be, past the proxy the run was told to use)."""
@@ -191,6 +148,6 @@ def test_sts_is_reached_through_the_runs_proxy(home, sts, fault_server, monkeypa
         proxy.close()
     assert (run.code, run.err) == (0, "ec2ops: warning: ec2.example.test is reached over plain http: requests and "
                                       "answers can be read on the way.\n")
-    assert proxy.hosts == ["sts.example.test", "ec2.example.test"]
+    assert [host for _, host, _ in proxy.seen] == ["sts.example.test", "ec2.example.test"]
     assert [(r["params"]["Action"], r["path"]) for r in sts.requests] == [("AssumeRole", "/")]
     assert "Credential=ASIAOPS/" in fault_server.requests[-1].headers["Authorization"]

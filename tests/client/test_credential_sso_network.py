@@ -13,6 +13,7 @@ import time
 import pytest
 
 import credfakes
+from credfakes import Forwarder
 from conftest import run_cli
 from test_credential_sources import SSO_PROFILE, SSO_SESSION, sso_token
 from test_security import _certificates
@@ -47,53 +48,6 @@ def forget() -> None:
 
 def signer(server) -> str:
     return server.requests[-1].headers["Authorization"].split("Credential=")[1].split("/")[0]
-
-
-class Forwarder:
-    """A forward proxy on 127.0.0.1 for plain-http targets, GET and POST: each request (absolute-form)
-    is passed to the server its host is routed to; (method, host, path and query) of each is kept."""
-
-    def __init__(self, routes: dict[str, str]):
-        import http.client
-        import http.server
-        from urllib.parse import urlsplit
-
-        self.seen: list[tuple[str, str, str]] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _forward(self):
-                url = urlsplit(self.path)
-                target = (url.path or "/") + (f"?{url.query}" if url.query else "")
-                outer.seen.append((self.command, url.hostname, target))
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                to = urlsplit(routes[url.hostname])
-                connection = http.client.HTTPConnection(to.hostname, to.port, timeout=10)
-                connection.request(self.command, target, body or None,
-                                   {k: v for k, v in self.headers.items()
-                                    if k.lower() not in ("connection", "proxy-connection", "host")})
-                answer = connection.getresponse()
-                data = answer.read()
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.getheader("Content-Type") or "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _forward  # noqa: N815 - http.server's names
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -203,12 +157,19 @@ def test_a_portal_that_hangs_up_is_asked_twice(dev, monkeypatch):
     calls: list[int] = []
 
     def hang_up():
+        """Reads the whole GET, then closes: a FIN, never the RST that unread bytes would make."""
         while True:
             try:
-                listener.accept()[0].close()
+                connection, request = listener.accept()[0], b""
+                while b"\r\n\r\n" not in request:
+                    piece = connection.recv(4096)
+                    if not piece:
+                        break
+                    request += piece
             except OSError:
                 return
-            calls.append(1)
+            calls.append(1)  # before the close that lets the run go on to its end
+            connection.close()
 
     threading.Thread(target=hang_up, daemon=True).start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
