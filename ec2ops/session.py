@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
-from urllib.parse import urlsplit
 
 from ec2ops import awsconfig, credentials, endpoint, output, resources
 from ec2ops.options import Common, env_number
@@ -93,14 +92,10 @@ class Session:
     def client(self):
         if self._client is None:
             from ec2ops.client.query import Client, Settings
-            from ec2ops.client.tls import is_loopback
 
             c = self.common
             keys = self._keys or self._run_keys()
             url, region = self.endpoint_and_region()
-            host = urlsplit(url).hostname
-            if url.startswith("http://") and not is_loopback(host):
-                self.warn_once(f"{host} is reached over plain http: requests and answers can be read on the way.")
             self._client = Client(Settings(
                 credentials=keys, endpoint=url, region=region,
                 api_version=c.api_version,
@@ -131,10 +126,11 @@ class Session:
         return self._shared.keys
 
     def network(self) -> dict:
-        """How the run reaches AWS, EC2 and STS alike: the proxy, the CA bundle, the timeouts."""
+        """How the run reaches AWS, EC2, STS and the SSO portal alike: the proxy, the CA bundle, the
+        timeouts, and where a warning goes (a plain-http endpoint's, said once)."""
         c = self.common
         return {"proxy": c.proxy, "ca_bundle": c.ca_bundle or awsconfig.setting(c.profile, "ca_bundle"),
-                "connect_timeout": c.connect_timeout, "read_timeout": c.read_timeout}
+                "connect_timeout": c.connect_timeout, "read_timeout": c.read_timeout, "warn": self.warn_once}
 
     def warn_once(self, message: str) -> None:
         if message not in self._shared.warned:

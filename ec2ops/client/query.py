@@ -48,6 +48,7 @@ class Settings:
     max_response_bytes: int = 64 * 1024 * 1024
     debug: bool = False
     log: object = field(default=None, repr=False)  # a callable(str) for --debug lines; stderr when None
+    warn: object = field(default=None, repr=False)  # a callable(str) for warnings (the run's, said once each)
 
 
 @dataclass
@@ -151,6 +152,9 @@ class Client:
             self._log = settings.log or _debug_line
         else:
             self._log = None
+        said = tls.in_clear(settings.endpoint) if settings.warn else None
+        if said:  # EC2 or STS: the requests, and the keys STS answers, go in the clear
+            settings.warn(said)
         if http is not None:
             self.http = http
             return

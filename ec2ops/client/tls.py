@@ -56,6 +56,17 @@ def failure(exc: BaseException, where: str, bundle: str | None, option: str, wha
     return f"TLS verification of {where} against the CA bundle {bundle} ({option}) failed: {said}.{hint}"
 
 
+def in_clear(url: str) -> str | None:
+    """The warning a plain-http URL to another machine deserves (requests, keys in answers, a bearer
+    token can be read on the way), or None."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http" or is_loopback(parts.hostname):
+        return None
+    return f"{parts.hostname} is reached over plain http: requests and answers can be read on the way."
+
+
 def is_loopback(host: str | None) -> bool:
     """Whether `host` is this machine: what is sent to it cannot be read on the way."""
     if not host:

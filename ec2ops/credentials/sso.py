@@ -80,6 +80,9 @@ def _get(url: str, headers: dict[str, str], network: dict, base: str, profile: s
     from ec2ops.client import proxies, tls, transport
 
     proxy, bundle = network.get("proxy"), network.get("ca_bundle")
+    said = tls.in_clear(url)
+    if said and network.get("warn"):  # the bearer token, and the keys answered, go in the clear
+        network["warn"](said)
     connect, read = network.get("connect_timeout", 10.0), network.get("read_timeout", 10.0)
     try:
         http = transport.HttpClient(lambda: tls.context(bundle, trust_env=proxy is None), proxy=proxy,

@@ -19,8 +19,9 @@ from test_credential_sources import SSO_PROFILE, SSO_SESSION, sso_token
 from test_security import _certificates
 
 QUERY = "/federation/credentials?role_name=Admin&account_id=111122223333"
-PLAIN_EC2 = ("ec2ops: warning: ec2.example.test is reached over plain http: requests and answers can be read on "
-             "the way.\n")
+PLAIN = "ec2ops: warning: {} is reached over plain http: requests and answers can be read on the way.\n"
+PLAIN_EC2 = PLAIN.format("ec2.example.test")
+PLAIN_SSO = PLAIN.format("sso.example.test")  # the bearer token goes in the clear, and the keys come back so
 PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
@@ -67,7 +68,7 @@ def test_the_portal_is_reached_through_the_runs_proxy(dev, portal, monkeypatch):
                        "--proxy-host", "127.0.0.1", "--proxy-port", str(proxy.port)])
     finally:
         proxy.close()
-    assert (run.code, run.err) == (0, PLAIN_EC2)
+    assert (run.code, run.err) == (0, PLAIN_SSO + PLAIN_EC2)
     assert proxy.seen == [("GET", "sso.example.test", QUERY), ("POST", "ec2.example.test", "/")]
     [(method, path, headers)] = portal.requests
     assert (method, path, headers["x-amz-sso_bearer_token"]) == ("GET", QUERY, "sso-access-token")
@@ -81,7 +82,7 @@ def test_the_environments_proxy_is_used_and_no_proxy_goes_around_it(dev, portal,
     try:
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", "http://sso.example.test")
         through = run_cli(args)
-        assert (through.code, through.err) == (0, PLAIN_EC2)
+        assert (through.code, through.err) == (0, PLAIN_SSO + PLAIN_EC2)
         assert proxy.seen == [("GET", "sso.example.test", QUERY), ("POST", "ec2.example.test", "/")]
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", portal.url)  # 127.0.0.1, which NO_PROXY names
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
@@ -189,7 +190,7 @@ def test_a_proxy_that_refuses_the_connection_is_named(dev, monkeypatch):
     closed.close()  # nothing listens there now
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", "http://sso.example.test")
     run = run_cli(["enumerate-regions", "--profile", "dev", "--proxy-host", "127.0.0.1", "--proxy-port", port])
-    assert (run.code, run.out, run.err) == (3, "", (
+    assert (run.code, run.out, run.err) == (3, "", PLAIN_SSO + (
         "ec2ops: The SSO portal http://sso.example.test could not be reached for the profile 'dev' through the "
         f"proxy 127.0.0.1:{port}: [Errno 111] Connection refused.\n"))
     assert dev.requests == []
