@@ -6,20 +6,17 @@ no flag gives it."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ec2ops.errors import InputError
 
 TRUE = ("true",)
 
 
-def _config_path() -> Path:
-    return Path(os.environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
-
-
 def section(profile: str | None, kind: str = "profile") -> dict[str, str]:
     """A section of ~/.aws/config: a profile's ([default] or [profile NAME]), or [services NAME]."""
-    path = _config_path()
+    from ec2ops import files
+
+    path = files.aws_file("AWS_CONFIG_FILE", "config")
     if not path.exists():
         return {}
     from ec2ops.credentials.profile import parsed, profile_name

@@ -9,10 +9,25 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 from ec2ops.errors import InputError
 
 LIMIT = 1024 * 1024  # no credentials or configuration file is a megabyte
+
+
+def in_home(*parts: str) -> Path:
+    """~/PARTS, home found as the AWS CLI finds it (os.path.expanduser: HOME, else the password
+    database). A process with neither (HOME unset, a user id without an entry: some containers and
+    services) gets the path as written, '~/...', where nothing is found, as the AWS CLI does; not
+    Path.home()'s error."""
+    return Path(os.path.expanduser(os.path.join("~", *parts)))
+
+
+def aws_file(variable: str, name: str) -> Path:
+    """~/.aws/NAME (credentials, config), or the file the AWS CLI's `variable` names instead."""
+    given = os.environ.get(variable)
+    return Path(given).expanduser() if given else in_home(".aws", name)
 
 
 def read_small(path: str, what: str) -> str | None:

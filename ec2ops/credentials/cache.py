@@ -23,8 +23,12 @@ _fetching: dict[str, threading.RLock] = {}  # an entry's name -> its lock: profi
 _fetching_lock = threading.Lock()  # share a role (a chained source) make one call, the others find it cached
 
 
-def folder() -> Path:
-    return Path.home() / ".aws" / "cli" / "cache"
+def folder() -> Path | None:
+    """~/.aws/cli/cache; None when there is no home to find it in (never a folder under the current one)."""
+    from ec2ops import files
+
+    found = files.in_home(".aws", "cli", "cache")
+    return found if found.is_absolute() else None
 
 
 def through(args: dict, fetch: Callable[[], Credentials], compact: bool = False) -> Credentials:
@@ -52,9 +56,11 @@ def key(args: dict, compact: bool = False) -> str:
 
 
 def read(name: str, now: dt.datetime | None = None) -> Credentials | None:
-    path = folder() / f"{name}.json"
+    where = folder()
+    if where is None:
+        return None
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))["Credentials"]
+        found = json.loads((where / f"{name}.json").read_text(encoding="utf-8"))["Credentials"]
         keys = Credentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"],
                            expiry(found["Expiration"]))  # botocore writes 2026-12-03T09:28:52UTC
     except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError):  # not a usable entry
@@ -71,8 +77,11 @@ def write(name: str, keys: Credentials) -> None:
     entry = {"Credentials": {"AccessKeyId": keys.access_key_id, "SecretAccessKey": keys.secret_key,
                              "SessionToken": keys.session_token,
                              "Expiration": keys.expiry.isoformat() if keys.expiry else None}}
+    where = folder()
+    if where is None:
+        return
     try:
-        folder().mkdir(parents=True, exist_ok=True, mode=0o700)
-        files.write_whole(str(folder() / f"{name}.json"), json.dumps(entry).encode("utf-8"), 0o600)
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        files.write_whole(str(where / f"{name}.json"), json.dumps(entry).encode("utf-8"), 0o600)
     except OSError:  # a read-only or full home: the run goes on without the cache
         return

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 
 
-def _aws_file(env: str, default: str) -> Path:
-    return Path(os.environ.get(env) or Path.home() / ".aws" / default).expanduser()
-
-
 def parsed(path: Path, what: str) -> configparser.RawConfigParser:
     """An INI file of ~/.aws, read with a bound; a malformed one is bad input named by its file and
     line number, never by the line's text (configparser quotes it, and it may be a secret)."""
@@ -51,8 +47,8 @@ class Files:
     """~/.aws/credentials and ~/.aws/config, each read once."""
 
     def __init__(self) -> None:
-        self.credentials = parsed(_aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), "credentials file")
-        self.config = parsed(_aws_file("AWS_CONFIG_FILE", "config"), "AWS config file")
+        self.credentials = parsed(files.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), "credentials file")
+        self.config = parsed(files.aws_file("AWS_CONFIG_FILE", "config"), "AWS config file")
 
     def sections(self, name: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
         """(the profile's credentials section, its config section); None for a section not there."""

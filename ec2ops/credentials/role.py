@@ -19,6 +19,7 @@ SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
 _codes: dict[str, str] = {}  # MFA device -> the code given this run
 _asking = threading.Lock()  # one prompt at a time, whatever the number of profiles resolved at once
 
+
 def mfa_code(serial: str, profile: str) -> str:
     """The code of MFA device `serial`, asked once per run on the terminal."""
     with _asking:

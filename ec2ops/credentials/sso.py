@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from pathlib import Path
 from urllib.parse import urlencode
 
 from ec2ops.client.keys import Credentials, Piece, expiry, of_pieces
@@ -128,7 +127,9 @@ def _get(url: str, headers: dict[str, str], network: dict, base: str, profile: s
 
 def _token(name: str, profile: str, login: str) -> str:
     """The access token of `aws sso login`, still valid; else bad input saying to log in again."""
-    path = Path.home() / ".aws" / "sso" / "cache" / (hashlib.sha1(name.encode("utf-8")).hexdigest() + ".json")
+    from ec2ops import files
+
+    path = files.in_home(".aws", "sso", "cache", hashlib.sha1(name.encode("utf-8")).hexdigest() + ".json")
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
         token, when = cached["accessToken"], expiry(cached["expiresAt"])
