@@ -148,10 +148,7 @@ class Client:
         # retry_mode adaptive: this region's requests spaced once EC2 throttles them (throttling is per
         # account and region)
         self._limiter = Adaptive() if settings.retry_mode == "adaptive" else None
-        if settings.debug:
-            self._log = settings.log or _debug_line
-        else:
-            self._log = None
+        self._log = (settings.log or _debug_line) if settings.debug else None
         said = tls.in_clear(settings.endpoint) if settings.warn else None
         if said:  # EC2 or STS: the requests, and the keys STS answers, go in the clear
             settings.warn(said)
