@@ -1,8 +1,8 @@
 """A profile's role_arn: keys from STS AssumeRole, signed with the source's keys: another profile's
 (source_profile; chained when that one assumes a role too) or a credential source (Environment,
 Ec2InstanceMetadata, EcsContainer). external_id, role_session_name, duration_seconds and mfa_serial
-are sent as the AWS CLI sends them; an MFA code is asked once per device and run, on a terminal,
-and refused without one."""
+are sent as the AWS CLI sends them; an MFA code is asked on a terminal, once per device for the
+roles resolved at once and again when a role is renewed later in the run, and refused without one."""
 
 from __future__ import annotations
 
@@ -16,14 +16,18 @@ from ec2ops.credentials.profile import Files
 from ec2ops.errors import InputError
 
 SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
-_codes: dict[str, str] = {}  # MFA device -> the code given this run
+# A code serves the roles a run resolves at once (profiles sharing a device); a role renewed later in
+# a long run (--wait) asks for a fresh one, as botocore asks again: STS refuses a code past its minute.
+CODE_LIFE = 60.0
+_codes: dict[str, tuple[str, float]] = {}  # MFA device -> the code given, and when (time.monotonic)
 _asking = threading.Lock()  # one prompt at a time, whatever the number of profiles resolved at once
 
 
 def mfa_code(serial: str, profile: str) -> str:
-    """The code of MFA device `serial`, asked once per run on the terminal."""
+    """The code of MFA device `serial`, asked on the terminal unless one was given within CODE_LIFE."""
     with _asking:
-        if serial not in _codes:
+        given = _codes.get(serial)
+        if given is None or time.monotonic() - given[1] > CODE_LIFE:
             if not (sys.stdin.isatty() and sys.stderr.isatty()):
                 raise InputError(f"The profile '{profile}' needs a code from its MFA device {serial}, and there is "
                                  "no terminal to ask for it on.")
@@ -32,8 +36,8 @@ def mfa_code(serial: str, profile: str) -> str:
             code = click.prompt(f"Enter MFA code for {serial}", err=True).strip()
             if not code:
                 raise InputError(f"No MFA code was given for the profile '{profile}'.")
-            _codes[serial] = code
-        return _codes[serial]
+            _codes[serial] = code, time.monotonic()
+        return _codes[serial][0]
 
 
 class AssumeRole:

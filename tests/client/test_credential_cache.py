@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 
 import pytest
 
@@ -103,7 +104,7 @@ def test_a_cached_role_asks_no_mfa_code(home, sts, monkeypatch):
     from ec2ops.credentials import role
 
     (home / ".aws" / "config").write_text(ROLE + "mfa_serial = arn:aws:iam::123456789012:mfa/me\n")
-    role._codes["arn:aws:iam::123456789012:mfa/me"] = "123456"  # given once, in the run that cached the role
+    role._codes["arn:aws:iam::123456789012:mfa/me"] = "123456", time.monotonic()  # given in the run that cached it
     try:
         credentials.resolve(None, None, None, "r", explicit=True)
     finally:

@@ -97,6 +97,32 @@ def test_the_mfa_code_is_asked_once_on_a_terminal(home, sts, monkeypatch):
     assert [(r["params"]["SerialNumber"], r["params"]["TokenCode"]) for r in sts.requests] == [(serial, "123456")] * 2
 
 
+def test_a_role_renewed_later_in_the_run_asks_for_a_fresh_code(home, sts, monkeypatch):
+    """A code serves the roles resolved at once; past its minute (a role renewed an hour into a
+    --wait) STS would refuse it: a new code is asked, as botocore asks again. Here the minute is 0."""
+    import click
+
+    from ec2ops import credentials
+    from ec2ops.credentials import role
+
+    serial = "arn:aws:iam::123456789012:mfa/me"
+    (home / "config").write_text(f"[profile r]\nrole_arn = {ARN}\nsource_profile = base\nmfa_serial = {serial}\n"
+                                 f"[profile q]\nrole_arn = {ARN}-q\nsource_profile = base\nmfa_serial = {serial}\n")
+    codes = iter(["111111", "222222"])
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("sys.stderr", Terminal())
+    monkeypatch.setattr(click, "prompt", lambda text, err: next(codes))
+    monkeypatch.setattr(role, "CODE_LIFE", 0.0, raising=False)
+    credentials.resolve(None, None, None, "r", explicit=True)
+    credentials.resolve(None, None, None, "q", explicit=True)
+    assert [r["params"]["TokenCode"] for r in sts.requests] == ["111111", "222222"]
+
+
 def test_an_unreachable_sts_names_the_profile_and_the_role(home, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
     (home / "config").write_text(f"[profile r]\nrole_arn = {ARN}\nsource_profile = base\n")
