@@ -27,7 +27,7 @@ def in_home(*parts: str) -> Path:
 def aws_file(variable: str, name: str) -> Path:
     """~/.aws/NAME (credentials, config), or the file the AWS CLI's `variable` names instead."""
     given = os.environ.get(variable)
-    return Path(given).expanduser() if given else in_home(".aws", name)
+    return Path(os.path.expanduser(given)) if given else in_home(".aws", name)
 
 
 def read_small(path: str, what: str) -> str | None:

@@ -6,6 +6,8 @@ call. The console script's own entry point runs in a Python whose password datab
 import subprocess
 import sys
 
+import pytest
+
 from conftest import env_for
 
 WITHOUT_USERS = """import pwd, sys
@@ -24,8 +26,11 @@ def homeless(endpoint: str, cwd, *args: str, **env: str) -> subprocess.Completed
                           timeout=60, cwd=cwd, stdin=subprocess.DEVNULL, env={**environment, **env})
 
 
-def test_a_run_without_a_home_finds_no_aws_files_and_goes_on(fault_server, tmp_path):
-    done = homeless(fault_server.url, tmp_path, "enumerate-regions", "--get", "returnResult")
+@pytest.mark.parametrize("config", [None, "~/aws-config"])
+def test_a_run_without_a_home_finds_no_aws_files_and_goes_on(fault_server, tmp_path, config):
+    """AWS_CONFIG_FILE=~/... is not expanded either, as the AWS CLI leaves it."""
+    given = {"AWS_CONFIG_FILE": config} if config else {}
+    done = homeless(fault_server.url, tmp_path, "enumerate-regions", "--get", "returnResult", **given)
     at_home = subprocess.run([sys.executable, "-m", "ec2ops", "enumerate-regions", "--get", "returnResult"],
                              capture_output=True, text=True, timeout=60, env=env_for(fault_server.url))
     assert (done.returncode, done.stderr, done.stdout) == (0, "", at_home.stdout) and at_home.stdout
