@@ -254,7 +254,7 @@ class Client:
                     held = Held(self.budget, self.target) if list_key else None
                     content = self._read_bounded(answer, deadline, held, behind, slot)
         except (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout) as exc:
-            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
+            if tls.failed_tls(exc):
                 raise EndpointError(tls.failure(exc, self._where(), s.ca_bundle, "--ca-bundle", "endpoint")) from None
             proxy = self._proxy()
             if proxy:  # the one connection opened is to the proxy: it is the one that refused

@@ -56,6 +56,12 @@ def failure(exc: BaseException, where: str, bundle: str | None, option: str, wha
     return f"TLS verification of {where} against the CA bundle {bundle} ({option}) failed: {said}.{hint}"
 
 
+def failed_tls(exc: BaseException) -> bool:
+    """Whether a connection failed in its TLS handshake (a certificate not verified, a TLS error),
+    not on the way to the server: told with failure(), never retried."""
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc)
+
+
 def in_clear(url: str) -> str | None:
     """The warning a plain-http URL to another machine deserves (requests, keys in answers, a bearer
     token can be read on the way), or None."""

@@ -102,7 +102,7 @@ def _get(url: str, headers: dict[str, str], network: dict, base: str, profile: s
                             break
                     return answer.status_code, bytes(body)
             except httpcore.ConnectError as exc:
-                if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):  # as query.py tells it
+                if tls.failed_tls(exc):
                     raise EndpointError(tls.failure(exc, f"the SSO portal {base}", bundle, "--ca-bundle",
                                                     "SSO portal")) from None
                 why = tls.reason(exc)
